@@ -1,0 +1,169 @@
+"""Write MLflow SQLite fixture stores through MLflow's own Python API.
+
+Run by Fixtures/make-fixtures.sh inside a virtualenv with the MLflow version that writes them.
+Each store is written to a temporary folder and then copied to Fixtures/mlflow-<version>/<name>.db.
+
+  rich.db   every kind of row a 2.x user makes: experiments (one deleted, one restored, one
+            without runs, non-default artifact locations, tags), runs (nested, deleted, every
+            status, unicode names), params (MLflow's longest allowed value, unicode, emoji,
+            backslashes, tabs, newlines, '' and the two characters \\N), metrics over many steps
+            (NaN, +-inf, -0.0, subnormals, +-DBL_MAX, the same step twice), registered models with
+            versions in every stage, tags, aliases, a deleted version (Deleted_Internal), datasets
+            and run inputs with tags.
+  empty.db  a store MLflow created and nothing else: only alembic_version and the Default experiment.
+"""
+import argparse, math, os, shutil, sqlite3, sys, tempfile, time
+
+import mlflow
+from mlflow import MlflowClient
+from mlflow.entities import Metric, Param, RunTag, ViewType
+
+DBL_MAX = sys.float_info.max
+SUBNORMAL = 5e-324
+
+
+def make_empty(path):
+    MlflowClient(tracking_uri=f"sqlite:///{path}").search_experiments()
+
+
+def make_rich(path, root):
+    uri = f"sqlite:///{path}"
+    mlflow.set_tracking_uri(uri)
+    mlflow.set_registry_uri(uri)
+    c = MlflowClient(tracking_uri=uri, registry_uri=uri)
+
+    art = lambda name: f"file://{root}/artifacts/{name}"
+    e_main = c.create_experiment("main-experiment", artifact_location=art("main"),
+                                 tags={"team": "vision", "note": "unicode ünïcødé 🚀", "empty": ""})
+    e_deleted = c.create_experiment("deleted-experiment", artifact_location=art("deleted"))
+    e_restored = c.create_experiment("restored-experiment", artifact_location="s3://bucket/restored")
+    e_norun = c.create_experiment("experiment without runs", artifact_location="./relative/mlruns/x")
+    e_unicode = c.create_experiment("実験 🧪 эксперимент", artifact_location=art("unicode"))
+
+    def run(exp, name, status="FINISHED", parent=None, tags=None):
+        t = {"mlflow.user": "alice", "mlflow.source.type": "LOCAL"}
+        if parent:
+            t["mlflow.parentRunId"] = parent
+        t.update(tags or {})
+        r = c.create_run(exp, run_name=name, tags=t)
+        return r.info.run_id
+
+    ts = 1700000000000
+    parent = run(e_main, "parent-run")
+    child1 = run(e_main, "child-1", parent=parent)
+    child2 = run(e_main, "child-2 ✨", parent=parent)
+    failed = run(e_main, "failed-run")
+    killed = run(e_main, "killed-run")
+    running = run(e_main, "still-running")
+    deleted_run = run(e_main, "deleted-run")
+    r_deleted_exp = run(e_deleted, "run-in-deleted-experiment")
+    r_restored = run(e_restored, "run-in-restored-experiment")
+    r_unicode = run(e_unicode, "ラン 🏃 прогон")
+
+    params = [
+        Param("lr", "0.001"),
+        Param("longest", "x" * 6000),  # MLflow 2.9.2's MAX_PARAM_VAL_LENGTH
+        Param("unicode", "ünïcødé 日本語 العربية"),
+        Param("emoji", "🚀🔥👩‍👩‍👧‍👦🇯🇵"),
+        Param("backslash", "C:\\Users\\alice\\data\\new"),
+        Param("tab_newline", "a\tb\nc\r\nd"),
+        Param("empty", ""),
+        Param("backslash_n", "\\N"),
+        Param("quotes", "'single' \"double\" `back`"),
+        Param("sql", "1; DROP TABLE runs; --"),
+        Param("trailing_space", "value "),
+    ]
+    c.log_batch(parent, params=params)
+    for rid in (child1, child2, failed, killed, running, deleted_run, r_deleted_exp, r_restored, r_unicode):
+        c.log_batch(rid, params=[Param("seed", rid[:6]), Param("model", "resnet")])
+
+    specials = [float("nan"), float("inf"), float("-inf"), -0.0, 0.0, SUBNORMAL, -SUBNORMAL,
+                DBL_MAX, -DBL_MAX, 2.2250738585072014e-308, 1e-300, 123456789.123456789, math.pi]
+    c.log_batch(parent, metrics=[Metric("special", v, ts + i, i) for i, v in enumerate(specials)])
+    c.log_batch(parent, metrics=[Metric("same_step", v, ts + i, 7) for i, v in enumerate([1.0, 2.0, 1.0])])
+    c.log_batch(parent, metrics=[Metric("big_step", 1.5, 0, 2**62), Metric("big_step", 2.5, ts, -3),
+                                 Metric("big_step", 3.5, ts, 10**12)])
+    for rid in (parent, child1, child2, failed, killed, deleted_run, r_restored):
+        for key in ("loss", "accuracy", "val/loss"):
+            points = [Metric(key, math.exp(-s / 100.0) * (1.0 if key != "accuracy" else -1.0) + s * 1e-7,
+                             ts + s * 1000, s) for s in range(400)]
+            for k in range(0, len(points), 900):
+                c.log_batch(rid, metrics=points[k:k + 900])
+        c.log_metric(rid, "nan_last", float("nan"), timestamp=ts, step=1)
+
+    c.set_tag(parent, "trailing", "space ")
+    c.set_tag(parent, "multiline", "line1\nline2")
+    c.set_tag(parent, "mlflow.note.content", "# Notes\n\n* markdown ✓")
+    c.set_tag(child1, "empty", "")
+    c.log_param(r_unicode, "ключ", "значение")
+    c.set_experiment_tag(e_restored, "restored", "yes")
+
+    c.set_terminated(parent, "FINISHED", end_time=ts + 500000)
+    c.set_terminated(child1, "FINISHED")
+    c.set_terminated(child2, "FINISHED")
+    c.set_terminated(failed, "FAILED")
+    c.set_terminated(killed, "KILLED")
+    c.set_terminated(deleted_run, "FINISHED")
+    c.delete_run(deleted_run)
+    c.set_terminated(r_deleted_exp, "FINISHED")
+    c.delete_experiment(e_deleted)
+    c.delete_experiment(e_restored)
+    c.restore_experiment(e_restored)
+
+    # Datasets and run inputs (MLflow 2.4+).
+    import pandas as pd
+    from mlflow.data.pandas_dataset import from_pandas
+    df = pd.DataFrame({"x": [1.0, 2.0, float("nan")], "label": ["a", "b", "ü"]})
+    ds = from_pandas(df, source="s3://bucket/train.parquet", name="train-data", targets="label")
+    ds_eval = from_pandas(df.head(2), source="/data/eval.csv", name="eval 🧪")
+    with mlflow.start_run(run_id=child1):
+        mlflow.log_input(ds, context="training", tags={"split": "train"})
+        mlflow.log_input(ds_eval, context="evaluation")
+    with mlflow.start_run(run_id=child2):
+        mlflow.log_input(ds, context="training")
+
+    # Model registry.
+    c.create_registered_model("classifier", tags={"owner": "ml-team"}, description="The main model ✓")
+    c.create_registered_model("empty-description", description="")
+    c.create_registered_model("no-versions")
+    c.create_registered_model("ünïcødé-model 🤖", description=None)
+    versions = []
+    for i, rid in enumerate((parent, child1, child2, failed, killed)):
+        mv = c.create_model_version("classifier", f"runs:/{rid}/model", run_id=rid,
+                                    tags={"iteration": str(i)}, description=f"version {i + 1}" if i else None)
+        versions.append(mv.version)
+    c.transition_model_version_stage("classifier", versions[1], "Staging")
+    c.transition_model_version_stage("classifier", versions[2], "Production")
+    c.transition_model_version_stage("classifier", versions[3], "Archived")
+    c.delete_model_version("classifier", versions[4])  # becomes Deleted_Internal, stays in the table
+    c.set_registered_model_alias("classifier", "champion", versions[2])
+    c.set_registered_model_alias("classifier", "challenger", versions[1])
+    c.set_model_version_tag("classifier", versions[0], "validated", "false")
+    c.create_model_version("ünïcødé-model 🤖", "/abs/path/model", run_id=deleted_run)
+    c.create_model_version("empty-description", "s3://bucket/model", run_id=None)
+    c.update_registered_model("empty-description", description="")
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--out", required=True, help="the Fixtures/ folder")
+    args = ap.parse_args()
+    folder = os.path.join(args.out, f"mlflow-{mlflow.__version__}")
+    os.makedirs(folder, exist_ok=True)
+    for name, make in (("empty", lambda p, r: make_empty(p)), ("rich", make_rich)):
+        work = tempfile.mkdtemp(prefix="mlflow-fixture-")
+        os.chdir(work)
+        path = os.path.join(work, f"{name}.db")
+        make(path, "/srv/mlflow")
+        db = sqlite3.connect(path)
+        assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert db.execute("PRAGMA foreign_key_check").fetchall() == []
+        db.execute("VACUUM")
+        db.close()
+        shutil.copyfile(path, os.path.join(folder, f"{name}.db"))
+        shutil.rmtree(work)
+        print(f"wrote {folder}/{name}.db")
+
+
+if __name__ == "__main__":
+    main()

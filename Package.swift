@@ -1,0 +1,31 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "mlflow-pg-migrate",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "mlflow-import", targets: ["mlflow-import"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        .systemLibrary(name: "CSQLite3", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+        .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
+        .target(name: "SQLiteSource", dependencies: ["CSQLite3"]),
+        .target(name: "PostgresTarget", dependencies: ["CLibPQ"]),
+        .target(name: "MLflowSchema"),
+        .target(name: "Migration", dependencies: ["SQLiteSource", "PostgresTarget", "MLflowSchema"]),
+        .target(name: "MigrationCLI", dependencies: [
+            "Migration",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .executableTarget(name: "mlflow-import", dependencies: ["MigrationCLI"]),
+        .testTarget(name: "MLflowSchemaTests", dependencies: ["MLflowSchema"]),
+        .testTarget(name: "PostgresTargetTests", dependencies: ["PostgresTarget"]),
+        .testTarget(name: "MigrationTests", dependencies: ["Migration", "SQLiteSource", "PostgresTarget"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["Migration", "PostgresTarget"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

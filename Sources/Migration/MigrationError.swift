@@ -1,0 +1,87 @@
+import PostgresTarget
+import SQLiteSource
+
+/// Why a migration stopped, in words for an operator, with the exit code the executables use.
+public enum MigrationError: Error, CustomStringConvertible {
+    /// The source path does not exist or cannot be read.
+    case sourceUnreadable(path: String, reason: String)
+    /// The file is not an SQLite database (or is damaged).
+    case sourceNotSQLite(path: String, error: SQLiteError)
+    /// An SQLite database, but not an MLflow tracking store.
+    case sourceNotMLflow(path: String, reason: String)
+    /// The store's alembic revision is not one this build knows.
+    case unknownRevision(path: String, revision: String, supported: String)
+    /// The store's tables or columns are not what its revision prescribes.
+    case sourceSchemaMismatch(path: String, problems: [String])
+    /// Reading the source failed midway.
+    case sourceRead(path: String, table: String?, error: SQLiteError)
+    /// The target server could not be reached, or refused the login.
+    case targetUnreachable(error: PGError)
+    /// The target holds something the import must not touch or overwrite.
+    case targetRefused(target: String, found: String, remedy: String)
+    /// A source value the target cannot take: the file, table, row, column and why.
+    case rejectedValue(path: String, table: String, row: RowKey?, column: String, problem: String, remedy: String)
+    /// PostgreSQL rejected the load; the transaction was rolled back.
+    case loadFailed(path: String, table: String?, row: RowKey?, error: PGError)
+
+    /// The process exit code for this error (documented in the README).
+    public var exitCode: Int32 {
+        switch self {
+        case .rejectedValue, .loadFailed: 1
+        case .sourceUnreadable, .sourceNotSQLite, .sourceNotMLflow, .unknownRevision, .sourceSchemaMismatch, .sourceRead: 3
+        case .targetUnreachable: 4
+        case .targetRefused: 5
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case let .sourceUnreadable(path, reason):
+            return "cannot read source \(path): \(reason)"
+        case let .sourceNotSQLite(path, error):
+            return "\(path) is not a usable SQLite database (\(error.message)).\n"
+                + "  Give the path of an MLflow tracking store file (the file behind sqlite:///...), or run"
+                + " `sqlite3 FILE 'PRAGMA integrity_check'` to see whether it is damaged."
+        case let .sourceNotMLflow(path, reason):
+            return "\(path) is not an MLflow tracking store: \(reason).\n"
+                + "  Give the SQLite file MLflow's tracking server uses (--backend-store-uri sqlite:///...)."
+        case let .unknownRevision(path, revision, supported):
+            return "\(path) is at MLflow schema revision \(revision), which this build does not know.\n"
+                + "  Supported: \(supported).\n"
+                + "  Upgrade a copy of the file to a supported revision with that MLflow's `mlflow db upgrade sqlite:///COPY`."
+        case let .sourceSchemaMismatch(path, problems):
+            return "\(path) does not have the tables and columns its MLflow revision prescribes:\n"
+                + problems.map { "  - \($0)" }.joined(separator: "\n")
+                + "\n  The file was changed by something other than MLflow; repair it or migrate a clean copy."
+        case let .sourceRead(path, table, error):
+            return "reading \(path)\(table.map { " table \($0)" } ?? "") failed: \(error)"
+        case let .targetUnreachable(error):
+            var text = "cannot connect to the target PostgreSQL server: \(error.message)"
+            if error.isAuthenticationFailure {
+                text += "\n  Authentication failed: check the user and set the password with PGPASSWORD or ~/.pgpass."
+            } else {
+                text += "\n  Check --target (a libpq URI or key=value string) or PGHOST/PGPORT/PGDATABASE, and that the server runs."
+            }
+            return text
+        case let .targetRefused(target, found, remedy):
+            return "the target database \(target) cannot be loaded: \(found).\n  \(remedy)\n  Nothing was written."
+        case let .rejectedValue(path, table, row, column, problem, remedy):
+            return "\(path): table \(table), row \(row.map(String.init(describing:)) ?? "?"), column \(column): \(problem).\n"
+                + "  \(remedy)\n  The import was rolled back; the target is unchanged."
+        case let .loadFailed(path, table, row, error):
+            var text = "PostgreSQL rejected the load"
+            if let table { text += " of \(path) table \(table)" }
+            if let row { text += ", source row \(row)" }
+            if let column = error.column { text += ", column \(column)" }
+            text += ":\n  \(error.description.replacingNewlines(with: "\n  "))"
+            text += "\n  The import was rolled back; the target is unchanged."
+            return text
+        }
+    }
+}
+
+extension String {
+    func replacingNewlines(with replacement: String) -> String {
+        split(separator: "\n", omittingEmptySubsequences: false).joined(separator: replacement)
+    }
+}

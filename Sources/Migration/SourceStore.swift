@@ -1,0 +1,134 @@
+import Foundation
+import MLflowSchema
+import SQLiteSource
+
+/// An MLflow SQLite store opened read-only inside one read transaction (a consistent snapshot).
+///
+/// Opening checks that the file is SQLite, holds MLflow's tables at a known revision, and has the
+/// columns the schema map expects. The snapshot lasts until the value is released.
+public final class SourceStore {
+    /// The path as given.
+    public let path: String
+    /// The schema map of the store's revision.
+    public let schema: SchemaRevision
+    /// Tables in the file that the schema map does not know: reported, never loaded.
+    public let unknownTables: [String]
+    let db: SQLiteDatabase
+
+    /// Opens `path` and validates it against `catalog`.
+    public init(path: String, catalog: SchemaCatalog = .embedded) throws {
+        self.path = path
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw MigrationError.sourceUnreadable(path: path, reason: "no such file")
+        }
+        guard !isDirectory.boolValue else {
+            throw MigrationError.sourceUnreadable(path: path, reason: "it is a directory, not an SQLite file")
+        }
+        guard FileManager.default.isReadableFile(atPath: path) else {
+            throw MigrationError.sourceUnreadable(path: path, reason: "permission denied")
+        }
+        do {
+            db = try SQLiteDatabase(readOnlyPath: path)
+            try db.execute("BEGIN")
+            // The first read starts the snapshot; everything after sees the same state.
+            _ = try db.rows("SELECT count(*) FROM sqlite_master")
+        } catch let error as SQLiteError {
+            throw MigrationError.sourceNotSQLite(path: path, error: error)
+        }
+        let tables: Set<String>
+        do {
+            tables = Set(try db.rows("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'").compactMap { $0[0] })
+        } catch let error as SQLiteError {
+            throw MigrationError.sourceNotSQLite(path: path, error: error)
+        }
+        guard tables.contains("alembic_version") else {
+            throw MigrationError.sourceNotMLflow(path: path, reason: "it has no alembic_version table")
+        }
+        let versions = try Self.read(db, path: path, table: "alembic_version") {
+            try $0.rows("SELECT version_num FROM alembic_version").map { $0[0] ?? "NULL" }
+        }
+        guard versions.count == 1, let revision = versions.first else {
+            throw MigrationError.sourceNotMLflow(path: path, reason: "alembic_version holds \(versions.count) rows instead of 1")
+        }
+        guard let schema = catalog.revision(revision) else {
+            throw MigrationError.unknownRevision(path: path, revision: revision, supported: catalog.supportedSummary)
+        }
+        self.schema = schema
+        self.unknownTables = tables.subtracting(schema.tables.map(\.name)).sorted()
+        try checkColumns(existing: tables)
+    }
+
+    /// Fails unless every table of the revision exists with exactly the map's columns.
+    private func checkColumns(existing: Set<String>) throws {
+        var problems: [String] = []
+        for table in schema.tables {
+            guard existing.contains(table.name) else {
+                problems.append("table \(table.name) is missing")
+                continue
+            }
+            let found = try Self.read(db, path: path, table: table.name) {
+                try $0.rows("PRAGMA table_xinfo(\(sqlQuote(table.name)))").compactMap { $0[1] }
+            }
+            let expected = table.columns.map(\.name)
+            let missing = expected.filter { !found.contains($0) }
+            let extra = found.filter { !expected.contains($0) }
+            if !missing.isEmpty { problems.append("\(table.name): missing column(s) \(missing.joined(separator: ", "))") }
+            if !extra.isEmpty { problems.append("\(table.name): unexpected column(s) \(extra.joined(separator: ", "))") }
+        }
+        if !problems.isEmpty { throw MigrationError.sourceSchemaMismatch(path: path, problems: problems) }
+    }
+
+    /// The number of rows of a table in the snapshot.
+    public func rowCount(_ table: TableSpec) throws -> Int {
+        try Self.read(db, path: path, table: table.name) {
+            Int(try $0.rows("SELECT count(*) FROM \(sqlQuote(table.name))").first?.first??.description ?? "0") ?? 0
+        }
+    }
+
+    /// A statement that reads the table's loaded columns in storage order (rowid), the order COPY sends.
+    func scan(_ table: TableSpec) throws -> SQLiteStatement {
+        let columns = table.loadedColumns.map { sqlQuote($0.name) }.joined(separator: ", ")
+        return try Self.read(db, path: path, table: table.name) {
+            try $0.prepare("SELECT \(columns) FROM \(sqlQuote(table.name)) ORDER BY rowid")
+        }
+    }
+
+    /// The value SQLite's next rowid-assigned id would take for a sequence's column.
+    public func nextValue(for sequence: SequenceSpec) throws -> Int64 {
+        try Self.read(db, path: path, table: sequence.table) { db in
+            let maxID = try db.rows("SELECT max(\(sqlQuote(sequence.column))) FROM \(sqlQuote(sequence.table))")
+                .first?.first.flatMap { $0 }.flatMap { Int64($0) } ?? 0
+            var next = maxID + 1
+            let hasSequenceTable = try !db.rows("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_sequence'").isEmpty
+            if hasSequenceTable {
+                let stmt = try db.prepare("SELECT seq FROM sqlite_sequence WHERE name = ?")
+                try stmt.bind(1, sequence.table)
+                if try stmt.step() { next = max(next, stmt.int64(0) + 1) }
+            }
+            return max(next, 1)
+        }
+    }
+
+    /// The primary key of the `line`-th row (1-based) of a table in scan order, for messages.
+    public func rowKey(table: TableSpec, line: Int) -> RowKey? {
+        guard !table.primaryKey.isEmpty, line > 0 else { return nil }
+        let columns = table.primaryKey.map(sqlQuote).joined(separator: ", ")
+        let sql = "SELECT \(columns) FROM \(sqlQuote(table.name)) ORDER BY rowid LIMIT 1 OFFSET \(line - 1)"
+        guard let row = try? db.rows(sql).first else { return nil }
+        return RowKey(parts: zip(table.primaryKey, row).map { ($0, $1.map { displayValue($0) } ?? "NULL") })
+    }
+
+    static func read<R>(_ db: SQLiteDatabase, path: String, table: String?, _ body: (SQLiteDatabase) throws -> R) throws -> R {
+        do {
+            return try body(db)
+        } catch let error as SQLiteError {
+            throw MigrationError.sourceRead(path: path, table: table, error: error)
+        }
+    }
+}
+
+/// Quotes an SQL identifier with double quotes (the same rule in SQLite and PostgreSQL).
+func sqlQuote(_ name: String) -> String {
+    "\"" + name.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+}

@@ -1,0 +1,73 @@
+import MLflowSchema
+import PostgresTarget
+
+/// What the target schema holds before an import, and whether the import may proceed.
+public enum TargetState: Equatable, Sendable {
+    /// No tables, views or sequences in the target schema: the import creates MLflow's schema.
+    case empty
+    /// Exactly the tables an MLflow server of this revision creates, holding only the rows it
+    /// inserts itself (alembic_version and the Default experiment): the import replaces those rows.
+    case createdByMLflow(revision: String)
+}
+
+extension TargetState {
+    /// Inspects the connection's current schema for an import of `schema`; throws `targetRefused`
+    /// when the schema holds anything else. Run it inside the import's transaction, so that the
+    /// locks it takes keep the state until commit.
+    static func inspect(_ conn: PGConnection, for schema: SchemaRevision) throws -> TargetState {
+        let target = conn.displayName
+        guard let namespace = try conn.query("SELECT current_schema()").scalar else {
+            throw MigrationError.targetRefused(target: target, found: "no schema is selected (search_path is empty)",
+                                               remedy: "Set search_path, e.g. options=-csearch_path=public in --target.")
+        }
+        let encoding = try conn.query("SELECT pg_encoding_to_char(encoding) FROM pg_database WHERE datname = current_database()").scalar
+        guard encoding == "UTF8" else {
+            throw MigrationError.targetRefused(target: target, found: "its encoding is \(encoding ?? "unknown"), not UTF8",
+                                               remedy: "Create the database with ENCODING 'UTF8' (MLflow stores any Unicode).")
+        }
+        let relations = try conn.query("""
+            SELECT c.relname, c.relkind FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+            WHERE n.nspname = $1 AND c.relkind IN ('r', 'p', 'v', 'm', 'S', 'f') ORDER BY c.relname
+            """, [namespace]).rows.map { (name: $0[0] ?? "", kind: $0[1] ?? "") }
+        if relations.isEmpty { return .empty }
+
+        let tables = Set(relations.filter { $0.kind == "r" || $0.kind == "p" }.map(\.name))
+        let others = relations.filter { !["r", "p", "S"].contains($0.kind) }.map(\.name)
+        let sequences = Set(relations.filter { $0.kind == "S" }.map(\.name))
+        let expected = Set(schema.tables.map(\.name))
+        let foreign = tables.subtracting(expected).sorted() + others
+        let dropHint = "Import into an empty database (CREATE DATABASE ... ENCODING 'UTF8' TEMPLATE template0), "
+            + "or into one that an MLflow \(schema.mlflowVersions.last ?? "") server created and nobody has used yet."
+        guard foreign.isEmpty, tables == expected, sequences == Set(schema.sequences.map(\.name)) else {
+            let missing = expected.subtracting(tables).sorted()
+            var found = "schema \(namespace) already holds \(relations.count) relation(s)"
+            if !foreign.isEmpty { found += "; not MLflow's \(schema.revision) tables: \(foreign.prefix(8).joined(separator: ", "))" }
+            if !missing.isEmpty && missing.count < expected.count { found += "; MLflow tables missing: \(missing.prefix(8).joined(separator: ", "))" }
+            throw MigrationError.targetRefused(target: target, found: found, remedy: dropHint)
+        }
+        // MLflow's tables: lock them, then look at what they hold.
+        let list = schema.tables.map { conn.quoteIdentifier($0.name) }.joined(separator: ", ")
+        try conn.execute("LOCK TABLE \(list) IN ACCESS EXCLUSIVE MODE", operation: "locking MLflow's tables in the target")
+        let revisions = try conn.query("SELECT version_num FROM alembic_version").rows.map { $0[0] ?? "NULL" }
+        guard revisions == [schema.revision] else {
+            throw MigrationError.targetRefused(
+                target: target,
+                found: "an MLflow server created it at revision \(revisions.joined(separator: ", ")), the source is at \(schema.revision)",
+                remedy: "Import into an empty database and run that MLflow's `mlflow db upgrade` on it afterwards, "
+                    + "or upgrade a copy of the SQLite file with `mlflow db upgrade sqlite:///COPY` first.")
+        }
+        var used: [String] = []
+        for table in schema.tables {
+            let count = Int(try conn.query("SELECT count(*) FROM \(conn.quoteIdentifier(table.name))").scalar ?? "0") ?? 0
+            if count != (schema.createdRows[table.name] ?? 0) { used.append("\(table.name) has \(count) row(s)") }
+        }
+        let defaultOnly = try conn.query("SELECT count(*) FROM experiments WHERE NOT (experiment_id = 0 AND name = 'Default')").scalar
+        if defaultOnly != "0" { used.append("experiments holds experiments other than Default") }
+        guard used.isEmpty else {
+            throw MigrationError.targetRefused(
+                target: target, found: "MLflow's tables already hold data (\(used.joined(separator: "; ")))",
+                remedy: "The import never merges into a used store. " + dropHint)
+        }
+        return .createdByMLflow(revision: schema.revision)
+    }
+}

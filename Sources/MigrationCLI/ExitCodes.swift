@@ -1,0 +1,35 @@
+import ArgumentParser
+import Foundation
+import Migration
+
+/// Runs a command and turns every outcome into a message and a documented exit code.
+///
+/// Codes: 0 success; 1 the data was rejected (target unchanged); 2 usage; 3 the source is unusable;
+/// 4 the target cannot be reached; 5 the target is not in a state the command accepts.
+public enum CommandRunner {
+    public static let usageExitCode: Int32 = 2
+
+    /// Parses the arguments, runs the command, prints errors to stderr, and exits.
+    public static func main<Command: ParsableCommand>(_ type: Command.Type) -> Never {
+        do {
+            var command = try type.parseAsRoot()
+            try command.run()
+            exit(0)
+        } catch let error as MigrationError {
+            printError("\(type.configuration.commandName ?? "error"): \(error)")
+            exit(error.exitCode)
+        } catch {
+            let code = type.exitCode(for: error)
+            if code == .success {
+                print(type.fullMessage(for: error))
+                exit(0)
+            }
+            printError(type.fullMessage(for: error))
+            exit(code == .validationFailure ? usageExitCode : code.rawValue)
+        }
+    }
+
+    static func printError(_ text: String) {
+        FileHandle.standardError.write(Data((text + "\n").utf8))
+    }
+}

@@ -1,0 +1,35 @@
+import ArgumentParser
+import Foundation
+import Migration
+
+/// `mlflow-import`: load an MLflow SQLite store into PostgreSQL.
+public struct ImportCommand: ParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "mlflow-import",
+        abstract: "Move an MLflow SQLite tracking store into PostgreSQL, exactly, in one transaction.",
+        discussion: """
+            Creates the schema MLflow itself creates for the store's revision in an empty database, \
+            or loads into a database an MLflow server of the same version created and nobody used. \
+            Every row, id, timestamp and float bit is kept; sequences continue where SQLite would. \
+            If anything fails, the target is left as it was.
+
+            Exit codes: 0 imported; 1 a value or constraint was rejected (target unchanged); 2 usage; \
+            3 the source is not a usable MLflow store; 4 the target cannot be reached; \
+            5 the target is not empty or was created by another MLflow version.
+            """)
+
+    @Argument(help: ArgumentHelp("The MLflow SQLite file (the path behind sqlite:///...).", valueName: "source.db"))
+    public var source: String
+
+    @OptionGroup public var target: TargetOptions
+
+    @Flag(name: .shortAndLong, help: "Print only errors.")
+    public var quiet = false
+
+    public init() {}
+
+    public func run() throws {
+        let summary = try Importer(sourcePath: source, conninfo: target.target).run()
+        if !quiet { print(summary.text) }
+    }
+}

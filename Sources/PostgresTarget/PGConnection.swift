@@ -1,0 +1,103 @@
+import CLibPQ
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// One libpq connection: the only owner of a `PGconn*`.
+///
+/// Not thread-safe and not `Sendable`. See <https://www.postgresql.org/docs/15/libpq-connect.html>.
+public final class PGConnection {
+    let handle: OpaquePointer
+
+    /// Connects with a libpq URI or `key=value` string; nil or "" uses libpq's environment
+    /// (`PGHOST`, `PGDATABASE`, ...) and `~/.pgpass`, as `psql` does.
+    public init(conninfo: String?, applicationName: String) throws {
+        let keys = ["dbname", "fallback_application_name"]
+        let values = [conninfo ?? "", applicationName]
+        let conn: OpaquePointer? = keys.withCStrings { k in
+            values.withCStrings { v in PQconnectdbParams(k, v, 1) }
+        }
+        guard let conn else { throw PGError(operation: "connecting", message: "out of memory") }
+        guard PQstatus(conn) == CONNECTION_OK else {
+            let message = String(cString: PQerrorMessage(conn)).trimmingTrailingNewlines()
+            PQfinish(conn)
+            throw PGError(operation: "connecting", message: message)
+        }
+        handle = conn
+        try execute("SET client_encoding = 'UTF8'")
+    }
+
+    deinit {
+        PQfinish(handle)
+    }
+
+    /// Where the connection went, without the password: `user@host:port/dbname`.
+    public var displayName: String {
+        func s(_ p: UnsafeMutablePointer<CChar>?) -> String { p.map { String(cString: $0) } ?? "" }
+        return "\(s(PQuser(handle)))@\(s(PQhost(handle))):\(s(PQport(handle)))/\(s(PQdb(handle)))"
+    }
+
+    /// The server version as `PQserverVersion` reports it (150018 for 15.18).
+    public var serverVersion: Int { Int(PQserverVersion(handle)) }
+
+    /// Runs SQL (one or more statements) that returns no rows needed by the caller.
+    public func execute(_ sql: String, operation: String? = nil) throws {
+        _ = try query(sql, operation: operation)
+    }
+
+    /// Runs one query with text parameters (`$1`, ...) and returns its rows as text.
+    @discardableResult
+    public func query(_ sql: String, _ parameters: [String?] = [], operation: String? = nil) throws -> PGRows {
+        let result: OpaquePointer?
+        if parameters.isEmpty {
+            result = PQexec(handle, sql)
+        } else {
+            result = parameters.withOptionalCStrings { values in
+                PQexecParams(handle, sql, Int32(parameters.count), nil, values, nil, nil, 0)
+            }
+        }
+        return try check(result, operation: operation ?? "running `\(sql.prefix(80))`")
+    }
+
+    /// Quotes an identifier for SQL (`PQescapeIdentifier`).
+    public func quoteIdentifier(_ name: String) -> String {
+        guard let p = PQescapeIdentifier(handle, name, name.utf8.count) else { return "\"\(name)\"" }
+        defer { PQfreemem(p) }
+        return String(cString: p)
+    }
+
+    func check(_ result: OpaquePointer?, operation: String) throws -> PGRows {
+        guard let result else { throw lastError(operation: operation) }
+        defer { PQclear(result) }
+        switch PQresultStatus(result) {
+        case PGRES_COMMAND_OK, PGRES_TUPLES_OK, PGRES_EMPTY_QUERY:
+            return PGRows(result)
+        default:
+            throw PGError(operation: operation, result: result)
+        }
+    }
+
+    func lastError(operation: String) -> PGError {
+        PGError(operation: operation, message: String(cString: PQerrorMessage(handle)).trimmingTrailingNewlines())
+    }
+}
+
+extension Array where Element == String {
+    func withCStrings<R>(_ body: (UnsafePointer<UnsafePointer<CChar>?>) -> R) -> R {
+        let copies = map { strdup($0) }
+        defer { copies.forEach { free($0) } }
+        let pointers = copies.map { UnsafePointer<CChar>($0) } + [nil]
+        return pointers.withUnsafeBufferPointer { body($0.baseAddress!) }
+    }
+}
+
+extension Array where Element == String? {
+    func withOptionalCStrings<R>(_ body: (UnsafePointer<UnsafePointer<CChar>?>) -> R) -> R {
+        let copies = map { $0.map { strdup($0) } ?? nil }
+        defer { copies.forEach { free($0) } }
+        let pointers = copies.map { $0.map { UnsafePointer<CChar>($0) } }
+        return pointers.withUnsafeBufferPointer { body($0.baseAddress!) }
+    }
+}

@@ -1,0 +1,98 @@
+import CSQLite3
+
+/// A compiled statement and its current row; typed cell access without copying.
+///
+/// Not thread-safe: it belongs to its database's thread. See <https://www.sqlite.org/c3ref/stmt.html>.
+public final class SQLiteStatement {
+    let database: SQLiteDatabase
+    let handle: OpaquePointer
+    /// The SQL text, for messages.
+    public let sql: String
+
+    init(database: SQLiteDatabase, handle: OpaquePointer, sql: String) {
+        self.database = database
+        self.handle = handle
+        self.sql = sql
+    }
+
+    deinit {
+        sqlite3_finalize(handle)
+    }
+
+    /// Advances to the next row; false when there are no more.
+    public func step() throws -> Bool {
+        switch sqlite3_step(handle) {
+        case SQLITE_ROW: return true
+        case SQLITE_DONE: return false
+        case let rc: throw database.error(rc, sql: sql)
+        }
+    }
+
+    /// Binds a text value to parameter `index` (1-based).
+    public func bind(_ index: Int32, _ text: String) throws {
+        let rc = sqlite3_bind_text(handle, index, text, -1, csqlite3_transient())
+        guard rc == SQLITE_OK else { throw database.error(rc, sql: sql) }
+    }
+
+    /// Binds an integer to parameter `index` (1-based).
+    public func bind(_ index: Int32, _ value: Int64) throws {
+        let rc = sqlite3_bind_int64(handle, index, value)
+        guard rc == SQLITE_OK else { throw database.error(rc, sql: sql) }
+    }
+
+    /// Resets the statement so it can be stepped again.
+    public func reset() {
+        sqlite3_reset(handle)
+    }
+
+    /// The number of columns in the result.
+    public var columnCount: Int32 { sqlite3_column_count(handle) }
+
+    /// The storage class of the cell in the current row.
+    public func storage(_ column: Int32) -> SQLiteStorageClass {
+        SQLiteStorageClass(rawValue: sqlite3_column_type(handle, column)) ?? .null
+    }
+
+    public func isNull(_ column: Int32) -> Bool { sqlite3_column_type(handle, column) == SQLITE_NULL }
+
+    /// The cell as a 64-bit integer (only meaningful for integer storage).
+    public func int64(_ column: Int32) -> Int64 { sqlite3_column_int64(handle, column) }
+
+    /// The cell as an IEEE double, read without a text round trip.
+    public func double(_ column: Int32) -> Double { sqlite3_column_double(handle, column) }
+
+    /// The cell's bytes (text as UTF-8 as stored, or a blob), valid until the next step or column call.
+    ///
+    /// Read the text first, then its length, as SQLite's documentation requires.
+    public func withBytes<R>(_ column: Int32, _ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+        let base: UnsafeRawPointer?
+        if sqlite3_column_type(handle, column) == SQLITE_BLOB {
+            base = sqlite3_column_blob(handle, column)
+        } else {
+            base = sqlite3_column_text(handle, column).map(UnsafeRawPointer.init)
+        }
+        let count = Int(sqlite3_column_bytes(handle, column))
+        return try body(UnsafeRawBufferPointer(start: base, count: base == nil ? 0 : count))
+    }
+
+    /// The cell as a Swift string (invalid UTF-8 repaired); for messages and catalog queries only.
+    public func string(_ column: Int32) -> String {
+        withBytes(column) { String(decoding: $0, as: UTF8.self) }
+    }
+}
+
+/// SQLite's fundamental datatypes, as `sqlite3_column_type` returns them.
+public enum SQLiteStorageClass: Int32, Sendable {
+    case integer = 1, real = 2, text = 3, blob = 4, null = 5
+
+    /// The name `typeof()` gives.
+    public var name: String {
+        switch self {
+        case .integer: "integer"
+        case .real: "real"
+        case .text: "text"
+        case .blob: "blob"
+        case .null: "null"
+        }
+    }
+}

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Create (once) a virtualenv with real MLflow from PyPI and print its python path.
+# Usage: scripts/mlflow-venv.sh [VERSION]   (default 2.9.2)
+# The venv lives in .venv/mlflow-VERSION inside the checkout (git-ignored).
+set -euo pipefail
+version="${1:-2.9.2}"
+root="$(cd "$(dirname "$0")/.." && pwd)"
+venv="$root/.venv/mlflow-$version"
+if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c "import mlflow, psycopg2" >/dev/null 2>&1; then
+  echo "mlflow-venv: installing mlflow==$version into $venv" >&2
+  rm -rf "$venv"
+  python3 -m venv "$venv"
+  "$venv/bin/pip" install --quiet --disable-pip-version-check --upgrade pip >&2
+  case "$version" in
+    2.9.*) extra=("sqlalchemy<2.1" "psycopg2-binary" "numpy<2" "pandas<2.2") ;;
+    *) extra=("psycopg2-binary") ;;
+  esac
+  "$venv/bin/pip" install --quiet --disable-pip-version-check "mlflow==$version" "${extra[@]}" >&2
+fi
+echo "$venv/bin/python"
