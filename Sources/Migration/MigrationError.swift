@@ -72,8 +72,9 @@ public enum MigrationError: Error, CustomStringConvertible {
             var text = "PostgreSQL rejected the load"
             if let table { text += " of \(path) table \(table)" }
             if let row { text += ", source row \(row)" }
-            if let column = error.column { text += ", column \(column)" }
+            if let column = error.copyColumn { text += ", column \(column)" }
             text += ":\n  \(error.description.replacingNewlines(with: "\n  "))"
+            text += "\n  Correct the row in a copy of the SQLite file and import the copy."
             text += "\n  The import was rolled back; the target is unchanged."
             return text
         }

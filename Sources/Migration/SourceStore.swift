@@ -115,8 +115,8 @@ public final class SourceStore {
         guard !table.primaryKey.isEmpty, line > 0 else { return nil }
         let columns = table.primaryKey.map(sqlQuote).joined(separator: ", ")
         let sql = "SELECT \(columns) FROM \(sqlQuote(table.name)) ORDER BY rowid LIMIT 1 OFFSET \(line - 1)"
-        guard let row = try? db.rows(sql).first else { return nil }
-        return RowKey(parts: zip(table.primaryKey, row).map { ($0, $1.map { displayValue($0) } ?? "NULL") })
+        guard let stmt = try? db.prepare(sql), (try? stmt.step()) == true else { return nil }
+        return RowKey(parts: table.primaryKey.indices.map { (table.primaryKey[$0], displayCell(stmt, Int32($0))) })
     }
 
     static func read<R>(_ db: SQLiteDatabase, path: String, table: String?, _ body: (SQLiteDatabase) throws -> R) throws -> R {
@@ -131,4 +131,14 @@ public final class SourceStore {
 /// Quotes an SQL identifier with double quotes (the same rule in SQLite and PostgreSQL).
 func sqlQuote(_ name: String) -> String {
     "\"" + name.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+}
+
+/// A cell for messages: numbers as they are, text quoted and shortened, NULL as NULL.
+func displayCell(_ stmt: SQLiteStatement, _ column: Int32) -> String {
+    switch stmt.storage(column) {
+    case .null: "NULL"
+    case .integer, .real: stmt.string(column)
+    case .blob: "<blob of \(stmt.withBytes(column) { $0.count }) bytes>"
+    case .text: displayValue(stmt.string(column))
+    }
 }

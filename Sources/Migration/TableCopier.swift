@@ -93,7 +93,7 @@ struct TableCopier {
         let columns = table.loadedColumns
         let parts = table.primaryKey.compactMap { name -> (String, String)? in
             guard let i = columns.firstIndex(where: { $0.name == name }) else { return nil }
-            return (name, stmt.isNull(Int32(i)) ? "NULL" : displayValue(stmt.string(Int32(i))))
+            return (name, displayCell(stmt, Int32(i)))
         }
         return parts.isEmpty ? nil : RowKey(parts: parts)
     }

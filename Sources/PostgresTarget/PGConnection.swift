@@ -26,6 +26,8 @@ public final class PGConnection {
             throw PGError(operation: "connecting", message: message)
         }
         handle = conn
+        // Server notices (e.g. "does not exist, skipping") are not for the operator's terminal.
+        PQsetNoticeProcessor(conn, { _, _ in }, nil)
         try execute("SET client_encoding = 'UTF8'")
     }
 

@@ -48,6 +48,14 @@ public struct PGError: Error, CustomStringConvertible, Sendable {
         return Int(part.dropFirst(" line ".count).prefix { $0.isNumber })
     }
 
+    /// The column of a COPY failure: the server's column field, else parsed from the context.
+    public var copyColumn: String? {
+        if let column { return column }
+        guard let context, let part = context.split(separator: ",").first(where: { $0.hasPrefix(" column ") }) else { return nil }
+        let name = part.dropFirst(" column ".count)
+        return String(name.prefix { $0 != ":" })
+    }
+
     public var description: String {
         var lines = ["PostgreSQL error while \(operation): \(message)" + (sqlState.map { " (SQLSTATE \($0))" } ?? "")]
         if let detail { lines.append("  DETAIL: \(detail)") }

@@ -1,0 +1,180 @@
+import Foundation
+import XCTest
+
+/// All or nothing, and errors an operator can act on: every failure leaves the target unchanged.
+final class ImportFailureTests: XCTestCase {
+    /// A source whose last-loaded rows hold a value PostgreSQL rejects (a 300-character experiment
+    /// name, which SQLite accepts): the import fails with the row named and writes nothing.
+    func testRejectedValueLeavesEmptyAndMLflowCreatedTargetsUnchanged() throws {
+        let env = try TestEnvironment.require()
+        let source = try TestEnvironment.temporaryCopy(of: TestEnvironment.fixture("mlflow-2.9.2/rich.db"))
+        try env.sqlite(source, "UPDATE experiments SET name = '\(String(repeating: "n", count: 300))' WHERE name = 'experiment without runs'")
+        for mlflowCreated in [false, true] {
+            let db = "e2e_rejected"
+            let conninfo = try env.createDatabase(db)
+            defer { env.dropDatabase(db) }
+            if mlflowCreated { _ = try env.judge("create", env.mlflowURI(db)) }
+            let before = try targetFingerprint(conninfo)
+            let result = try env.tool("mlflow-import", [source, "--target", conninfo])
+            XCTAssertEqual(result.status, 1, result.stderr)
+            XCTAssertTrue(result.stderr.contains("table experiments"), result.stderr)
+            XCTAssertTrue(result.stderr.contains("experiment_id=4"), result.stderr)
+            XCTAssertTrue(result.stderr.contains("column name"), result.stderr)
+            XCTAssertTrue(result.stderr.contains("22001"), result.stderr)
+            XCTAssertTrue(result.stderr.contains("target is unchanged"), result.stderr)
+            XCTAssertEqual(try targetFingerprint(conninfo), before, "target changed by a failed import")
+        }
+    }
+
+    /// A value the encoder refuses before PostgreSQL sees it (NUL in a param, an integer outside
+    /// int4): named by file, table, row key and column; the target stays empty.
+    func testValuesTheEncoderRefusesAreNamed() throws {
+        let env = try TestEnvironment.require()
+        let cases: [(sql: String, expect: [String])] = [
+            ("UPDATE params SET value = 'a' || char(0) || 'b' WHERE key = 'lr'",
+             ["table params", "key='lr'", "column value", "NUL"]),
+            ("UPDATE experiment_tags SET experiment_id = 4294967296 WHERE key = 'restored'",
+             ["table experiment_tags", "key='restored'", "column experiment_id", "4294967296"]),
+            ("UPDATE metrics SET is_nan = 2 WHERE rowid = 5",
+             ["table metrics", "column is_nan", "not 0 or 1"]),
+            ("UPDATE metrics SET value = 'abc' WHERE rowid = 6",
+             ["table metrics", "column value", "storage class text", "'abc'"]),
+        ]
+        for (sql, expect) in cases {
+            let source = try TestEnvironment.temporaryCopy(of: TestEnvironment.fixture("mlflow-2.9.2/rich.db"))
+            try env.sqlite(source, "PRAGMA foreign_keys = OFF; PRAGMA ignore_check_constraints = ON; " + sql)
+            let db = "e2e_refused"
+            let conninfo = try env.createDatabase(db)
+            defer { env.dropDatabase(db) }
+            let result = try env.tool("mlflow-import", [source, "--target", conninfo])
+            XCTAssertEqual(result.status, 1, "\(sql): \(result.stderr)")
+            XCTAssertTrue(result.stderr.contains(source), result.stderr)
+            for text in expect { XCTAssertTrue(result.stderr.contains(text), "\(sql): expected '\(text)' in:\n\(result.stderr)") }
+            XCTAssertEqual(try targetFingerprint(conninfo), "", "target changed by a failed import")
+        }
+    }
+
+    /// An orphaned row (a metric of a run that does not exist) fails the foreign key after the data.
+    func testForeignKeyViolationRollsBack() throws {
+        let env = try TestEnvironment.require()
+        let source = try TestEnvironment.temporaryCopy(of: TestEnvironment.fixture("mlflow-2.9.2/rich.db"))
+        try env.sqlite(source, "PRAGMA foreign_keys = OFF; UPDATE params SET run_uuid = 'no-such-run' WHERE key = 'lr'")
+        let db = "e2e_orphan"
+        let conninfo = try env.createDatabase(db)
+        defer { env.dropDatabase(db) }
+        let result = try env.tool("mlflow-import", [source, "--target", conninfo])
+        XCTAssertEqual(result.status, 1, result.stderr)
+        XCTAssertTrue(result.stderr.contains("params_run_uuid_fkey"), result.stderr)
+        XCTAssertTrue(result.stderr.contains("no-such-run"), result.stderr)
+        XCTAssertEqual(try targetFingerprint(conninfo), "")
+    }
+
+    /// SIGKILL in the middle of the biggest COPY: the server discards the transaction, the target
+    /// is empty again, and a new run succeeds without any clean-up.
+    func testKilledImportLeavesNothingAndCanBeRerun() throws {
+        let env = try TestEnvironment.require()
+        let source = try TestEnvironment.temporaryCopy(of: TestEnvironment.fixture("mlflow-2.9.2/rich.db"))
+        // Grow metrics to about two million rows so that the COPY lasts long enough to be killed.
+        try env.sqlite(source, """
+            WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 2000000)
+            INSERT INTO metrics (key, value, timestamp, run_uuid, step, is_nan)
+            SELECT 'bulk', i * 0.5, 1700000000000 + i, (SELECT run_uuid FROM runs WHERE name = 'parent-run'), i, 0 FROM n;
+            """)
+        let db = "e2e_killed"
+        let conninfo = try env.createDatabase(db)
+        defer { env.dropDatabase(db) }
+        let process = Process()
+        process.executableURL = env.binaries.appendingPathComponent("mlflow-import")
+        process.arguments = [source, "--target", conninfo, "--quiet"]
+        try process.run()
+        let admin = try env.admin()
+        var sawCopy = false
+        for _ in 0..<600 where !sawCopy {
+            let copying = try admin.query("""
+                SELECT count(*) FROM pg_stat_activity
+                WHERE application_name = 'mlflow-import' AND query LIKE 'COPY "metrics"%'
+                """).scalar
+            sawCopy = copying == "1"
+            if !sawCopy { usleep(20_000) }
+        }
+        XCTAssertTrue(sawCopy, "never saw the metrics COPY running")
+        usleep(200_000)
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        XCTAssertEqual(process.terminationReason, .uncaughtSignal)
+        // The server notices the closed connection and aborts the transaction.
+        var remaining = "?"
+        for _ in 0..<200 {
+            remaining = try admin.query("SELECT count(*) FROM pg_stat_activity WHERE application_name = 'mlflow-import'").scalar ?? "?"
+            if remaining == "0" { break }
+            usleep(50_000)
+        }
+        XCTAssertEqual(remaining, "0")
+        XCTAssertEqual(try targetFingerprint(conninfo), "", "a killed import left something behind")
+        let rerun = try env.tool("mlflow-import", [source, "--target", conninfo])
+        XCTAssertEqual(rerun.status, 0, rerun.stderr)
+        XCTAssertTrue(rerun.stdout.contains("metrics"), rerun.stdout)
+    }
+
+    func testTargetWithDataIsRefused() throws {
+        let env = try TestEnvironment.require()
+        let source = TestEnvironment.fixture("mlflow-2.9.2/rich.db")
+        let db = "e2e_used"
+        let conninfo = try env.createDatabase(db)
+        defer { env.dropDatabase(db) }
+        XCTAssertEqual(try env.tool("mlflow-import", [source, "--target", conninfo]).status, 0)
+        let before = try targetFingerprint(conninfo)
+        let again = try env.tool("mlflow-import", [source, "--target", conninfo])
+        XCTAssertEqual(again.status, 5, again.stderr)
+        XCTAssertTrue(again.stderr.contains("already hold data"), again.stderr)
+        XCTAssertEqual(try targetFingerprint(conninfo), before)
+
+        try env.admin(database: db).execute("CREATE TABLE unrelated (id int)")
+        let other = try env.createDatabase("e2e_other")
+        defer { env.dropDatabase("e2e_other") }
+        try env.admin(database: "e2e_other").execute("CREATE TABLE customer_data (id int)")
+        let foreign = try env.tool("mlflow-import", [source, "--target", other])
+        XCTAssertEqual(foreign.status, 5, foreign.stderr)
+        XCTAssertTrue(foreign.stderr.contains("customer_data"), foreign.stderr)
+    }
+
+    func testSourceProblemsAreExplained() throws {
+        let env = try TestEnvironment.require()
+        let db = "e2e_source"
+        let conninfo = try env.createDatabase(db)
+        defer { env.dropDatabase(db) }
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("e2e-src-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let text = dir.appendingPathComponent("notes.txt").path
+        try "hello, this is not a database\n".write(toFile: text, atomically: true, encoding: .utf8)
+        let plain = dir.appendingPathComponent("plain.db").path
+        try env.sqlite(plain, "CREATE TABLE t (x)")
+        let future = try TestEnvironment.temporaryCopy(of: TestEnvironment.fixture("mlflow-2.9.2/empty.db"))
+        try env.sqlite(future, "UPDATE alembic_version SET version_num = 'ffffffffffff'")
+        let cases: [(String, [String])] = [
+            (dir.appendingPathComponent("missing.db").path, ["no such file"]),
+            (text, ["not a usable SQLite database"]),
+            (plain, ["not an MLflow tracking store", "alembic_version"]),
+            (future, ["ffffffffffff", "acf3f17fdcc7", "mlflow db upgrade"]),
+        ]
+        for (path, expect) in cases {
+            let result = try env.tool("mlflow-import", [path, "--target", conninfo])
+            XCTAssertEqual(result.status, 3, "\(path): \(result.stderr)")
+            for text in expect { XCTAssertTrue(result.stderr.contains(text), "expected '\(text)' in:\n\(result.stderr)") }
+            XCTAssertFalse(result.stderr.contains("Fatal error"), result.stderr)
+        }
+        XCTAssertEqual(try targetFingerprint(conninfo), "")
+    }
+
+    func testUnreachableServerAndUsage() throws {
+        let env = try TestEnvironment.require()
+        let source = TestEnvironment.fixture("mlflow-2.9.2/empty.db")
+        let unreachable = try env.tool("mlflow-import", [source, "--target", "postgresql://nobody:s3cr3t-pw@127.0.0.1:1/x?connect_timeout=3"])
+        XCTAssertEqual(unreachable.status, 4, unreachable.stderr)
+        XCTAssertTrue(unreachable.stderr.contains("cannot connect"), unreachable.stderr)
+        XCTAssertFalse(unreachable.stderr.contains("s3cr3t-pw") || unreachable.stdout.contains("s3cr3t-pw"), "password printed")
+        let usage = try env.tool("mlflow-import", [])
+        XCTAssertEqual(usage.status, 2, usage.stderr)
+        XCTAssertTrue(usage.stderr.contains("USAGE: mlflow-import"), usage.stderr)
+    }
+}

@@ -1,0 +1,132 @@
+import Foundation
+import PostgresTarget
+import XCTest
+
+/// The real parts an end-to-end test needs: the built executables, a PostgreSQL server and
+/// MLflow's Python, all set up by `scripts/test.sh` (which sets PGHOST, PGPORT and
+/// MLFLOW_PG_REQUIRE_INTEGRATION=1, so that a missing part fails the run instead of skipping).
+struct TestEnvironment {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent()
+
+    /// The folder with the built executables.
+    let binaries: URL
+    let pgHost: String
+    let pgPort: String
+
+    /// The environment, or a skip (a failure when MLFLOW_PG_REQUIRE_INTEGRATION=1).
+    static func require() throws -> TestEnvironment {
+        let env = ProcessInfo.processInfo.environment
+        guard let host = env["PGHOST"], let port = env["PGPORT"] else {
+            let message = "PGHOST/PGPORT not set: run the tests through scripts/test.sh"
+            if env["MLFLOW_PG_REQUIRE_INTEGRATION"] == "1" { XCTFail(message) }
+            throw XCTSkip(message)
+        }
+        let bin = env["MLFLOW_PG_BIN"].map { URL(fileURLWithPath: $0) } ?? root.appendingPathComponent(".build/debug")
+        return TestEnvironment(binaries: bin, pgHost: host, pgPort: port)
+    }
+
+    /// The Python of the virtualenv with this MLflow version (made by scripts/mlflow-venv.sh).
+    func python(mlflow version: String) throws -> String {
+        let path = Self.root.appendingPathComponent(".venv/mlflow-\(version)/bin/python").path
+        guard FileManager.default.isExecutableFile(atPath: path) else {
+            XCTFail("no MLflow \(version) virtualenv at \(path): run scripts/mlflow-venv.sh \(version)")
+            throw XCTSkip("missing venv")
+        }
+        return path
+    }
+
+    /// A fixture file under Fixtures/.
+    static func fixture(_ relative: String) -> String {
+        root.appendingPathComponent("Fixtures/\(relative)").path
+    }
+
+    /// A connection to the maintenance database, for creating and inspecting test databases.
+    func admin(database: String = "postgres") throws -> PGConnection {
+        try PGConnection(conninfo: "host=\(pgHost) port=\(pgPort) user=postgres dbname=\(database)", applicationName: "e2e-tests")
+    }
+
+    /// Creates an empty UTF8 database and returns its libpq conninfo.
+    func createDatabase(_ name: String) throws -> String {
+        let admin = try admin()
+        try admin.execute("DROP DATABASE IF EXISTS \(name) WITH (FORCE)")
+        try admin.execute("CREATE DATABASE \(name) TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C.UTF-8' LC_CTYPE 'C.UTF-8'")
+        return conninfo(name)
+    }
+
+    func dropDatabase(_ name: String) {
+        try? admin().execute("DROP DATABASE IF EXISTS \(name) WITH (FORCE)")
+    }
+
+    func conninfo(_ database: String) -> String {
+        "host=\(pgHost) port=\(pgPort) user=postgres dbname=\(database)"
+    }
+
+    /// The SQLAlchemy URI MLflow uses for a database of the test server.
+    func mlflowURI(_ database: String) -> String {
+        "postgresql://postgres@/\(database)?host=\(pgHost)&port=\(pgPort)"
+    }
+
+    /// Runs one of the built executables.
+    func tool(_ name: String, _ arguments: [String], environment: [String: String] = [:]) throws -> ProcessResult {
+        try ProcessResult.run(binaries.appendingPathComponent(name).path, arguments, environment: environment)
+    }
+
+    /// Runs the judge (Tests/Judge/mlflow_judge.py) with MLflow `version` and decodes its JSON.
+    func judge(_ command: String, _ uri: String, mlflow version: String = "2.9.2") throws -> String {
+        let script = Self.root.appendingPathComponent("Tests/Judge/mlflow_judge.py").path
+        let result = try ProcessResult.run(try python(mlflow: version), [script, command, uri])
+        guard result.status == 0 else {
+            XCTFail("judge \(command) \(uri) failed (\(result.status)):\n\(result.stderr.suffix(3000))")
+            throw XCTSkip("judge failed")
+        }
+        return result.stdout
+    }
+
+    /// Runs SQL on an SQLite file with the sqlite3 command-line shell.
+    func sqlite(_ path: String, _ sql: String) throws {
+        let result = try ProcessResult.run("/usr/bin/env", ["sqlite3", path, sql])
+        guard result.status == 0 else {
+            XCTFail("sqlite3 \(path) failed: \(result.stderr)")
+            throw XCTSkip("sqlite3 failed")
+        }
+    }
+
+    /// Copies a fixture to a fresh temporary file, so tests never change Fixtures/.
+    static func temporaryCopy(of path: String) throws -> String {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("mlflow-pg-e2e-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let copy = dir.appendingPathComponent(URL(fileURLWithPath: path).lastPathComponent)
+        try FileManager.default.copyItem(atPath: path, toPath: copy.path)
+        return copy.path
+    }
+}
+
+/// A finished child process: exit status and everything it printed.
+struct ProcessResult {
+    let status: Int32
+    let stdout: String
+    let stderr: String
+
+    /// Runs a program to completion; output goes through files, so large outputs cannot block.
+    static func run(_ executable: String, _ arguments: [String], environment: [String: String] = [:]) throws -> ProcessResult {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        let dir = FileManager.default.temporaryDirectory
+        let out = dir.appendingPathComponent("out-\(UUID().uuidString)")
+        let err = dir.appendingPathComponent("err-\(UUID().uuidString)")
+        _ = FileManager.default.createFile(atPath: out.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: err.path, contents: nil)
+        defer { try? FileManager.default.removeItem(at: out); try? FileManager.default.removeItem(at: err) }
+        process.standardOutput = try FileHandle(forWritingTo: out)
+        process.standardError = try FileHandle(forWritingTo: err)
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        return ProcessResult(status: process.terminationStatus,
+                             stdout: (try? String(contentsOf: out, encoding: .utf8)) ?? "",
+                             stderr: (try? String(contentsOf: err, encoding: .utf8)) ?? "")
+    }
+}

@@ -1,0 +1,151 @@
+"""The judge: what real MLflow's client sees in a tracking store, as canonical JSON.
+
+Run with the Python of a virtualenv holding the MLflow version that wrote the store.
+
+  mlflow_judge.py snapshot URI   everything a user sees through MlflowClient: experiments and
+                                 runs in every view type (and in MLflow's order), params, tags,
+                                 latest metrics, every metric history with exact float bits,
+                                 dataset inputs, registered models, versions, tags, aliases;
+                                 plus the raw row count of every table.
+  mlflow_judge.py write URI      proves MLflow can keep writing: creates an experiment, a run with
+                                 a param, metric and tag, a registered model and a new version of
+                                 every existing model; prints the ids MLflow handed out.
+  mlflow_judge.py create URI     lets MLflow create its schema in an empty database (a fresh store).
+
+Two stores hold the same data for MLflow exactly when their snapshots are equal.
+"""
+import json, struct, sys
+
+import sqlalchemy
+from mlflow import MlflowClient
+from mlflow.entities import ViewType
+
+VIEWS = {"active": ViewType.ACTIVE_ONLY, "deleted": ViewType.DELETED_ONLY, "all": ViewType.ALL}
+
+
+def bits(x):
+    return None if x is None else struct.pack(">d", float(x)).hex()
+
+
+def paged(fn, **kw):
+    out, token = [], None
+    while True:
+        page = fn(page_token=token, **kw)
+        out.extend(page)
+        token = page.token
+        if not token:
+            return out
+
+
+def experiment(e):
+    return {"id": e.experiment_id, "name": e.name, "artifact_location": e.artifact_location,
+            "lifecycle_stage": e.lifecycle_stage, "creation_time": e.creation_time,
+            "last_update_time": e.last_update_time, "tags": dict(sorted(e.tags.items()))}
+
+
+def run(c, r):
+    info = r.info
+    histories = {}
+    for key in sorted(r.data.metrics):
+        histories[key] = sorted([m.timestamp, m.step, bits(m.value)] for m in c.get_metric_history(info.run_id, key))
+    inputs = []
+    for di in (r.inputs.dataset_inputs if r.inputs else []):
+        d = di.dataset
+        inputs.append({"name": d.name, "digest": d.digest, "source_type": d.source_type, "source": d.source,
+                       "schema": d.schema, "profile": d.profile,
+                       "tags": sorted([t.key, t.value] for t in di.tags)})
+    return {
+        "run_id": info.run_id, "run_name": info.run_name, "experiment_id": info.experiment_id,
+        "user_id": info.user_id, "status": info.status, "start_time": info.start_time,
+        "end_time": info.end_time, "artifact_uri": info.artifact_uri, "lifecycle_stage": info.lifecycle_stage,
+        "params": dict(sorted(r.data.params.items())), "tags": dict(sorted(r.data.tags.items())),
+        "metrics": {k: bits(v) for k, v in sorted(r.data.metrics.items())},
+        "metric_history": histories,
+        "inputs": sorted(inputs, key=lambda i: json.dumps(i, sort_keys=True)),
+    }
+
+
+def version(v):
+    return {"name": v.name, "version": v.version, "creation_timestamp": v.creation_timestamp,
+            "last_updated_timestamp": v.last_updated_timestamp, "description": v.description,
+            "user_id": v.user_id, "current_stage": v.current_stage, "source": v.source, "run_id": v.run_id,
+            "status": v.status, "status_message": v.status_message, "run_link": v.run_link,
+            "tags": dict(sorted(v.tags.items())), "aliases": sorted(v.aliases)}
+
+
+def raw_counts(uri):
+    engine = sqlalchemy.create_engine(uri)
+    with engine.connect() as conn:
+        names = sorted(sqlalchemy.inspect(conn).get_table_names())
+        return {t: conn.execute(sqlalchemy.text(f'SELECT count(*) FROM "{t}"')).scalar() for t in names}
+
+
+def snapshot(uri):
+    c = MlflowClient(tracking_uri=uri, registry_uri=uri)
+    out = {"experiments": {}, "experiment_views": {}, "run_views": {}, "runs": {}}
+    for view, vt in VIEWS.items():
+        exps = paged(c.search_experiments, view_type=vt, max_results=1000)
+        out["experiment_views"][view] = [e.experiment_id for e in exps]
+        for e in exps:
+            out["experiments"][e.experiment_id] = experiment(e)
+    exp_ids = sorted(out["experiments"])
+    for view, vt in VIEWS.items():
+        runs = paged(c.search_runs, experiment_ids=exp_ids, run_view_type=vt, max_results=50000)
+        out["run_views"][view] = [r.info.run_id for r in runs]
+        for r in runs:
+            out["runs"][r.info.run_id] = run(c, r)
+    for rid in list(out["runs"]):
+        assert run(c, c.get_run(rid)) == out["runs"][rid], f"get_run({rid}) differs from search_runs"
+    models = paged(c.search_registered_models, max_results=1000)
+    out["registered_models"] = []
+    for m in models:
+        versions = sorted((version(v) for v in c.search_model_versions(f"name='{m.name}'")),
+                          key=lambda v: int(v["version"]))
+        out["registered_models"].append({
+            "name": m.name, "creation_timestamp": m.creation_timestamp,
+            "last_updated_timestamp": m.last_updated_timestamp, "description": m.description,
+            "tags": dict(sorted(m.tags.items())), "aliases": dict(sorted(m.aliases.items())),
+            "latest_versions": sorted(version(v)["version"] for v in m.latest_versions),
+            "versions": versions,
+            "by_alias": {a: c.get_model_version_by_alias(m.name, a).version for a in sorted(m.aliases)},
+        })
+    out["raw_row_counts"] = raw_counts(uri)
+    return out
+
+
+def write(uri):
+    c = MlflowClient(tracking_uri=uri, registry_uri=uri)
+    existing = sorted(m.name for m in paged(c.search_registered_models, max_results=1000))
+    exp = c.create_experiment("judge-new-experiment", artifact_location="/tmp/judge-artifacts")
+    r = c.create_run(exp, run_name="judge-new-run")
+    c.log_param(r.info.run_id, "p", "v")
+    c.log_metric(r.info.run_id, "m", 1.25, timestamp=1, step=2)
+    c.set_tag(r.info.run_id, "t", "x")
+    c.set_terminated(r.info.run_id, "FINISHED")
+    back = c.get_run(r.info.run_id)
+    assert back.data.params == {"p": "v"} and back.data.metrics == {"m": 1.25}, back
+    c.create_registered_model("judge-new-model")
+    new_versions = {name: c.create_model_version(name, "s3://judge/model", run_id=r.info.run_id).version
+                    for name in existing + ["judge-new-model"]}
+    exp2 = c.create_experiment("judge-second-experiment")
+    return {"experiment_ids": [exp, exp2], "new_versions": new_versions,
+            "experiments_after": len(paged(c.search_experiments, view_type=ViewType.ALL, max_results=1000))}
+
+
+def main():
+    cmd, uri = sys.argv[1], sys.argv[2]
+    if cmd == "snapshot":
+        result = snapshot(uri)
+    elif cmd == "write":
+        result = write(uri)
+    elif cmd == "create":
+        MlflowClient(tracking_uri=uri).search_experiments()
+        result = {"created": True}
+    else:
+        sys.exit(f"unknown command {cmd}")
+    json.dump(result, sys.stdout, indent=1, sort_keys=True, ensure_ascii=False)
+    sys.stdout.write("\n")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Install what building and testing need, from Debian, when it is missing (run as root).
+set -euo pipefail
+need=()
+for pkg in libsqlite3-dev libpq-dev postgresql postgresql-client sqlite3 pkg-config; do
+  dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
+done
+python3 -m venv --help >/dev/null 2>&1 || need+=(python3-venv)
+if [ ${#need[@]} -gt 0 ]; then
+  echo "setup: installing ${need[*]}" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq >&2
+  apt-get install -y -qq "${need[@]}" >&2
+fi

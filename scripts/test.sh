@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# The whole test suite, on a fresh machine: installs what is missing (Debian packages, MLflow in a
+# virtualenv), starts a throwaway PostgreSQL on a Unix socket, builds, runs `swift test`, and
+# removes the cluster again. Extra arguments go to `swift test` (e.g. --filter ImportFailureTests).
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$root"
+scripts/setup.sh
+scripts/mlflow-venv.sh 2.9.2 >/dev/null
+cluster="$(mktemp -d /tmp/mlflow-pg-migrate-test.XXXXXX)"
+trap 'scripts/pg-cluster.sh stop "$cluster"' EXIT
+eval "$(scripts/pg-cluster.sh start "$cluster")"
+swift build
+MLFLOW_PG_REQUIRE_INTEGRATION=1 swift test "$@"
