@@ -15,7 +15,8 @@ def literal(text):
     hashes = "#"
     while f'"""{hashes}' in text or f'"{hashes}' in text:
         hashes += "#"
-    return f'{hashes}"""\n{text}"""{hashes}'
+    # A multi-line literal drops the line break before its closing delimiter: add one.
+    return f'{hashes}"""\n{text}\n"""{hashes}'
 
 
 entries = []

@@ -721,6 +721,7 @@ map: #"""
   "experiments": 1
  }
 }
+
 """#,
 preData: #"""
 CREATE TABLE alembic_version (
@@ -871,6 +872,7 @@ CREATE TABLE tags (
 );
 
 ALTER TABLE ONLY experiments ALTER COLUMN experiment_id SET DEFAULT nextval('experiments_experiment_id_seq'::regclass);
+
 """#,
 postData: #"""
 ALTER TABLE ONLY alembic_version
@@ -972,6 +974,7 @@ ALTER TABLE ONLY runs
 
 ALTER TABLE ONLY tags
     ADD CONSTRAINT tags_run_uuid_fkey FOREIGN KEY (run_uuid) REFERENCES runs(run_uuid);
+
 """#
     ),
     ]

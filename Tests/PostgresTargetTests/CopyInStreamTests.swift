@@ -1,0 +1,84 @@
+import Foundation
+import PostgresTarget
+import XCTest
+
+/// The binary COPY encoder against a real server: every value comes back with the same bits.
+final class CopyInStreamTests: XCTestCase {
+    func connect() throws -> PGConnection {
+        let env = ProcessInfo.processInfo.environment
+        guard env["PGHOST"] != nil else {
+            if env["MLFLOW_PG_REQUIRE_INTEGRATION"] == "1" { XCTFail("PGHOST not set") }
+            throw XCTSkip("PGHOST not set: run through scripts/test.sh")
+        }
+        let conn = try PGConnection(conninfo: "dbname=postgres", applicationName: "copy-tests")
+        try conn.execute("BEGIN")
+        try conn.execute("CREATE TEMP TABLE t (i4 integer, i8 bigint, f double precision, b boolean, s text, v varchar(3), j json, y bytea, d date)")
+        return conn
+    }
+
+    func testValuesSurviveBitForBit() throws {
+        let conn = try connect()
+        let doubles: [Double] = [0, -0.0, .nan, .infinity, -.infinity, .greatestFiniteMagnitude, -.greatestFiniteMagnitude,
+                                 .leastNonzeroMagnitude, -.leastNonzeroMagnitude, .leastNormalMagnitude, 1.0 / 3.0]
+        let stream = try conn.copyIn(table: "t", columns: ["i4", "i8", "f", "b", "s", "v", "j", "y", "d"])
+        for (n, value) in doubles.enumerated() {
+            try stream.beginRow(fields: 9)
+            try stream.int4(n == 0 ? .min : .max)
+            try stream.int8(n == 0 ? .min : Int64(n))
+            try stream.float8(value)
+            try stream.bool(n % 2 == 0)
+            let text = n == 1 ? "" : "\\N\t🚀\(n)"
+            try Array(text.utf8).withUnsafeBytes { try stream.bytes($0) }
+            if n == 2 { try stream.null() } else { try Array("äb".utf8).withUnsafeBytes { try stream.bytes($0) } }
+            try Array("{\"a\": [1, 2]}".utf8).withUnsafeBytes { try stream.bytes($0) }
+            try ([0, 255, 10] as [UInt8]).withUnsafeBytes { try stream.bytes($0) }
+            try stream.int4(Int32(n))
+        }
+        XCTAssertEqual(try stream.finish(), doubles.count)
+        let rows = try conn.query("""
+            SELECT encode(float8send(f), 'hex'), i4, i8, b, s, v IS NULL, v, j::text, encode(y, 'hex'), d::text
+            FROM t ORDER BY i8
+            """).rows
+        XCTAssertEqual(rows.count, doubles.count)
+        for (n, value) in doubles.enumerated() {
+            let row = rows[n]
+            let bits = String(value.bitPattern, radix: 16)
+            XCTAssertEqual(row[0], String(repeating: "0", count: 16 - bits.count) + bits, "double \(value)")
+            XCTAssertEqual(row[1], n == 0 ? "-2147483648" : "2147483647")
+            XCTAssertEqual(row[3], n % 2 == 0 ? "t" : "f")
+            XCTAssertEqual(row[4], n == 1 ? "" : "\\N\t🚀\(n)")
+            XCTAssertEqual(row[5], n == 2 ? "t" : "f")
+            XCTAssertEqual(row[7], "{\"a\": [1, 2]}")
+            XCTAssertEqual(row[8], "00ff0a")
+        }
+        XCTAssertEqual(rows[0][9], "2000-01-01")
+        XCTAssertEqual(rows[3][9], "2000-01-04")
+    }
+
+    func testServerRejectionCarriesLineAndColumn() throws {
+        let conn = try connect()
+        let stream = try conn.copyIn(table: "t", columns: ["v"])
+        for text in ["ok", "abcd"] {
+            try stream.beginRow(fields: 1)
+            try Array(text.utf8).withUnsafeBytes { try stream.bytes($0) }
+        }
+        XCTAssertThrowsError(try stream.finish()) { error in
+            let pg = error as? PGError
+            XCTAssertEqual(pg?.sqlState, "22001")
+            XCTAssertEqual(pg?.copyLine, 2)
+            XCTAssertEqual(pg?.copyColumn, "v")
+        }
+    }
+
+    func testLargeFieldsStreamThroughTheBuffer() throws {
+        let conn = try connect()
+        let big = [UInt8](repeating: UInt8(ascii: "x"), count: 3 << 20)
+        let stream = try conn.copyIn(table: "t", columns: ["s"])
+        for _ in 0..<2 {
+            try stream.beginRow(fields: 1)
+            try big.withUnsafeBytes { try stream.bytes($0) }
+        }
+        XCTAssertEqual(try stream.finish(), 2)
+        XCTAssertEqual(try conn.query("SELECT sum(length(s)) FROM t").scalar, String(2 * big.count))
+    }
+}
