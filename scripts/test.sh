@@ -11,4 +11,4 @@ cluster="$(mktemp -d /tmp/mlflow-pg-migrate-test.XXXXXX)"
 trap 'scripts/pg-cluster.sh stop "$cluster"' EXIT
 eval "$(scripts/pg-cluster.sh start "$cluster")"
 swift build
-MLFLOW_PG_REQUIRE_INTEGRATION=1 swift test "$@"
+MLFLOW_PG_REQUIRE_INTEGRATION=1 swift test --disable-swift-testing "$@"

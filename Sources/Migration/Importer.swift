@@ -83,9 +83,15 @@ public struct Importer {
     /// Streams one table; a value PostgreSQL rejects is reported with the source row it came from.
     private func copy(_ table: TableSpec, from source: SourceStore, to conn: PGConnection) throws -> Int {
         let stream = try conn.copyIn(table: table.name, columns: table.loadedColumns.map(\.name))
-        let sent: Int
+        let encoder = RowEncoder(path: sourcePath, table: table)
+        var sent = 0
         do {
-            sent = try TableCopier(source: source, table: table).copy(into: stream)
+            let stmt = try source.scan(table)
+            while try source.step(stmt, table) {
+                try encoder.encode(stmt, into: stream.buffer)
+                try stream.rowDone()
+                sent += 1
+            }
         } catch {
             stream.abort("mlflow-import stopped: \(error)")
             throw error

@@ -94,6 +94,11 @@ public final class SourceStore {
         }
     }
 
+    /// Advances a scan; a read error names the file and table.
+    func step(_ stmt: SQLiteStatement, _ table: TableSpec) throws -> Bool {
+        try Self.read(db, path: path, table: table.name) { _ in try stmt.step() }
+    }
+
     /// The value SQLite's next rowid-assigned id would take for a sequence's column.
     public func nextValue(for sequence: SequenceSpec) throws -> Int64 {
         try Self.read(db, path: path, table: sequence.table) { db in

@@ -1,143 +1,54 @@
 import CLibPQ
 
-/// One `COPY ... FROM STDIN (FORMAT binary)` in progress: encodes fields into a buffer and sends it.
-///
-/// The hot path appends into one preallocated buffer; nothing is allocated per row or per cell.
-/// Format: <https://www.postgresql.org/docs/15/sql-copy.html#id-1.9.3.55.9.4>.
+/// One `COPY ... FROM STDIN (FORMAT binary)` in progress: rows go into a buffer that is sent in
+/// chunks of about 1 MiB. Nothing is allocated per row or per cell.
 public final class CopyInStream {
     let connection: PGConnection
     let operation: String
-    private let capacity: Int
-    private let buffer: UnsafeMutableRawPointer
-    private var used = 0
+    /// Encode each row into this buffer between `beginRow` and the next row.
+    public let buffer = BinaryTupleBuffer(capacity: 1 << 20 + 1 << 16)
+    private let flushSize = 1 << 20
     private var finished = false
-    /// Rows begun so far.
-    public private(set) var rows = 0
 
     static let signature: [UInt8] = Array("PGCOPY\n".utf8) + [0xff, 0x0d, 0x0a, 0x00]
 
-    init(connection: PGConnection, operation: String, capacity: Int = 1 << 20) {
+    init(connection: PGConnection, operation: String) {
         self.connection = connection
         self.operation = operation
-        self.capacity = capacity
-        self.buffer = UnsafeMutableRawPointer.allocate(byteCount: capacity, alignment: 8)
-        Self.signature.withUnsafeBytes { append($0) }
-        appendInt32(0)  // flags
-        appendInt32(0)  // header extension length
+        Self.signature.withUnsafeBytes { buffer.raw($0) }
+        buffer.rawInt32(0)  // flags
+        buffer.rawInt32(0)  // header extension length
     }
 
-    deinit {
-        buffer.deallocate()
-    }
-
-    /// Starts a row of `fields` fields.
+    /// Sends the buffer once it holds a chunk's worth; call between rows.
     @inline(__always)
-    public func beginRow(fields: Int) throws {
-        if used > capacity - 64 { try flush() }
-        rows += 1
-        appendInt16(Int16(fields))
-    }
-
-    /// A NULL field.
-    @inline(__always)
-    public func null() throws {
-        try reserve(4)
-        appendInt32(-1)
-    }
-
-    @inline(__always)
-    public func int4(_ value: Int32) throws {
-        try reserve(8)
-        appendInt32(4)
-        appendInt32(value)
-    }
-
-    @inline(__always)
-    public func int8(_ value: Int64) throws {
-        try reserve(12)
-        appendInt32(8)
-        buffer.storeBytes(of: value.bigEndian, toByteOffset: used, as: Int64.self)
-        used += 8
-    }
-
-    /// A `double precision` field with exactly these IEEE bits.
-    @inline(__always)
-    public func float8(_ value: Double) throws {
-        try int8(Int64(bitPattern: value.bitPattern))
-    }
-
-    @inline(__always)
-    public func bool(_ value: Bool) throws {
-        try reserve(5)
-        appendInt32(1)
-        buffer.storeBytes(of: value ? 1 : 0, toByteOffset: used, as: UInt8.self)
-        used += 1
-    }
-
-    /// A field whose binary form is these bytes (text, varchar, json as UTF-8; bytea as is).
-    @inline(__always)
-    public func bytes(_ bytes: UnsafeRawBufferPointer) throws {
-        try reserve(4)
-        appendInt32(Int32(bytes.count))
-        if bytes.count <= capacity - used {
-            append(bytes)
-        } else {
-            try flush()
-            if bytes.count <= capacity { append(bytes) } else { try send(bytes) }
-        }
+    public func rowDone() throws {
+        if buffer.count >= flushSize { try flush() }
     }
 
     /// Ends the data, waits for the server and returns the number of rows it stored.
     @discardableResult
     public func finish() throws -> Int {
         precondition(!finished)
-        try reserve(2)
-        appendInt16(-1)
+        buffer.rawInt16(-1)
         try flush()
         finished = true
         return try connection.endCopy(errorMessage: nil, operation: operation)
     }
 
-    /// Abandons the COPY: the server discards what it received and reports an error.
+    /// Abandons the COPY: the server discards what it received.
     public func abort(_ reason: String) {
         guard !finished else { return }
         finished = true
         _ = try? connection.endCopy(errorMessage: reason, operation: operation)
     }
 
-    @inline(__always)
-    private func reserve(_ n: Int) throws {
-        if used + n > capacity { try flush() }
-    }
-
-    @inline(__always)
-    private func appendInt16(_ v: Int16) {
-        buffer.storeBytes(of: v.bigEndian, toByteOffset: used, as: Int16.self)
-        used += 2
-    }
-
-    @inline(__always)
-    private func appendInt32(_ v: Int32) {
-        buffer.storeBytes(of: v.bigEndian, toByteOffset: used, as: Int32.self)
-        used += 4
-    }
-
-    @inline(__always)
-    private func append(_ bytes: UnsafeRawBufferPointer) {
-        guard let base = bytes.baseAddress, bytes.count > 0 else { return }
-        (buffer + used).copyMemory(from: base, byteCount: bytes.count)
-        used += bytes.count
-    }
-
     private func flush() throws {
-        guard used > 0 else { return }
-        try send(UnsafeRawBufferPointer(start: buffer, count: used))
-        used = 0
-    }
-
-    private func send(_ bytes: UnsafeRawBufferPointer) throws {
+        let bytes = buffer.bytes
+        guard bytes.count > 0 else { return }
         let ok = PQputCopyData(connection.handle, bytes.baseAddress?.assumingMemoryBound(to: CChar.self), Int32(bytes.count))
         guard ok == 1 else { throw connection.lastError(operation: operation) }
+        buffer.removeAll()
     }
 }
 

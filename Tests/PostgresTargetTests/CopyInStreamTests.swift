@@ -22,17 +22,17 @@ final class CopyInStreamTests: XCTestCase {
                                  .leastNonzeroMagnitude, -.leastNonzeroMagnitude, .leastNormalMagnitude, 1.0 / 3.0]
         let stream = try conn.copyIn(table: "t", columns: ["i4", "i8", "f", "b", "s", "v", "j", "y", "d"])
         for (n, value) in doubles.enumerated() {
-            try stream.beginRow(fields: 9)
-            try stream.int4(n == 0 ? .min : .max)
-            try stream.int8(n == 0 ? .min : Int64(n))
-            try stream.float8(value)
-            try stream.bool(n % 2 == 0)
+            stream.buffer.beginRow(fields: 9)
+            stream.buffer.int4(n == 0 ? .min : .max)
+            stream.buffer.int8(n == 0 ? .min : Int64(n))
+            stream.buffer.float8(value)
+            stream.buffer.bool(n % 2 == 0)
             let text = n == 1 ? "" : "\\N\t🚀\(n)"
-            try Array(text.utf8).withUnsafeBytes { try stream.bytes($0) }
-            if n == 2 { try stream.null() } else { try Array("äb".utf8).withUnsafeBytes { try stream.bytes($0) } }
-            try Array("{\"a\": [1, 2]}".utf8).withUnsafeBytes { try stream.bytes($0) }
-            try ([0, 255, 10] as [UInt8]).withUnsafeBytes { try stream.bytes($0) }
-            try stream.int4(Int32(n))
+            Array(text.utf8).withUnsafeBytes { stream.buffer.bytes($0) }
+            if n == 2 { stream.buffer.null() } else { Array("äb".utf8).withUnsafeBytes { stream.buffer.bytes($0) } }
+            Array("{\"a\": [1, 2]}".utf8).withUnsafeBytes { stream.buffer.bytes($0) }
+            ([0, 255, 10] as [UInt8]).withUnsafeBytes { stream.buffer.bytes($0) }
+            stream.buffer.int4(Int32(n))
         }
         XCTAssertEqual(try stream.finish(), doubles.count)
         let rows = try conn.query("""
@@ -59,8 +59,8 @@ final class CopyInStreamTests: XCTestCase {
         let conn = try connect()
         let stream = try conn.copyIn(table: "t", columns: ["v"])
         for text in ["ok", "abcd"] {
-            try stream.beginRow(fields: 1)
-            try Array(text.utf8).withUnsafeBytes { try stream.bytes($0) }
+            stream.buffer.beginRow(fields: 1)
+            Array(text.utf8).withUnsafeBytes { stream.buffer.bytes($0) }
         }
         XCTAssertThrowsError(try stream.finish()) { error in
             let pg = error as? PGError
@@ -75,8 +75,8 @@ final class CopyInStreamTests: XCTestCase {
         let big = [UInt8](repeating: UInt8(ascii: "x"), count: 3 << 20)
         let stream = try conn.copyIn(table: "t", columns: ["s"])
         for _ in 0..<2 {
-            try stream.beginRow(fields: 1)
-            try big.withUnsafeBytes { try stream.bytes($0) }
+            stream.buffer.beginRow(fields: 1)
+            big.withUnsafeBytes { stream.buffer.bytes($0) }
         }
         XCTAssertEqual(try stream.finish(), 2)
         XCTAssertEqual(try conn.query("SELECT sum(length(s)) FROM t").scalar, String(2 * big.count))

@@ -1,0 +1,111 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import MLflowSchema
+import PostgresTarget
+import SQLiteSource
+
+/// Converts the current SQLite row of a table scan into a binary COPY tuple, as the map says.
+///
+/// Every cell is checked against its column before it is encoded: storage class, NULL, integer
+/// range, 0/1 booleans, NUL characters, ISO dates. Values are never coerced, truncated or dropped;
+/// a value that does not fit is a `MigrationError.rejectedValue` naming the row and column.
+/// The import sends these bytes; the verifier hashes them.
+struct RowEncoder {
+    let path: String
+    let table: TableSpec
+    let columns: [ColumnSpec]
+
+    init(path: String, table: TableSpec) {
+        self.path = path
+        self.table = table
+        self.columns = table.loadedColumns
+    }
+
+    /// Appends the statement's current row to `out` as one tuple.
+    @inline(__always)
+    func encode(_ stmt: SQLiteStatement, into out: BinaryTupleBuffer) throws {
+        out.beginRow(fields: columns.count)
+        for i in columns.indices {
+            try encode(stmt, Int32(i), columns[i], into: out)
+        }
+    }
+
+    @inline(__always)
+    private func encode(_ stmt: SQLiteStatement, _ i: Int32, _ column: ColumnSpec, into out: BinaryTupleBuffer) throws {
+        let storage = stmt.storage(i)
+        if storage == .null {
+            guard column.nullable else { throw reject(stmt, column, "NULL in a NOT NULL column") }
+            return out.null()
+        }
+        switch column.pgType {
+        case .int8:
+            guard storage == .integer else { throw mismatch(stmt, i, column, storage) }
+            out.int8(stmt.int64(i))
+        case .int4:
+            guard storage == .integer else { throw mismatch(stmt, i, column, storage) }
+            let v = stmt.int64(i)
+            guard let narrow = Int32(exactly: v) else {
+                throw reject(stmt, column, "integer \(v) does not fit PostgreSQL integer (-2147483648...2147483647)")
+            }
+            out.int4(narrow)
+        case .float8:
+            guard storage == .real else { throw mismatch(stmt, i, column, storage) }
+            out.float8(stmt.double(i))
+        case .bool:
+            guard storage == .integer else { throw mismatch(stmt, i, column, storage) }
+            switch stmt.int64(i) {
+            case 0: out.bool(false)
+            case 1: out.bool(true)
+            case let v: throw reject(stmt, column, "boolean column holds \(v), not 0 or 1")
+            }
+        case .text, .json:
+            guard storage == .text else { throw mismatch(stmt, i, column, storage) }
+            try stmt.withBytes(i) { bytes in
+                if bytes.containsNUL {
+                    throw reject(stmt, column, "text contains a NUL (U+0000) character, which PostgreSQL text cannot store")
+                }
+                out.bytes(bytes)
+            }
+        case .date:
+            guard storage == .text else { throw mismatch(stmt, i, column, storage) }
+            let text = stmt.string(i)
+            guard let days = PGDate.daysSince2000(iso: text) else {
+                throw reject(stmt, column, "\(displayValue(text)) is not a date in YYYY-MM-DD form")
+            }
+            out.int4(days)
+        case .bytea:
+            guard storage == .blob else { throw mismatch(stmt, i, column, storage) }
+            stmt.withBytes(i) { out.bytes($0) }
+        }
+    }
+
+    private func mismatch(_ stmt: SQLiteStatement, _ i: Int32, _ column: ColumnSpec, _ storage: SQLiteStorageClass) -> MigrationError {
+        reject(stmt, column, "SQLite storage class \(storage.name) (\(displayCell(stmt, i))) where \(column.sqliteDeclared) expects \(column.pgType.expectedStorage.rawValue)")
+    }
+
+    private func reject(_ stmt: SQLiteStatement, _ column: ColumnSpec, _ problem: String) -> MigrationError {
+        .rejectedValue(path: path, table: table.name, row: currentKey(stmt), column: column.name, problem: problem,
+                       remedy: "Correct or remove this row in a copy of the SQLite file, then import the copy.")
+    }
+
+    /// The primary key of the statement's current row.
+    func currentKey(_ stmt: SQLiteStatement) -> RowKey? {
+        let parts = table.primaryKey.compactMap { name -> (String, String)? in
+            guard let i = columns.firstIndex(where: { $0.name == name }) else { return nil }
+            return (name, displayCell(stmt, Int32(i)))
+        }
+        return parts.isEmpty ? nil : RowKey(parts: parts)
+    }
+}
+
+extension UnsafeRawBufferPointer {
+    /// True when a zero byte occurs (memchr).
+    @inline(__always)
+    var containsNUL: Bool {
+        guard let base = baseAddress, count > 0 else { return false }
+        return memchr(base, 0, count) != nil
+    }
+}

@@ -1,0 +1,89 @@
+/// One binary COPY tuple and where each of its fields lies, for hashing and display.
+///
+/// Both sides of a verification produce tuples: the SQLite side by encoding a row into a
+/// `BinaryTupleBuffer`, the PostgreSQL side by `COPY ... TO STDOUT (FORMAT binary)`.
+public struct BinaryTuple {
+    /// The whole tuple: field count, then each field's length and bytes.
+    public let bytes: UnsafeRawBufferPointer
+    /// Field `i` covers `fieldStart[i] ..< fieldStart[i] + 4 + max(0, length)`, length prefix included.
+    let fieldStart: UnsafeMutableBufferPointer<Int>
+    public let fieldCount: Int
+
+    /// The bytes of field `i` including its 4-byte length prefix (so NULL and '' differ).
+    @inline(__always)
+    public func fieldWithLength(_ i: Int) -> UnsafeRawBufferPointer {
+        let start = fieldStart[i]
+        let end = i + 1 < fieldCount ? fieldStart[i + 1] : bytes.count
+        return UnsafeRawBufferPointer(rebasing: bytes[start..<end])
+    }
+
+    /// The value bytes of field `i`, or nil for NULL.
+    public func value(_ i: Int) -> UnsafeRawBufferPointer? {
+        let field = fieldWithLength(i)
+        let length = Int32(bigEndian: field.loadUnaligned(as: Int32.self))
+        return length < 0 ? nil : UnsafeRawBufferPointer(rebasing: field[4...])
+    }
+}
+
+/// Splits binary COPY data into tuples, reusing one offsets buffer.
+public final class BinaryTupleReader {
+    private let offsets: UnsafeMutableBufferPointer<Int>
+    private var sawHeader = false
+    /// True once the trailer (-1) was read.
+    public private(set) var ended = false
+
+    /// The header: signature, flags, extension length.
+    static let headerSize = 11 + 4 + 4
+
+    public init(maxFields: Int = 256) {
+        offsets = .allocate(capacity: maxFields)
+    }
+
+    deinit {
+        offsets.deallocate()
+    }
+
+    /// Calls `body` for each tuple in `data`, which holds whole tuples (the header may lead).
+    public func read(_ data: UnsafeRawBufferPointer, _ body: (BinaryTuple) throws -> Void) throws {
+        var at = 0
+        if !sawHeader {
+            guard data.count >= Self.headerSize,
+                  data.prefix(11).elementsEqual(CopyInStream.signature) else { throw ReadError.badHeader }
+            let extensionLength = Int(Int32(bigEndian: data.loadUnaligned(fromByteOffset: 15, as: Int32.self)))
+            at = Self.headerSize + extensionLength
+            sawHeader = true
+        }
+        while at < data.count {
+            guard at + 2 <= data.count else { throw ReadError.truncated }
+            let fields = Int(Int16(bigEndian: data.loadUnaligned(fromByteOffset: at, as: Int16.self)))
+            if fields == -1 {
+                ended = true
+                return
+            }
+            guard fields >= 0, fields <= offsets.count else { throw ReadError.tooManyFields(fields) }
+            let start = at
+            at += 2
+            for i in 0..<fields {
+                guard at + 4 <= data.count else { throw ReadError.truncated }
+                offsets[i] = at - start
+                let length = Int(Int32(bigEndian: data.loadUnaligned(fromByteOffset: at, as: Int32.self)))
+                at += 4 + max(0, length)
+                guard at <= data.count else { throw ReadError.truncated }
+            }
+            try body(BinaryTuple(bytes: UnsafeRawBufferPointer(rebasing: data[start..<at]), fieldStart: offsets, fieldCount: fields))
+        }
+    }
+
+    /// COPY data that does not follow the binary format.
+    public enum ReadError: Error, CustomStringConvertible {
+        case badHeader, truncated, tooManyFields(Int)
+
+        public var description: String {
+            switch self {
+            case .badHeader: "binary COPY data does not start with the PGCOPY signature"
+            case .truncated: "binary COPY data ends inside a tuple"
+            case .tooManyFields(let n): "binary COPY tuple with \(n) fields"
+            }
+        }
+    }
+}
