@@ -6,6 +6,7 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "mlflow-import", targets: ["mlflow-import"]),
+        .executable(name: "mlflow-verify", targets: ["mlflow-verify"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -22,6 +23,7 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "mlflow-import", dependencies: ["MigrationCLI"]),
+        .executableTarget(name: "mlflow-verify", dependencies: ["MigrationCLI"]),
         .testTarget(name: "MLflowSchemaTests", dependencies: ["MLflowSchema"]),
         .testTarget(name: "PostgresTargetTests", dependencies: ["PostgresTarget"]),
         .testTarget(name: "MigrationTests", dependencies: ["Migration", "SQLiteSource", "PostgresTarget"]),

@@ -21,6 +21,12 @@ public enum MigrationError: Error, CustomStringConvertible {
     case targetRefused(target: String, found: String, remedy: String)
     /// A source value the target cannot take: the file, table, row, column and why.
     case rejectedValue(path: String, table: String, row: RowKey?, column: String, problem: String, remedy: String)
+    /// The target is not an MLflow store (verification).
+    case targetNotMLflow(target: String, reason: String)
+    /// Source and target are at different MLflow revisions (verification cannot compare them).
+    case revisionMismatch(source: String, sourceRevision: String, target: String, targetRevision: String)
+    /// Reading the target failed during a verification.
+    case verifyFailed(error: PGError)
     /// PostgreSQL rejected the load; the transaction was rolled back.
     case loadFailed(path: String, table: String?, row: RowKey?, error: PGError)
 
@@ -29,8 +35,8 @@ public enum MigrationError: Error, CustomStringConvertible {
         switch self {
         case .rejectedValue, .loadFailed: 1
         case .sourceUnreadable, .sourceNotSQLite, .sourceNotMLflow, .unknownRevision, .sourceSchemaMismatch, .sourceRead: 3
-        case .targetUnreachable: 4
-        case .targetRefused: 5
+        case .targetUnreachable, .verifyFailed: 4
+        case .targetRefused, .targetNotMLflow, .revisionMismatch: 5
         }
     }
 
@@ -65,6 +71,14 @@ public enum MigrationError: Error, CustomStringConvertible {
             return text
         case let .targetRefused(target, found, remedy):
             return "the target database \(target) cannot be loaded: \(found).\n  \(remedy)\n  Nothing was written."
+        case let .targetNotMLflow(target, reason):
+            return "the target database \(target) is not an MLflow store: \(reason).\n  Check --target and search_path."
+        case let .revisionMismatch(source, sourceRevision, target, targetRevision):
+            return "\(source) is at MLflow revision \(sourceRevision) but \(target) is at \(targetRevision): they cannot be compared.\n"
+                + "  Verify against the store the target was imported from, or upgrade a copy of the SQLite file"
+                + " with the target's MLflow (`mlflow db upgrade sqlite:///COPY`) and verify against the copy."
+        case let .verifyFailed(error):
+            return "reading the target failed: \(error)"
         case let .rejectedValue(path, table, row, column, problem, remedy):
             return "\(path): table \(table), row \(row.map(String.init(describing:)) ?? "?"), column \(column): \(problem).\n"
                 + "  \(remedy)\n  The import was rolled back; the target is unchanged."

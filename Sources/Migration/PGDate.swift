@@ -35,3 +35,19 @@ enum PGDate {
         return era * 146097 + doe - 719468
     }
 }
+
+extension PGDate {
+    /// The ISO text of a PostgreSQL binary date (Howard Hinnant's civil_from_days).
+    static func iso(daysSince2000 days: Int32) -> String {
+        let z = Int(days) + daysFromCivil(2000, 1, 1) + 719468
+        let era = (z >= 0 ? z : z - 146096) / 146097
+        let doe = z - era * 146097
+        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let d = doy - (153 * mp + 2) / 5 + 1
+        let m = mp < 10 ? mp + 3 : mp - 9
+        let y = yoe + era * 400 + (m <= 2 ? 1 : 0)
+        return "\(String(y).leftPadded(4, with: "0"))-\(String(m).leftPadded(2, with: "0"))-\(String(d).leftPadded(2, with: "0"))"
+    }
+}

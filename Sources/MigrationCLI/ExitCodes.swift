@@ -10,14 +10,16 @@ public enum CommandRunner {
     public static let usageExitCode: Int32 = 2
 
     /// Parses the arguments, runs the command, prints errors to stderr, and exits.
-    public static func main<Command: ParsableCommand>(_ type: Command.Type) -> Never {
+    /// `exitCode` maps toolkit errors to the command's documented codes (mlflow-verify uses 2 for all).
+    public static func main<Command: ParsableCommand>(_ type: Command.Type,
+                                                      exitCode: (MigrationError) -> Int32 = { $0.exitCode }) -> Never {
         do {
             var command = try type.parseAsRoot()
             try command.run()
             exit(0)
         } catch let error as MigrationError {
             printError("\(type.configuration.commandName ?? "error"): \(error)")
-            exit(error.exitCode)
+            exit(exitCode(error))
         } catch {
             let code = type.exitCode(for: error)
             if code == .success {

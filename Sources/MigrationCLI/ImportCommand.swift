@@ -15,7 +15,8 @@ public struct ImportCommand: ParsableCommand {
 
             Exit codes: 0 imported; 1 a value or constraint was rejected (target unchanged); 2 usage; \
             3 the source is not a usable MLflow store; 4 the target cannot be reached; \
-            5 the target is not empty or was created by another MLflow version.
+            5 the target is not empty or was created by another MLflow version; \
+            6 imported, but --verify found differences.
             """)
 
     @Argument(help: ArgumentHelp("The MLflow SQLite file (the path behind sqlite:///...).", valueName: "source.db"))
@@ -26,10 +27,19 @@ public struct ImportCommand: ParsableCommand {
     @Flag(name: .shortAndLong, help: "Print only errors.")
     public var quiet = false
 
+    @Flag(help: "Run mlflow-verify's checks right after a successful import.")
+    public var verify = false
+
+    @OptionGroup(title: "Verification report (with --verify)") public var report: ReportOptions
+
     public init() {}
 
     public func run() throws {
         let summary = try Importer(sourcePath: source, conninfo: target.target).run()
         if !quiet { print(summary.text) }
+        guard verify else { return }
+        let result = try Verifier(sourcePath: source, conninfo: target.target, maxDiffs: report.maxDiffs).run()
+        try report.emit(result)
+        if !result.passed { throw ExitCode(6) }
     }
 }

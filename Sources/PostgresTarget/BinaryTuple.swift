@@ -35,8 +35,10 @@ public final class BinaryTupleReader {
     /// The header: signature, flags, extension length.
     static let headerSize = 11 + 4 + 4
 
-    public init(maxFields: Int = 256) {
+    /// A reader for a COPY stream (`expectHeader`) or for bare tuples from a `BinaryTupleBuffer`.
+    public init(expectHeader: Bool = true, maxFields: Int = 256) {
         offsets = .allocate(capacity: maxFields)
+        sawHeader = !expectHeader
     }
 
     deinit {

@@ -1,0 +1,158 @@
+import Foundation
+import MLflowSchema
+import PostgresTarget
+
+/// Proves a PostgreSQL target holds exactly the rows of an MLflow SQLite store, or names what differs.
+///
+/// Reads both sides once, in one snapshot each (an SQLite read transaction and a PostgreSQL
+/// `REPEATABLE READ READ ONLY` transaction), and never writes. Both sides are reduced to the same
+/// canonical bytes (binary COPY tuples) and compared by order-independent checksums; only where
+/// a checksum differs is a second pass made to find the differing rows.
+public struct Verifier {
+    public let sourcePath: String
+    public let conninfo: String?
+    /// At most this many differing rows (and series) are listed.
+    public let maxDiffs: Int
+
+    public init(sourcePath: String, conninfo: String?, maxDiffs: Int = 20) {
+        self.sourcePath = sourcePath
+        self.conninfo = conninfo
+        self.maxDiffs = maxDiffs
+    }
+
+    public func run() throws -> VerifyReport {
+        let started = Date()
+        let source = try SourceStore(path: sourcePath)
+        let schema = source.schema
+        let conn: PGConnection
+        do {
+            conn = try PGConnection(conninfo: conninfo, applicationName: "mlflow-verify")
+        } catch let error as PGError {
+            throw MigrationError.targetUnreachable(error: error)
+        }
+        do {
+            try conn.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            defer { try? conn.execute("ROLLBACK") }
+            return try verify(source, schema, conn, started: started)
+        } catch let error as PGError {
+            throw MigrationError.verifyFailed(error: error)
+        }
+    }
+
+    private func verify(_ source: SourceStore, _ schema: SchemaRevision, _ conn: PGConnection, started: Date) throws -> VerifyReport {
+        let target = conn.displayName
+        let namespace = try conn.query("SELECT current_schema()").scalar ?? "public"
+        let targetTables = Set(try conn.query("""
+            SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+            WHERE n.nspname = $1 AND c.relkind IN ('r', 'p')
+            """, [namespace]).rows.compactMap { $0[0] })
+        guard targetTables.contains("alembic_version") else {
+            throw MigrationError.targetNotMLflow(target: target, reason: "schema \(namespace) has no alembic_version table")
+        }
+        let revisions = try conn.query("SELECT version_num FROM alembic_version").rows.map { $0[0] ?? "NULL" }
+        guard revisions == [schema.revision] else {
+            throw MigrationError.revisionMismatch(source: sourcePath, sourceRevision: schema.revision,
+                                                  target: target, targetRevision: revisions.joined(separator: ", "))
+        }
+        var checks: [VerifyReport.Check] = [
+            .init(check: "revision", table: nil, passed: true, source: schema.revision, target: schema.revision, detail: nil),
+        ]
+        let expected = Set(schema.tables.map(\.name))
+        let missing = expected.subtracting(targetTables).sorted(), extra = targetTables.subtracting(expected).sorted()
+        var tableDetail: [String] = []
+        if !missing.isEmpty { tableDetail.append("missing in target: \(missing.joined(separator: ", "))") }
+        if !extra.isEmpty { tableDetail.append("only in target: \(extra.joined(separator: ", "))") }
+        checks.append(.init(check: "tables", table: nil, passed: tableDetail.isEmpty, source: "\(expected.count) tables",
+                            target: "\(targetTables.count) tables", detail: tableDetail.isEmpty ? nil : tableDetail.joined(separator: "; ")))
+
+        for sequence in schema.sequences {
+            let sourceNext = try source.nextValue(for: sequence)
+            let targetNext = try conn.query("""
+                SELECT CASE WHEN is_called THEN last_value + 1 ELSE last_value END FROM \(conn.quoteIdentifier(sequence.name))
+                """).scalar.flatMap { Int64($0) }
+            checks.append(.init(check: "sequence", table: sequence.name, passed: sourceNext == targetNext,
+                                source: "next \(sourceNext)", target: targetNext.map { "next \($0)" } ?? "missing",
+                                detail: sourceNext == targetNext ? nil : "MLflow's next \(sequence.table).\(sequence.column) would differ"))
+        }
+
+        var differences: [VerifyReport.RowDifference] = []
+        var seriesDifferences: [VerifyReport.SeriesDifference] = []
+        var truncated = false
+        for table in schema.tables where targetTables.contains(table.name) {
+            let scanner = TableScanner(source: source, conn: conn, table: table)
+            let layout = TableDigest.Layout(table)
+            var s = TableDigest(layout: layout), t = TableDigest(layout: layout)
+            try scanner.scanSource { s.add($0) }
+            try scanner.scanTarget { t.add($0) }
+            checks.append(.init(check: "row_count", table: table.name, passed: s.rows == t.rows,
+                                source: String(s.rows), target: String(t.rows), detail: nil))
+            let sameContent = s.rows == t.rows && s.sum == t.sum
+            checks.append(.init(check: "content", table: table.name, passed: sameContent,
+                                source: s.checksum, target: t.checksum, detail: nil))
+            if layout.series != nil {
+                let differing = Self.differingSeries(s, t)
+                checks.append(.init(check: "series", table: table.name, passed: differing.isEmpty,
+                                    source: "\(s.series.count) series", target: "\(t.series.count) series",
+                                    detail: differing.isEmpty ? nil : "\(differing.count) series differ"))
+                for d in differing {
+                    guard seriesDifferences.count < maxDiffs else { truncated = true; break }
+                    seriesDifferences.append(.init(table: table.name, runUUID: d.name[0], key: d.name[1],
+                                                   sourcePoints: d.source, targetPoints: d.target))
+                }
+            }
+            if !sameContent {
+                let budget = maxDiffs - differences.count
+                let buckets = s.differingBuckets(from: t)
+                if budget <= 0 || buckets.count > budget { truncated = true }
+                if budget > 0 {
+                    var found = try RowDiffer(scanner: scanner, layout: layout, buckets: Set(buckets.prefix(budget))).differences()
+                    if found.count > budget { truncated = true; found = Array(found.prefix(budget)) }
+                    differences += found
+                }
+            }
+        }
+        return VerifyReport(tool: "mlflow-verify", source: sourcePath, target: target, revision: schema.revision,
+                            checks: checks, differences: differences, seriesDifferences: seriesDifferences,
+                            differencesTruncated: truncated, seconds: Date().timeIntervalSince(started))
+    }
+
+    /// Series whose checksum or point count differ, with the counts on each side.
+    static func differingSeries(_ s: TableDigest, _ t: TableDigest) -> [(name: [String], source: Int, target: Int)] {
+        var out: [(name: [String], source: Int, target: Int)] = []
+        for key in Set(s.series.keys).union(t.series.keys) {
+            let a = s.series[key], b = t.series[key]
+            if a?.sum != b?.sum || a?.points != b?.points {
+                out.append(((a ?? b)!.name, a?.points ?? 0, b?.points ?? 0))
+            }
+        }
+        return out.sorted { $0.name.lexicographicallyPrecedes($1.name) }
+    }
+}
+
+/// Reads one table from both sides as binary COPY tuples.
+struct TableScanner {
+    let source: SourceStore
+    let conn: PGConnection
+    let table: TableSpec
+
+    /// Every source row, encoded exactly as the import sends it.
+    func scanSource(_ body: (BinaryTuple) throws -> Void) throws {
+        let encoder = RowEncoder(path: source.path, table: table)
+        let buffer = BinaryTupleBuffer()
+        let reader = BinaryTupleReader(expectHeader: false, maxFields: max(1, table.loadedColumns.count))
+        let stmt = try source.scan(table)
+        while try source.step(stmt, table) {
+            buffer.removeAll()
+            try encoder.encode(stmt, into: buffer)
+            try reader.read(buffer.bytes, body)
+        }
+    }
+
+    /// Every target row, as `COPY ... TO STDOUT (FORMAT binary)` sends it.
+    func scanTarget(_ body: (BinaryTuple) throws -> Void) throws {
+        let reader = BinaryTupleReader(maxFields: max(1, table.loadedColumns.count))
+        let columns = table.loadedColumns.map { conn.quoteIdentifier($0.name) }.joined(separator: ", ")
+        try conn.copyOut("COPY \(conn.quoteIdentifier(table.name)) (\(columns)) TO STDOUT (FORMAT binary)",
+                         operation: "reading \(table.name)") { try reader.read($0, body) }
+    }
+}

@@ -1,0 +1,48 @@
+import Foundation
+
+extension VerifyReport {
+    /// The readable summary printed on stdout.
+    public var text: String {
+        var lines = ["Verified \(target) against \(source) (revision \(revision)): "
+            + (passed ? "EQUAL" : "DIFFERENT") + " in \(formatSeconds(seconds)) s."]
+        let failed = checks.filter { !$0.passed }
+        lines.append("  \(checks.count) checks, \(failed.count) failed.")
+        for check in checks where !check.passed || check.check == "row_count" {
+            let name = [check.table, check.check].compactMap { $0 }.joined(separator: " ")
+            let sides = check.source == check.target ? (check.source ?? "") : "source \(check.source ?? "-"), target \(check.target ?? "-")"
+            lines.append("  \(check.passed ? "ok  " : "FAIL") \(name): \(sides)" + (check.detail.map { " (\($0))" } ?? ""))
+        }
+        if !differences.isEmpty { lines.append("Differing rows:") }
+        for d in differences { lines.append(contentsOf: d.textLines.map { "  " + $0 }) }
+        if !seriesDifferences.isEmpty { lines.append("Differing metric series:") }
+        for s in seriesDifferences {
+            lines.append("  \(s.table) run_uuid=\(s.runUUID) key=\(s.key): \(s.sourcePoints) points in source, \(s.targetPoints) in target")
+        }
+        if differencesTruncated { lines.append("  (more differences not shown; raise --max-diffs)") }
+        return lines.joined(separator: "\n")
+    }
+
+    /// The report as pretty-printed JSON (docs/verify-report.md).
+    public var json: String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: (try? encoder.encode(self)) ?? Data(), as: UTF8.self)
+    }
+}
+
+extension VerifyReport.RowDifference {
+    /// The difference as a few readable lines.
+    var textLines: [String] {
+        let keyText = "(" + key.map { "\($0.column)=\($0.value)" }.joined(separator: ", ") + ")"
+        func row(_ parts: [VerifyReport.KeyPart]) -> String {
+            "(" + parts.map { "\($0.column)=\($0.value)" }.joined(separator: ", ") + ")"
+        }
+        switch kind {
+        case "changed":
+            return ["\(table) \(keyText) changed:"] + columns.map { "  \($0.column): source \($0.source), target \($0.target)" }
+        default:
+            return ["\(table) \(keyText) \(kind.replacingOccurrences(of: "_", with: " ")):"]
+                + sourceOnly.map { "  only in source: \(row($0))" } + targetOnly.map { "  only in target: \(row($0))" }
+        }
+    }
+}

@@ -1,0 +1,44 @@
+import ArgumentParser
+import Foundation
+import Migration
+
+/// How a verification report is written: stdout format, CI files, the cap on listed differences.
+public struct ReportOptions: ParsableArguments {
+    /// The format of the report on stdout.
+    public enum Format: String, ExpressibleByArgument, CaseIterable, Sendable {
+        case text, json
+    }
+
+    @Option(help: "The report on stdout: text or json (shape in docs/verify-report.md).")
+    public var format: Format = .text
+
+    @Option(help: ArgumentHelp("Also write a JUnit XML report (one test case per table and check).", valueName: "file"))
+    public var junit: String?
+
+    @Option(help: ArgumentHelp("Also write a Markdown summary (for CI job summaries).", valueName: "file"))
+    public var markdown: String?
+
+    @Option(help: "List at most this many differing rows and series.")
+    public var maxDiffs = 20
+
+    public init() {}
+
+    public func validate() throws {
+        guard maxDiffs >= 0 else { throw ValidationError("--max-diffs must be 0 or more") }
+    }
+
+    /// Prints the report and writes the requested files.
+    func emit(_ report: VerifyReport) throws {
+        print(format == .json ? report.json : report.text)
+        if let junit { try write(report.junit, to: junit) }
+        if let markdown { try write(report.markdown, to: markdown) }
+    }
+
+    private func write(_ text: String, to path: String) throws {
+        do {
+            try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+        } catch {
+            throw ValidationError("cannot write report \(path): \(error.localizedDescription)")
+        }
+    }
+}

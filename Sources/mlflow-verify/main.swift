@@ -1,0 +1,3 @@
+import MigrationCLI
+
+CommandRunner.main(VerifyCommand.self, exitCode: { _ in 2 })
