@@ -9,8 +9,8 @@ struct RowDiffer {
     let buckets: Set<Int>
 
     func differences() throws -> [VerifyReport.RowDifference] {
-        let source = try collect(scanner.scanSource)
-        let target = try collect(scanner.scanTarget)
+        let source = try collect(try scanner.sourceRows().next)
+        let target = try collect(try scanner.targetRows().next)
         let reader = BinaryTupleReader(expectHeader: false, maxFields: max(1, scanner.table.loadedColumns.count))
         var out: [VerifyReport.RowDifference] = []
         for key in Set(source.keys).union(target.keys) {
@@ -42,9 +42,9 @@ struct RowDiffer {
     }
 
     /// The tuples of the selected buckets, grouped by the hash of their match columns.
-    private func collect(_ scan: ((BinaryTuple) throws -> Void) throws -> Void) throws -> [UInt64: [[UInt8]]] {
+    private func collect(_ next: () throws -> BinaryTuple?) throws -> [UInt64: [[UInt8]]] {
         var rows: [UInt64: [[UInt8]]] = [:]
-        try scan { tuple in
+        while let tuple = try next() {
             let key = TableDigest.keyHash(tuple, layout.match)
             if buckets.contains(Int(key & UInt64(TableDigest.bucketCount - 1))) {
                 rows[key, default: []].append(Array(tuple.bytes))

@@ -13,71 +13,77 @@ import SQLiteSource
 /// range, 0/1 booleans, NUL characters, ISO dates. Values are never coerced, truncated or dropped;
 /// a value that does not fit is a `MigrationError.rejectedValue` naming the row and column.
 /// The import sends these bytes; the verifier hashes them.
-struct RowEncoder {
+final class RowEncoder {
     let path: String
     let table: TableSpec
     let columns: [ColumnSpec]
+    /// The hot path's view of the columns: type and nullability only, no strings to retain.
+    private let types: [PGType]
+    private let nullable: [Bool]
 
     init(path: String, table: TableSpec) {
         self.path = path
         self.table = table
         self.columns = table.loadedColumns
+        self.types = columns.map(\.pgType)
+        self.nullable = columns.map(\.nullable)
     }
 
     /// Appends the statement's current row to `out` as one tuple.
     @inline(__always)
     func encode(_ stmt: SQLiteStatement, into out: BinaryTupleBuffer) throws {
-        out.beginRow(fields: columns.count)
-        for i in columns.indices {
-            try encode(stmt, Int32(i), columns[i], into: out)
+        out.beginRow(fields: types.count)
+        for i in types.indices {
+            try encode(stmt, i, into: out)
         }
     }
 
     @inline(__always)
-    private func encode(_ stmt: SQLiteStatement, _ i: Int32, _ column: ColumnSpec, into out: BinaryTupleBuffer) throws {
+    private func encode(_ stmt: SQLiteStatement, _ index: Int, into out: BinaryTupleBuffer) throws {
+        let i = Int32(index)
         let storage = stmt.storage(i)
         if storage == .null {
-            guard column.nullable else { throw reject(stmt, column, "NULL in a NOT NULL column") }
+            guard nullable[index] else { throw reject(stmt, columns[index], "NULL in a NOT NULL column") }
             return out.null()
         }
-        switch column.pgType {
+        switch types[index] {
         case .int8:
-            guard storage == .integer else { throw mismatch(stmt, i, column, storage) }
+            guard storage == .integer else { throw mismatch(stmt, i, columns[index], storage) }
             out.int8(stmt.int64(i))
         case .int4:
-            guard storage == .integer else { throw mismatch(stmt, i, column, storage) }
+            guard storage == .integer else { throw mismatch(stmt, i, columns[index], storage) }
             let v = stmt.int64(i)
             guard let narrow = Int32(exactly: v) else {
-                throw reject(stmt, column, "integer \(v) does not fit PostgreSQL integer (-2147483648...2147483647)")
+                throw reject(stmt, columns[index], "integer \(v) does not fit PostgreSQL integer (-2147483648...2147483647)")
             }
             out.int4(narrow)
         case .float8:
-            guard storage == .real else { throw mismatch(stmt, i, column, storage) }
+            guard storage == .real else { throw mismatch(stmt, i, columns[index], storage) }
             out.float8(stmt.double(i))
         case .bool:
-            guard storage == .integer else { throw mismatch(stmt, i, column, storage) }
+            guard storage == .integer else { throw mismatch(stmt, i, columns[index], storage) }
             switch stmt.int64(i) {
             case 0: out.bool(false)
             case 1: out.bool(true)
-            case let v: throw reject(stmt, column, "boolean column holds \(v), not 0 or 1")
+            case let v: throw reject(stmt, columns[index], "boolean column holds \(v), not 0 or 1")
             }
         case .text, .json:
-            guard storage == .text else { throw mismatch(stmt, i, column, storage) }
+            guard storage == .text else { throw mismatch(stmt, i, columns[index], storage) }
             try stmt.withBytes(i) { bytes in
                 if bytes.containsNUL {
-                    throw reject(stmt, column, "text contains a NUL (U+0000) character, which PostgreSQL text cannot store")
+                    throw reject(stmt, columns[index], "text contains a NUL (U+0000) character, which PostgreSQL text cannot store")
                 }
                 out.bytes(bytes)
             }
         case .date:
-            guard storage == .text else { throw mismatch(stmt, i, column, storage) }
+            guard storage == .text else { throw mismatch(stmt, i, columns[index], storage) }
             let text = stmt.string(i)
             guard let days = PGDate.daysSince2000(iso: text) else {
-                throw reject(stmt, column, "\(displayValue(text)) is not a date in YYYY-MM-DD form")
+                throw reject(stmt, columns[index], "\(displayValue(text)) is not a date in YYYY-MM-DD form")
             }
             out.int4(days)
         case .bytea:
-            guard storage == .blob else { throw mismatch(stmt, i, column, storage) }
+            guard storage == .blob else { throw mismatch(stmt, i, columns[index], storage) }
             stmt.withBytes(i) { out.bytes($0) }
         }
     }

@@ -82,15 +82,16 @@ public struct Verifier {
             let scanner = TableScanner(source: source, conn: conn, table: table)
             let layout = TableDigest.Layout(table)
             var s = TableDigest(layout: layout), t = TableDigest(layout: layout)
-            try scanner.scanSource { s.add($0) }
-            try scanner.scanTarget { t.add($0) }
+            let sourceRows = try scanner.sourceRows(), targetRows = try scanner.targetRows()
+            try s.add(all: sourceRows.next)
+            try t.add(all: targetRows.next)
             checks.append(.init(check: "row_count", table: table.name, passed: s.rows == t.rows,
                                 source: String(s.rows), target: String(t.rows), detail: nil))
             let sameContent = s.rows == t.rows && s.sum == t.sum
             checks.append(.init(check: "content", table: table.name, passed: sameContent,
                                 source: s.checksum, target: t.checksum, detail: nil))
             if layout.series != nil {
-                let differing = Self.differingSeries(s, t)
+                let differing = s.differingSeries(from: t)
                 checks.append(.init(check: "series", table: table.name, passed: differing.isEmpty,
                                     source: "\(s.series.count) series", target: "\(t.series.count) series",
                                     detail: differing.isEmpty ? nil : "\(differing.count) series differ"))
@@ -114,45 +115,5 @@ public struct Verifier {
         return VerifyReport(tool: "mlflow-verify", source: sourcePath, target: target, revision: schema.revision,
                             checks: checks, differences: differences, seriesDifferences: seriesDifferences,
                             differencesTruncated: truncated, seconds: Date().timeIntervalSince(started))
-    }
-
-    /// Series whose checksum or point count differ, with the counts on each side.
-    static func differingSeries(_ s: TableDigest, _ t: TableDigest) -> [(name: [String], source: Int, target: Int)] {
-        var out: [(name: [String], source: Int, target: Int)] = []
-        for key in Set(s.series.keys).union(t.series.keys) {
-            let a = s.series[key], b = t.series[key]
-            if a?.sum != b?.sum || a?.points != b?.points {
-                out.append(((a ?? b)!.name, a?.points ?? 0, b?.points ?? 0))
-            }
-        }
-        return out.sorted { $0.name.lexicographicallyPrecedes($1.name) }
-    }
-}
-
-/// Reads one table from both sides as binary COPY tuples.
-struct TableScanner {
-    let source: SourceStore
-    let conn: PGConnection
-    let table: TableSpec
-
-    /// Every source row, encoded exactly as the import sends it.
-    func scanSource(_ body: (BinaryTuple) throws -> Void) throws {
-        let encoder = RowEncoder(path: source.path, table: table)
-        let buffer = BinaryTupleBuffer()
-        let reader = BinaryTupleReader(expectHeader: false, maxFields: max(1, table.loadedColumns.count))
-        let stmt = try source.scan(table)
-        while try source.step(stmt, table) {
-            buffer.removeAll()
-            try encoder.encode(stmt, into: buffer)
-            try reader.read(buffer.bytes, body)
-        }
-    }
-
-    /// Every target row, as `COPY ... TO STDOUT (FORMAT binary)` sends it.
-    func scanTarget(_ body: (BinaryTuple) throws -> Void) throws {
-        let reader = BinaryTupleReader(maxFields: max(1, table.loadedColumns.count))
-        let columns = table.loadedColumns.map { conn.quoteIdentifier($0.name) }.joined(separator: ", ")
-        try conn.copyOut("COPY \(conn.quoteIdentifier(table.name)) (\(columns)) TO STDOUT (FORMAT binary)",
-                         operation: "reading \(table.name)") { try reader.read($0, body) }
     }
 }

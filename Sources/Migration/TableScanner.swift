@@ -1,0 +1,51 @@
+import MLflowSchema
+import PostgresTarget
+import SQLiteSource
+
+/// Reads one table from both sides as binary COPY tuples, one at a time.
+struct TableScanner {
+    let source: SourceStore
+    let conn: PGConnection
+    let table: TableSpec
+
+    /// Every source row, encoded exactly as the import sends it.
+    func sourceRows() throws -> SourceTupleReader {
+        try SourceTupleReader(source: source, table: table)
+    }
+
+    /// Every target row, as `COPY ... TO STDOUT (FORMAT binary)` sends it.
+    func targetRows() throws -> CopyOutReader {
+        let columns = table.loadedColumns.map { conn.quoteIdentifier($0.name) }.joined(separator: ", ")
+        return try CopyOutReader(connection: conn,
+                                 sql: "COPY \(conn.quoteIdentifier(table.name)) (\(columns)) TO STDOUT (FORMAT binary)",
+                                 operation: "reading \(table.name)", maxFields: table.loadedColumns.count)
+    }
+}
+
+/// Pulls the rows of a table from the SQLite snapshot as binary COPY tuples.
+final class SourceTupleReader {
+    let source: SourceStore
+    let table: TableSpec
+    private let stmt: SQLiteStatement
+    private let encoder: RowEncoder
+    private let buffer = BinaryTupleBuffer()
+    private let reader: BinaryTupleReader
+
+    init(source: SourceStore, table: TableSpec) throws {
+        self.source = source
+        self.table = table
+        self.stmt = try source.scan(table)
+        self.encoder = RowEncoder(path: source.path, table: table)
+        self.reader = BinaryTupleReader(expectHeader: false, maxFields: max(1, table.loadedColumns.count))
+    }
+
+    /// The next row's tuple, valid until the following call; nil at the end.
+    @inline(__always)
+    func next() throws -> BinaryTuple? {
+        guard try source.step(stmt, table) else { return nil }
+        buffer.removeAll()
+        try encoder.encode(stmt, into: buffer)
+        var offset = 0
+        return try reader.tuple(in: buffer.bytes, at: &offset)
+    }
+}
