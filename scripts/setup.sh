@@ -2,7 +2,7 @@
 # Install what building and testing need, from Debian, when it is missing (run as root).
 set -euo pipefail
 need=()
-for pkg in libsqlite3-dev libpq-dev postgresql postgresql-client sqlite3 pkg-config; do
+for pkg in libsqlite3-dev libpq-dev postgresql postgresql-client sqlite3 pkg-config time bc; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
 done
 python3 -m venv --help >/dev/null 2>&1 || need+=(python3-venv)

@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# Side-by-side benchmark: mlflow-import and mlflow-verify against the floors they are measured by.
+# Usage: Benchmarks/run.sh [SIZE ...]   SIZE is runs x keys x steps, e.g. 100x10x1000 (1M metric rows,
+#        the default) or 1000x10x1000 (10M). ROUNDS=3 by default; results go to stdout as Markdown.
+#
+# Per size, in one run, alternating, ROUNDS times:
+#   import        mlflow-import SOURCE.db into an empty database (schema, data, keys, sequences)
+#   verify        mlflow-verify SOURCE.db against that database
+#   read floor    just reading both sides: an SQLite scan touching every column of every table,
+#                 plus COPY ... TO STDOUT (FORMAT binary) of every table, sequentially (as verify does)
+# and reports medians, rows/s, the verify/floor ratio and peak memory (maximum resident set size).
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$root"
+sizes=("$@"); [ ${#sizes[@]} -gt 0 ] || sizes=(100x10x1000)
+rounds="${ROUNDS:-3}"
+data="${BENCH_DATA:-/tmp/mlflow-pg-migrate-bench}"
+mkdir -p "$data"
+scripts/setup.sh
+swift build -c release >/dev/null
+bin="$(swift build -c release --show-bin-path)"
+cluster="$(mktemp -d /tmp/mlflow-pg-migrate-bench-pg.XXXXXX)"
+trap 'scripts/pg-cluster.sh stop "$cluster"' EXIT
+eval "$(scripts/pg-cluster.sh start "$cluster")"
+
+now() { date +%s.%N; }
+median() { sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
+# Runs a command under GNU time; prints "seconds peak_kib".
+timed() {
+  local t0 t1 rss
+  t0=$(now)
+  /usr/bin/time -f "%M" -o "$data/rss" "$@" >/dev/null
+  t1=$(now)
+  rss=$(tail -1 "$data/rss")
+  echo "$(echo "$t1 - $t0" | bc -l) $rss"
+}
+
+read_floor() {  # $1 = sqlite file, $2 = database
+  local sql="" copies=() t
+  for t in $(sqlite3 "$1" "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'"); do
+    local cols
+    cols=$(sqlite3 "$1" "SELECT group_concat(CASE WHEN type IN ('INTEGER','BIGINT','FLOAT','BOOLEAN') THEN 'sum(\"' || name || '\")' ELSE 'sum(length(\"' || name || '\"))' END, ', ') FROM pragma_table_info('$t')")
+    sql+="SELECT $cols FROM \"$t\";"
+    copies+=(-c "COPY \"$t\" TO STDOUT (FORMAT binary)")
+  done
+  sqlite3 "$1" "$sql" >/dev/null
+  psql -X -q -d "$2" "${copies[@]}" >/dev/null
+}
+export -f read_floor
+
+echo "| store | metric rows | step | median s | rows/s | peak RSS MiB | ratio |"
+echo "|---|---|---|---|---|---|---|"
+export PGOPTIONS="-c client_min_messages=warning"
+for size in "${sizes[@]}"; do
+  IFS=x read -r runs keys steps <<<"$size"
+  src="$data/store-$size.db"
+  [ -f "$src" ] || python3 Benchmarks/generate_store.py "$src" --runs "$runs" --keys "$keys" --steps "$steps" >&2
+  rows=$(sqlite3 "$src" "SELECT (SELECT count(*) FROM metrics) + (SELECT count(*) FROM latest_metrics) + (SELECT count(*) FROM params) + (SELECT count(*) FROM tags) + (SELECT count(*) FROM runs)")
+  metric_rows=$(sqlite3 "$src" "SELECT count(*) FROM metrics")
+  imp=() ver=() flo=() imp_rss=() ver_rss=()
+  for r in $(seq "$rounds"); do
+    dropdb --if-exists bench; createdb -T template0 bench
+    read -r s m < <(timed "$bin/mlflow-import" "$src" --target dbname=bench --quiet); imp+=("$s"); imp_rss+=("$m")
+    read -r s m < <(timed "$bin/mlflow-verify" "$src" --target dbname=bench); ver+=("$s"); ver_rss+=("$m")
+    read -r s m < <(timed bash -c "read_floor '$src' bench"); flo+=("$s")
+  done
+  mi=$(printf '%s\n' "${imp[@]}" | median); mv=$(printf '%s\n' "${ver[@]}" | median); mf=$(printf '%s\n' "${flo[@]}" | median)
+  ri=$(printf '%s\n' "${imp_rss[@]}" | sort -n | tail -1); rv=$(printf '%s\n' "${ver_rss[@]}" | sort -n | tail -1)
+  printf '| %s | %s | mlflow-import | %.2f | %.0f | %.1f | |\n' "$size" "$metric_rows" "$mi" "$(echo "$rows / $mi" | bc -l)" "$(echo "$ri / 1024" | bc -l)"
+  printf '| %s | %s | mlflow-verify | %.2f | %.0f | %.1f | %.2fx floor |\n' "$size" "$metric_rows" "$mv" "$(echo "$rows / $mv" | bc -l)" "$(echo "$rv / 1024" | bc -l)" "$(echo "$mv / $mf" | bc -l)"
+  printf '| %s | %s | read both sides (floor) | %.2f | %.0f | | |\n' "$size" "$metric_rows" "$mf" "$(echo "$rows / $mf" | bc -l)"
+done
+echo
+echo "Rounds: $rounds, alternating; machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB; PostgreSQL $(psql -XAtc 'SHOW server_version'), fsync=off (throwaway cluster)."
