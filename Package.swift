@@ -12,6 +12,7 @@ let package = Package(
     products: [
         .executable(name: "mlflow-import", targets: ["mlflow-import"]),
         .executable(name: "mlflow-verify", targets: ["mlflow-verify"]),
+        .executable(name: "mlflow-export", targets: ["mlflow-export"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -29,6 +30,7 @@ let package = Package(
         ]),
         .executableTarget(name: "mlflow-import", dependencies: ["MigrationCLI"]),
         .executableTarget(name: "mlflow-verify", dependencies: ["MigrationCLI"]),
+        .executableTarget(name: "mlflow-export", dependencies: ["MigrationCLI"]),
         .testTarget(name: "MLflowSchemaTests", dependencies: ["MLflowSchema"]),
         .testTarget(name: "PostgresTargetTests", dependencies: ["PostgresTarget"]),
         .testTarget(name: "MigrationTests", dependencies: ["Migration", "MLflowSchema", "SQLiteSource", "PostgresTarget"]),

@@ -25,7 +25,7 @@ public struct Importer {
     /// Runs the import and returns what it did.
     public func run() throws -> ImportSummary {
         let started = Date()
-        let source = try SourceStore(path: sourcePath)
+        let source = try openSource(sourcePath)
         let schema = source.schema
         let conn: PGConnection
         do {
@@ -81,21 +81,8 @@ public struct Importer {
     }
 
     /// Streams one table; a value PostgreSQL rejects is reported with the source row it came from.
-    private func copy(_ table: TableSpec, from source: SourceStore, to conn: PGConnection) throws -> Int {
-        let stream = try conn.copyIn(table: table.name, columns: table.loadedColumns.map(\.name))
-        let encoder = RowEncoder(path: sourcePath, table: table)
-        var sent = 0
-        do {
-            let stmt = try source.scan(table)
-            while try source.step(stmt, table) {
-                try encoder.encode(stmt, into: stream.buffer)
-                try stream.rowDone()
-                sent += 1
-            }
-        } catch {
-            stream.abort("mlflow-import stopped: \(error)")
-            throw error
-        }
+    private func copy(_ table: TableSpec, from source: any MigrationSource, to conn: PGConnection) throws -> Int {
+        let (stream, sent) = try source.copy(table, into: conn)
         do {
             let stored = try stream.finish()
             guard stored == sent else {

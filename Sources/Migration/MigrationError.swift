@@ -13,6 +13,10 @@ public enum MigrationError: Error, CustomStringConvertible {
     case unknownRevision(path: String, revision: String, supported: String)
     /// The store's tables or columns are not what its revision prescribes.
     case sourceSchemaMismatch(path: String, problems: [String])
+    /// A bundle that cannot be used: missing, altered or truncated files, a manifest that does not match.
+    case bundleInvalid(path: String, problem: String)
+    /// The export's output cannot be written (exists, not writable, disk full).
+    case outputUnusable(path: String, reason: String)
     /// Reading the source failed midway.
     case sourceRead(path: String, table: String?, error: SQLiteError)
     /// The target server could not be reached, or refused the login.
@@ -34,7 +38,8 @@ public enum MigrationError: Error, CustomStringConvertible {
     public var exitCode: Int32 {
         switch self {
         case .rejectedValue, .loadFailed: 1
-        case .sourceUnreadable, .sourceNotSQLite, .sourceNotMLflow, .unknownRevision, .sourceSchemaMismatch, .sourceRead: 3
+        case .sourceUnreadable, .sourceNotSQLite, .sourceNotMLflow, .unknownRevision, .sourceSchemaMismatch, .sourceRead, .bundleInvalid: 3
+        case .outputUnusable: 7
         case .targetUnreachable, .verifyFailed: 4
         case .targetRefused, .targetNotMLflow, .revisionMismatch: 5
         }
@@ -59,6 +64,11 @@ public enum MigrationError: Error, CustomStringConvertible {
             return "\(path) does not have the tables and columns its MLflow revision prescribes:\n"
                 + problems.map { "  - \($0)" }.joined(separator: "\n")
                 + "\n  The file was changed by something other than MLflow; repair it or migrate a clean copy."
+        case let .bundleInvalid(path, problem):
+            return "the bundle \(path) is refused: \(problem).\n"
+                + "  Copy the bundle again from where mlflow-export wrote it, or export the SQLite store again. Nothing was written."
+        case let .outputUnusable(path, reason):
+            return "cannot write the bundle \(path): \(reason)."
         case let .sourceRead(path, table, error):
             return "reading \(path)\(table.map { " table \($0)" } ?? "") failed: \(error)"
         case let .targetUnreachable(error):

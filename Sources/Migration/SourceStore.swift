@@ -1,12 +1,13 @@
 import Foundation
 import MLflowSchema
+import PostgresTarget
 import SQLiteSource
 
 /// An MLflow SQLite store opened read-only inside one read transaction (a consistent snapshot).
 ///
 /// Opening checks that the file is SQLite, holds MLflow's tables at a known revision, and has the
 /// columns the schema map expects. The snapshot lasts until the value is released.
-public final class SourceStore {
+public final class SourceStore: MigrationSource {
     /// The path as given.
     public let path: String
     /// The schema map of the store's revision.
@@ -23,7 +24,7 @@ public final class SourceStore {
             throw MigrationError.sourceUnreadable(path: path, reason: "no such file")
         }
         guard !isDirectory.boolValue else {
-            throw MigrationError.sourceUnreadable(path: path, reason: "it is a directory, not an SQLite file")
+            throw MigrationError.sourceUnreadable(path: path, reason: "it is a directory without manifest.json, neither an SQLite file nor a bundle")
         }
         guard FileManager.default.isReadableFile(atPath: path) else {
             throw MigrationError.sourceUnreadable(path: path, reason: "permission denied")
@@ -92,6 +93,28 @@ public final class SourceStore {
         return try Self.read(db, path: path, table: table.name) {
             try $0.prepare("SELECT \(columns) FROM \(sqlQuote(table.name)) ORDER BY rowid")
         }
+    }
+
+    public func tuples(_ table: TableSpec) throws -> any TupleReader {
+        try SourceTupleReader(source: self, table: table)
+    }
+
+    public func copy(_ table: TableSpec, into conn: PGConnection) throws -> (stream: CopyInStream, rows: Int) {
+        let stream = try conn.copyIn(table: table.name, columns: table.loadedColumns.map(\.name))
+        let encoder = RowEncoder(path: path, table: table)
+        var sent = 0
+        do {
+            let stmt = try scan(table)
+            while try step(stmt, table) {
+                try encoder.encode(stmt, into: stream.buffer)
+                try stream.rowDone()
+                sent += 1
+            }
+        } catch {
+            stream.abort("stopped: \(error)")
+            throw error
+        }
+        return (stream, sent)
     }
 
     /// Advances a scan; a read error names the file and table.

@@ -4,13 +4,13 @@ import SQLiteSource
 
 /// Reads one table from both sides as binary COPY tuples, one at a time.
 struct TableScanner {
-    let source: SourceStore
+    let source: any MigrationSource
     let conn: PGConnection
     let table: TableSpec
 
-    /// Every source row, encoded exactly as the import sends it.
-    func sourceRows() throws -> SourceTupleReader {
-        try SourceTupleReader(source: source, table: table)
+    /// Every source row, exactly as the import sends it.
+    func sourceRows() throws -> any TupleReader {
+        try source.tuples(table)
     }
 
     /// Every target row, as `COPY ... TO STDOUT (FORMAT binary)` sends it.
@@ -23,7 +23,7 @@ struct TableScanner {
 }
 
 /// Pulls the rows of a table from the SQLite snapshot as binary COPY tuples.
-final class SourceTupleReader {
+final class SourceTupleReader: TupleReader {
     let source: SourceStore
     let table: TableSpec
     private let stmt: SQLiteStatement

@@ -22,7 +22,7 @@ public struct Verifier {
 
     public func run() throws -> VerifyReport {
         let started = Date()
-        let source = try SourceStore(path: sourcePath)
+        let source = try openSource(sourcePath)
         let schema = source.schema
         let conn: PGConnection
         do {
@@ -39,7 +39,7 @@ public struct Verifier {
         }
     }
 
-    private func verify(_ source: SourceStore, _ schema: SchemaRevision, _ conn: PGConnection, started: Date) throws -> VerifyReport {
+    private func verify(_ source: any MigrationSource, _ schema: SchemaRevision, _ conn: PGConnection, started: Date) throws -> VerifyReport {
         let target = conn.displayName
         let namespace = try conn.query("SELECT current_schema()").scalar ?? "public"
         let targetTables = Set(try conn.query("""

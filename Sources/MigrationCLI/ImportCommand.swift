@@ -14,12 +14,12 @@ public struct ImportCommand: ParsableCommand {
             If anything fails, the target is left as it was.
 
             Exit codes: 0 imported; 1 a value or constraint was rejected (target unchanged); 2 usage; \
-            3 the source is not a usable MLflow store; 4 the target cannot be reached; \
+            3 the source is not a usable MLflow store or bundle; 4 the target cannot be reached; \
             5 the target is not empty or was created by another MLflow version; \
             6 imported, but --verify found differences.
             """)
 
-    @Argument(help: ArgumentHelp("The MLflow SQLite file (the path behind sqlite:///...).", valueName: "source.db"))
+    @Argument(help: ArgumentHelp("The MLflow SQLite file (the path behind sqlite:///...), or a bundle folder mlflow-export wrote.", valueName: "source"))
     public var source: String
 
     @OptionGroup public var target: TargetOptions

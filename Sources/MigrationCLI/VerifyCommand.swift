@@ -15,7 +15,7 @@ public struct VerifyCommand: ParsableCommand {
             connection, revision mismatch).
             """)
 
-    @Argument(help: ArgumentHelp("The MLflow SQLite file the target was migrated from.", valueName: "source.db"))
+    @Argument(help: ArgumentHelp("The MLflow SQLite file the target was migrated from, or the bundle it was imported from.", valueName: "source"))
     public var source: String
 
     @OptionGroup public var target: TargetOptions

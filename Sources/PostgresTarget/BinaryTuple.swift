@@ -57,7 +57,7 @@ public final class BinaryTupleReader {
     public func tuple(in data: UnsafeRawBufferPointer, at offset: inout Int) throws -> BinaryTuple? {
         if !sawHeader {
             guard data.count >= Self.headerSize,
-                  data.prefix(11).elementsEqual(CopyInStream.signature) else { throw ReadError.badHeader }
+                  data.prefix(11).elementsEqual(BinaryTupleBuffer.signature) else { throw ReadError.badHeader }
             let extensionLength = Int(Int32(bigEndian: data.loadUnaligned(fromByteOffset: 15, as: Int32.self)))
             offset = Self.headerSize + extensionLength
             sawHeader = true

@@ -74,7 +74,22 @@ public final class BinaryTupleBuffer {
         raw(bytes)
     }
 
-    /// Appends bytes as they are (the COPY header and trailer).
+    /// The signature that starts binary COPY data.
+    public static let signature: [UInt8] = Array("PGCOPY\n".utf8) + [0xff, 0x0d, 0x0a, 0x00]
+
+    /// Appends the binary COPY header: signature, flags 0, no header extension.
+    public func header() {
+        Self.signature.withUnsafeBytes { raw($0) }
+        rawInt32(0)
+        rawInt32(0)
+    }
+
+    /// Appends the binary COPY trailer (a field count of -1).
+    public func trailer() {
+        rawInt16(-1)
+    }
+
+    /// Appends bytes as they are.
     @inline(__always)
     public func raw(_ bytes: UnsafeRawBufferPointer) {
         guard let source = bytes.baseAddress, bytes.count > 0 else { return }
@@ -83,14 +98,12 @@ public final class BinaryTupleBuffer {
         count += bytes.count
     }
 
-    /// Appends a big-endian 16-bit integer as it is (the trailer's -1).
-    public func rawInt16(_ value: Int16) {
+    private func rawInt16(_ value: Int16) {
         reserve(2)
         store(value.bigEndian)
     }
 
-    /// Appends a big-endian 32-bit integer as it is (header fields).
-    public func rawInt32(_ value: Int32) {
+    private func rawInt32(_ value: Int32) {
         reserve(4)
         store(value.bigEndian)
     }

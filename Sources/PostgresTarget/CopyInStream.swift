@@ -2,22 +2,29 @@ import CLibPQ
 
 /// One `COPY ... FROM STDIN (FORMAT binary)` in progress: rows go into a buffer that is sent in
 /// chunks of about 1 MiB. Nothing is allocated per row or per cell.
+///
+/// In raw mode the caller sends complete binary COPY data (header, tuples, trailer) as it is, for
+/// example a bundle's data file, with `send(raw:)`.
 public final class CopyInStream {
     let connection: PGConnection
     let operation: String
     /// Encode each row into this buffer between `beginRow` and the next row.
     public let buffer = BinaryTupleBuffer(capacity: 1 << 20 + 1 << 16)
     private let flushSize = 1 << 20
+    private let raw: Bool
     private var finished = false
 
-    static let signature: [UInt8] = Array("PGCOPY\n".utf8) + [0xff, 0x0d, 0x0a, 0x00]
-
-    init(connection: PGConnection, operation: String) {
+    init(connection: PGConnection, operation: String, raw: Bool) {
         self.connection = connection
         self.operation = operation
-        Self.signature.withUnsafeBytes { buffer.raw($0) }
-        buffer.rawInt32(0)  // flags
-        buffer.rawInt32(0)  // header extension length
+        self.raw = raw
+        if !raw { buffer.header() }
+    }
+
+    /// Sends bytes of complete binary COPY data as they are (raw mode).
+    public func send(raw bytes: UnsafeRawBufferPointer) throws {
+        precondition(raw)
+        try put(bytes)
     }
 
     /// Sends the buffer once it holds a chunk's worth; call between rows.
@@ -30,7 +37,7 @@ public final class CopyInStream {
     @discardableResult
     public func finish() throws -> Int {
         precondition(!finished)
-        buffer.rawInt16(-1)
+        if !raw { buffer.trailer() }
         try flush()
         finished = true
         return try connection.endCopy(errorMessage: nil, operation: operation)
@@ -44,17 +51,21 @@ public final class CopyInStream {
     }
 
     private func flush() throws {
-        let bytes = buffer.bytes
+        try put(buffer.bytes)
+        buffer.removeAll()
+    }
+
+    private func put(_ bytes: UnsafeRawBufferPointer) throws {
         guard bytes.count > 0 else { return }
         let ok = PQputCopyData(connection.handle, bytes.baseAddress?.assumingMemoryBound(to: CChar.self), Int32(bytes.count))
         guard ok == 1 else { throw connection.lastError(operation: operation) }
-        buffer.removeAll()
     }
 }
 
 extension PGConnection {
     /// Starts `COPY table (columns) FROM STDIN (FORMAT binary)`; call `finish()` or `abort(_:)`.
-    public func copyIn(table: String, columns: [String]) throws -> CopyInStream {
+    /// With `raw`, the caller sends complete binary COPY data itself (`send(raw:)`).
+    public func copyIn(table: String, columns: [String], raw: Bool = false) throws -> CopyInStream {
         let list = columns.map(quoteIdentifier).joined(separator: ", ")
         let sql = "COPY \(quoteIdentifier(table)) (\(list)) FROM STDIN (FORMAT binary)"
         let operation = "COPY \(table)"
@@ -63,7 +74,7 @@ extension PGConnection {
         guard PQresultStatus(result) == PGRES_COPY_IN else {
             throw PGError(operation: operation, result: result)
         }
-        return CopyInStream(connection: self, operation: operation)
+        return CopyInStream(connection: self, operation: operation, raw: raw)
     }
 
     func endCopy(errorMessage: String?, operation: String) throws -> Int {

@@ -22,3 +22,24 @@ final class XXH64Tests: XCTestCase {
         XCTAssertNotEqual(hash("abc", seed: 1), hash("abc"))
     }
 }
+
+final class XXH64StreamTests: XCTestCase {
+    /// Any split of the input gives the one-shot hash.
+    func testStreamEqualsOneShot() {
+        var rng = SystemRandomNumberGenerator()
+        for length in [0, 1, 3, 4, 7, 8, 31, 32, 33, 63, 64, 65, 100, 1000] {
+            let bytes = (0..<length).map { _ in UInt8.random(in: 0...255, using: &rng) }
+            let expected = bytes.withUnsafeBytes { XXH64.hash($0) }
+            for _ in 0..<5 {
+                var stream = XXH64.Stream()
+                var i = 0
+                while i < length {
+                    let n = Int.random(in: 1...max(1, length - i), using: &rng)
+                    bytes[i..<(i + n)].withUnsafeBytes { stream.update($0) }
+                    i += n
+                }
+                XCTAssertEqual(stream.finalize(), expected, "length \(length)")
+            }
+        }
+    }
+}

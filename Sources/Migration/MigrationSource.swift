@@ -1,0 +1,40 @@
+import Foundation
+import MLflowSchema
+import PostgresTarget
+
+/// Where the rows of a migration come from: an MLflow SQLite store, or a bundle `mlflow-export` wrote.
+///
+/// Both give the same tuples (binary COPY, exactly as PostgreSQL stores them), so the importer and
+/// the verifier do not care which one they read.
+public protocol MigrationSource: AnyObject {
+    /// The path the user gave, for messages.
+    var path: String { get }
+    /// The schema map of the source's revision.
+    var schema: SchemaRevision { get }
+    /// Tables the source holds that the schema map does not know (reported, never loaded).
+    var unknownTables: [String] { get }
+    /// Every row of a table as binary COPY tuples.
+    func tuples(_ table: TableSpec) throws -> any TupleReader
+    /// Sends every row of a table into a COPY (started in the matching mode); returns the rows sent.
+    func copy(_ table: TableSpec, into conn: PGConnection) throws -> (stream: CopyInStream, rows: Int)
+    /// The next value MLflow would get from a sequence's column on the source.
+    func nextValue(for sequence: SequenceSpec) throws -> Int64
+    /// The primary key of the `line`-th row (1-based) of a table, for messages.
+    func rowKey(table: TableSpec, line: Int) -> RowKey?
+}
+
+/// Something that hands out binary COPY tuples one at a time; each is valid until the next call.
+public protocol TupleReader: AnyObject {
+    func next() throws -> BinaryTuple?
+}
+
+extension CopyOutReader: TupleReader {}
+
+/// Opens a source: a directory holding `manifest.json` is a bundle, anything else an SQLite file.
+public func openSource(_ path: String, catalog: SchemaCatalog = .embedded) throws -> any MigrationSource {
+    var isDirectory: ObjCBool = false
+    if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
+        return try BundleSource(path: path, catalog: catalog)
+    }
+    return try SourceStore(path: path, catalog: catalog)
+}

@@ -1,0 +1,36 @@
+import ArgumentParser
+import Migration
+
+/// `mlflow-export`: write an MLflow SQLite store as a portable, checksummed bundle.
+public struct ExportCommand: ParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "mlflow-export",
+        abstract: "Write one consistent snapshot of an MLflow SQLite store as a portable, checksummed bundle.",
+        discussion: """
+            The bundle is a folder with manifest.json and one PostgreSQL binary COPY file per table \
+            (docs/bundle-format.md). mlflow-import and mlflow-verify accept it in place of the SQLite file.
+
+            Exit codes: 0 written; 1 a value cannot be stored by PostgreSQL (row named); 2 usage; \
+            3 the source is not a usable MLflow store; 7 the output cannot be written (exists, \
+            not writable, disk full).
+            """)
+
+    @Argument(help: ArgumentHelp("The MLflow SQLite file.", valueName: "source.db"))
+    public var source: String
+
+    @Option(name: .shortAndLong, help: ArgumentHelp("The bundle folder to create.", valueName: "dir"))
+    public var output: String
+
+    @Flag(help: "Replace an existing bundle at --output.")
+    public var force = false
+
+    @Flag(name: .shortAndLong, help: "Print only errors.")
+    public var quiet = false
+
+    public init() {}
+
+    public func run() throws {
+        let summary = try Exporter(sourcePath: source, outputPath: output, force: force).run()
+        if !quiet { print(summary.text) }
+    }
+}

@@ -1,0 +1,3 @@
+import MigrationCLI
+
+CommandRunner.main(ExportCommand.self)

@@ -1,0 +1,193 @@
+import Foundation
+import XCTest
+
+/// `mlflow-export` bundles: SQLite → export → import → verify for every fixture, MLflow's client on
+/// the bundle-imported database, a snapshot taken while MLflow keeps logging, and every kind of
+/// damaged bundle refused with the target unchanged.
+final class ExportTests: XCTestCase {
+    static let fixtures = ["mlflow-2.9.2/rich.db", "mlflow-2.9.2/empty.db"]
+
+    func temporaryFolder() throws -> URL {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("e2e-bundle-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        return dir
+    }
+
+    func export(_ env: TestEnvironment, _ source: String, to bundle: String) throws {
+        let result = try env.tool("mlflow-export", [source, "--output", bundle])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertTrue(result.stdout.contains("Exported"), result.stdout)
+    }
+
+    func testExportImportVerifyEveryFixture() throws {
+        let env = try TestEnvironment.require()
+        for fixture in Self.fixtures {
+            let source = TestEnvironment.fixture(fixture)
+            let bundle = try temporaryFolder().appendingPathComponent("bundle").path
+            try export(env, source, to: bundle)
+            let manifest = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: bundle + "/manifest.json"))) as? [String: Any]
+            XCTAssertEqual(manifest?["revision"] as? String, "acf3f17fdcc7")
+            XCTAssertEqual((manifest?["source"] as? [String: Any])?["name"] as? String, URL(fileURLWithPath: source).lastPathComponent)
+            XCTAssertFalse(try String(contentsOfFile: bundle + "/manifest.json", encoding: .utf8).contains("/"+"tmp"), "absolute path in manifest")
+
+            let db = "e2e_bundle"
+            let conninfo = try env.createDatabase(db)
+            defer { env.dropDatabase(db) }
+            let imported = try env.tool("mlflow-import", [bundle, "--target", conninfo])
+            XCTAssertEqual(imported.status, 0, imported.stderr)
+            for side in [bundle, source] {
+                let verified = try env.tool("mlflow-verify", [side, "--target", conninfo])
+                XCTAssertEqual(verified.status, 0, "\(fixture) verify against \(side):\n\(verified.stdout)\(verified.stderr)")
+            }
+            // The manifest's content checksums are the ones verify computes.
+            let report = try env.tool("mlflow-verify", [source, "--target", conninfo, "--format", "json"])
+            let checks = (try JSONSerialization.jsonObject(with: Data(report.stdout.utf8)) as? [String: Any])?["checks"] as? [[String: Any]] ?? []
+            for table in manifest?["tables"] as? [[String: Any]] ?? [] {
+                let content = checks.first { $0["check"] as? String == "content" && $0["table"] as? String == table["name"] as? String }
+                XCTAssertEqual(content?["target"] as? String, table["content_checksum"] as? String, "\(table["name"]!)")
+            }
+            if fixture.hasSuffix("rich.db") {
+                let copy = try TestEnvironment.temporaryCopy(of: source)
+                assertSameJSON(try env.judge("snapshot", "sqlite:///\(copy)"), try env.judge("snapshot", env.mlflowURI(db)),
+                               "\(fixture) imported from a bundle")
+                // Verify against the bundle names a changed row, like against SQLite.
+                try env.admin(database: db).execute("UPDATE params SET value = 'changed' WHERE key = 'lr'")
+                let changed = try env.tool("mlflow-verify", [bundle, "--target", conninfo])
+                XCTAssertEqual(changed.status, 1, changed.stdout)
+                XCTAssertTrue(changed.stdout.contains("key='lr'") && changed.stdout.contains("target 'changed'"), changed.stdout)
+            }
+        }
+    }
+
+    func testExistingOutputNeedsForce() throws {
+        let env = try TestEnvironment.require()
+        let source = TestEnvironment.fixture("mlflow-2.9.2/empty.db")
+        let dir = try temporaryFolder()
+        let bundle = dir.appendingPathComponent("b").path
+        try export(env, source, to: bundle)
+        let again = try env.tool("mlflow-export", [source, "--output", bundle])
+        XCTAssertEqual(again.status, 7, again.stderr)
+        XCTAssertTrue(again.stderr.contains("--force"), again.stderr)
+        let forced = try env.tool("mlflow-export", [source, "--output", bundle, "--force"])
+        XCTAssertEqual(forced.status, 0, forced.stderr)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir.path), ["b"], "leftover staging folders")
+        let nowhere = try env.tool("mlflow-export", [source, "--output", "/nonexistent-dir/b"])
+        XCTAssertEqual(nowhere.status, 7, nowhere.stderr)
+    }
+
+    /// One flipped byte, a truncated file, a deleted file, an edited manifest, a link in place of a
+    /// file: each refused before the target is touched.
+    func testDamagedBundlesAreRefused() throws {
+        let env = try TestEnvironment.require()
+        let source = TestEnvironment.fixture("mlflow-2.9.2/rich.db")
+        let pristine = try temporaryFolder().appendingPathComponent("bundle").path
+        try export(env, source, to: pristine)
+        let metrics = "data/metrics.pgcopy"
+        let damages: [(what: String, expect: String, damage: (String) throws -> Void)] = [
+            ("one flipped byte", "checksum", { b in
+                let url = URL(fileURLWithPath: b + "/" + metrics)
+                var data = try Data(contentsOf: url)
+                data[data.count / 2] ^= 0x01
+                try data.write(to: url)
+            }),
+            ("a truncated file", "bytes, the manifest says", { b in
+                let url = URL(fileURLWithPath: b + "/" + metrics)
+                try Data(contentsOf: url).prefix(1000).write(to: url)
+            }),
+            ("a deleted file", "is missing", { b in try FileManager.default.removeItem(atPath: b + "/data/params.pgcopy") }),
+            ("an edited manifest (rows)", "holds 6 rows, the manifest says 7", { b in
+                let url = URL(fileURLWithPath: b + "/manifest.json")
+                let text = try String(contentsOf: url, encoding: .utf8)
+                try text.replacingOccurrences(of: "\"rows\" : 6,", with: "\"rows\" : 7,").write(to: url, atomically: true, encoding: .utf8)
+            }),
+            ("a manifest with a wrong type", "wrong type", { b in
+                let url = URL(fileURLWithPath: b + "/manifest.json")
+                let text = try String(contentsOf: url, encoding: .utf8)
+                try text.replacingOccurrences(of: "\"format_version\" : 1", with: "\"format_version\" : \"1\"").write(to: url, atomically: true, encoding: .utf8)
+            }),
+            ("a manifest pointing outside the bundle", "must be data/tags.pgcopy", { b in
+                let url = URL(fileURLWithPath: b + "/manifest.json")
+                let text = try String(contentsOf: url, encoding: .utf8)
+                try text.replacingOccurrences(of: "\"data/tags.pgcopy\"", with: "\"../../etc/passwd\"").write(to: url, atomically: true, encoding: .utf8)
+            }),
+            ("a symbolic link in place of a data file", "not a regular file", { b in
+                let file = b + "/data/tags.pgcopy"
+                try FileManager.default.moveItem(atPath: file, toPath: b + "/tags.real")
+                try FileManager.default.createSymbolicLink(atPath: file, withDestinationPath: b + "/tags.real")
+            }),
+        ]
+        for (what, expect, damage) in damages {
+            let bundle = try temporaryFolder().appendingPathComponent("bundle").path
+            try FileManager.default.copyItem(atPath: pristine, toPath: bundle)
+            try damage(bundle)
+            let db = "e2e_damaged"
+            let conninfo = try env.createDatabase(db)
+            defer { env.dropDatabase(db) }
+            let result = try env.tool("mlflow-import", [bundle, "--target", conninfo])
+            XCTAssertEqual(result.status, 3, "\(what): \(result.stderr)")
+            XCTAssertTrue(result.stderr.contains(expect), "\(what): expected '\(expect)' in:\n\(result.stderr)")
+            XCTAssertEqual(try targetFingerprint(conninfo), "", "\(what): target changed")
+            let verify = try env.tool("mlflow-verify", [bundle, "--target", conninfo])
+            XCTAssertEqual(verify.status, 2, "\(what): \(verify.stderr)")
+        }
+    }
+
+    /// Export while a separate MLflow process keeps logging (WAL mode): the bundle is one point in
+    /// time: latest_metrics agrees with metrics, counts agree, and it imports and verifies cleanly.
+    func testExportWhileMLflowLogs() throws {
+        let env = try TestEnvironment.require()
+        let store = try TestEnvironment.temporaryCopy(of: TestEnvironment.fixture("mlflow-2.9.2/rich.db"))
+        try env.sqlite(store, "PRAGMA journal_mode = WAL")
+        let dir = try temporaryFolder()
+        let script = dir.appendingPathComponent("logger.py").path
+        let stopFile = dir.appendingPathComponent("stop").path
+        try """
+            import os, sys
+            from mlflow import MlflowClient
+            c = MlflowClient(tracking_uri="sqlite:///" + sys.argv[1])
+            run = c.create_run("1", run_name="live-logger").info.run_id
+            print(run, flush=True)
+            step = 0
+            while not os.path.exists(sys.argv[2]) and step < 20000:
+                c.log_metric(run, "live", float(step), timestamp=1700000000000 + step, step=step)
+                step += 1
+            print(step, flush=True)
+            """.write(toFile: script, atomically: true, encoding: .utf8)
+        let logger = Process()
+        logger.executableURL = URL(fileURLWithPath: try env.python(mlflow: "2.9.2"))
+        logger.arguments = [script, store, stopFile]
+        logger.standardOutput = FileHandle.nullDevice
+        logger.standardError = FileHandle.nullDevice
+        try logger.run()
+        defer { if logger.isRunning { logger.terminate() } }
+        // Wait until the logger has written some points, then export twice while it goes on.
+        var seen = "0"
+        for _ in 0..<300 where Int(seen) ?? 0 < 50 {
+            usleep(100_000)
+            seen = (try? ProcessResult.run("/usr/bin/env", ["sqlite3", store, "SELECT count(*) FROM metrics WHERE key = 'live'"]).stdout
+                .trimmingCharacters(in: .whitespacesAndNewlines)) ?? "0"
+        }
+        XCTAssertGreaterThanOrEqual(Int(seen) ?? 0, 50, "the MLflow logger did not start")
+        var points: [Int] = []
+        for n in 0..<2 {
+            let bundle = dir.appendingPathComponent("bundle\(n)").path
+            try export(env, store, to: bundle)
+            let db = "e2e_live\(n)"
+            let conninfo = try env.createDatabase(db)
+            defer { env.dropDatabase(db) }
+            let imported = try env.tool("mlflow-import", [bundle, "--target", conninfo, "--verify"])
+            XCTAssertEqual(imported.status, 0, imported.stdout + imported.stderr)
+            let conn = try env.admin(database: db)
+            let count = Int(try conn.query("SELECT count(*) FROM metrics WHERE key = 'live'").scalar ?? "") ?? -1
+            let maxStep = try conn.query("SELECT max(step) FROM metrics WHERE key = 'live'").scalar
+            let latest = try conn.query("SELECT step FROM latest_metrics WHERE key = 'live'").scalar
+            XCTAssertEqual(maxStep, latest, "latest_metrics does not match metrics: not one point in time")
+            XCTAssertEqual(count, (Int(maxStep ?? "") ?? -2) + 1, "steps missing in the snapshot")
+            points.append(count)
+        }
+        FileManager.default.createFile(atPath: stopFile, contents: nil)
+        logger.waitUntilExit()
+        XCTAssertEqual(logger.terminationStatus, 0, "the MLflow logger failed while the export ran")
+        XCTAssertLessThan(points[0], points[1], "the logger did not make progress between the exports")
+    }
+}
