@@ -5,6 +5,7 @@
 #
 # Per size, in one run, alternating, ROUNDS times:
 #   import        mlflow-import SOURCE.db into an empty database (schema, data, keys, sequences)
+#   export        mlflow-export SOURCE.db to a bundle; import (bundle) loads that bundle
 #   verify        mlflow-verify SOURCE.db against that database
 #   read floor    just reading both sides: an SQLite scan touching every column of every table,
 #                 plus COPY ... TO STDOUT (FORMAT binary) of every table, sequentially (as verify does)
@@ -57,16 +58,24 @@ for size in "${sizes[@]}"; do
   [ -f "$src" ] || python3 Benchmarks/generate_store.py "$src" --runs "$runs" --keys "$keys" --steps "$steps" >&2
   rows=$(sqlite3 "$src" "SELECT (SELECT count(*) FROM metrics) + (SELECT count(*) FROM latest_metrics) + (SELECT count(*) FROM params) + (SELECT count(*) FROM tags) + (SELECT count(*) FROM runs)")
   metric_rows=$(sqlite3 "$src" "SELECT count(*) FROM metrics")
-  imp=() ver=() flo=() imp_rss=() ver_rss=()
+  imp=() ver=() flo=() imp_rss=() ver_rss=() exp=() exp_rss=() bun=() bun_rss=()
   for r in $(seq "$rounds"); do
     dropdb --if-exists bench; createdb -T template0 bench
     read -r s m < <(timed "$bin/mlflow-import" "$src" --target dbname=bench --quiet); imp+=("$s"); imp_rss+=("$m")
     read -r s m < <(timed "$bin/mlflow-verify" "$src" --target dbname=bench); ver+=("$s"); ver_rss+=("$m")
     read -r s m < <(timed bash -c "read_floor '$src' bench"); flo+=("$s")
+    rm -rf "$data/bundle"
+    read -r s m < <(timed "$bin/mlflow-export" "$src" --output "$data/bundle" --quiet); exp+=("$s"); exp_rss+=("$m")
+    dropdb --if-exists bench; createdb -T template0 bench
+    read -r s m < <(timed "$bin/mlflow-import" "$data/bundle" --target dbname=bench --quiet); bun+=("$s"); bun_rss+=("$m")
   done
   mi=$(printf '%s\n' "${imp[@]}" | median); mv=$(printf '%s\n' "${ver[@]}" | median); mf=$(printf '%s\n' "${flo[@]}" | median)
   ri=$(printf '%s\n' "${imp_rss[@]}" | sort -n | tail -1); rv=$(printf '%s\n' "${ver_rss[@]}" | sort -n | tail -1)
   printf '| %s | %s | mlflow-import | %.2f | %.0f | %.1f | |\n' "$size" "$metric_rows" "$mi" "$(echo "$rows / $mi" | bc -l)" "$(echo "$ri / 1024" | bc -l)"
+  me=$(printf '%s\n' "${exp[@]}" | median); mb=$(printf '%s\n' "${bun[@]}" | median)
+  re=$(printf '%s\n' "${exp_rss[@]}" | sort -n | tail -1); rb=$(printf '%s\n' "${bun_rss[@]}" | sort -n | tail -1)
+  printf '| %s | %s | mlflow-export (bundle %s MiB) | %.2f | %.0f | %.1f | |\n' "$size" "$metric_rows" "$(du -sm "$data/bundle" | cut -f1)" "$me" "$(echo "$rows / $me" | bc -l)" "$(echo "$re / 1024" | bc -l)"
+  printf '| %s | %s | mlflow-import (bundle) | %.2f | %.0f | %.1f | |\n' "$size" "$metric_rows" "$mb" "$(echo "$rows / $mb" | bc -l)" "$(echo "$rb / 1024" | bc -l)"
   printf '| %s | %s | mlflow-verify | %.2f | %.0f | %.1f | %.2fx floor |\n' "$size" "$metric_rows" "$mv" "$(echo "$rows / $mv" | bc -l)" "$(echo "$rv / 1024" | bc -l)" "$(echo "$mv / $mf" | bc -l)"
   printf '| %s | %s | read both sides (floor) | %.2f | %.0f | | |\n' "$size" "$metric_rows" "$mf" "$(echo "$rows / $mf" | bc -l)"
 done

@@ -11,9 +11,12 @@ if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c "import mlflow, psycop
   rm -rf "$venv"
   python3 -m venv "$venv"
   "$venv/bin/pip" install --quiet --disable-pip-version-check --upgrade pip >&2
+  # Pins that let each release line import on Python 3.11 (see docs/revisions.md).
   case "$version" in
-    2.9.*) extra=("sqlalchemy<2.1" "psycopg2-binary" "numpy<2" "pandas<2.2") ;;
-    *) extra=("psycopg2-binary") ;;
+    1.*) extra=("sqlalchemy<2" "psycopg2-binary" "numpy<2" "pandas<2" "protobuf<4" "setuptools<70") ;;
+    2.[0-8].*) extra=("sqlalchemy<2" "psycopg2-binary" "numpy<2" "pandas<2.2" "setuptools<70") ;;
+    2.*) extra=("sqlalchemy<2.1" "psycopg2-binary" "numpy<2" "pandas<2.2" "setuptools<70") ;;
+    *) extra=("psycopg2-binary" "psycopg[binary]") ;;
   esac
   "$venv/bin/pip" install --quiet --disable-pip-version-check "mlflow==$version" "${extra[@]}" >&2
 fi
