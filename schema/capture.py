@@ -33,6 +33,26 @@ def clean_dump(text):
     return sql
 
 
+def write_chain(out):
+    """Write schema/alembic-chain.json: MLflow's migration chain, base first, if longer than the one there."""
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+    import mlflow.store.db_migrations as migrations
+    cfg = Config()
+    cfg.set_main_option("script_location", os.path.dirname(migrations.__file__))
+    script = ScriptDirectory.from_config(cfg)
+    chain = [{"revision": r.revision, "doc": (r.doc or "").strip()} for r in script.walk_revisions()]
+    chain.reverse()
+    path = os.path.join(out, "alembic-chain.json")
+    if os.path.exists(path):
+        with open(path) as f:
+            if len(json.load(f)["chain"]) >= len(chain):
+                return
+    with open(path, "w") as f:
+        json.dump({"from": f"mlflow {mlflow.__version__}", "chain": chain}, f, indent=1)
+        f.write("\n")
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--pg-dbname", required=True)
@@ -44,7 +64,7 @@ def main():
     os.chdir(work)  # MLflow puts ./mlruns next to the current directory
     sqlite_path = os.path.join(work, "fresh.db")
     MlflowClient(tracking_uri=f"sqlite:///{sqlite_path}").search_experiments()
-    pg_uri = f"postgresql://postgres@/{args.pg_dbname}?host={host}&port={port}"
+    pg_uri = f"postgresql+psycopg2://postgres@/{args.pg_dbname}?host={host}&port={port}"
     MlflowClient(tracking_uri=pg_uri).search_experiments()
 
     pg = psycopg2.connect(dbname=args.pg_dbname, host=host, port=port, user="postgres")
@@ -133,6 +153,7 @@ def main():
     with open(map_path, "w") as f:
         json.dump(doc, f, indent=1, ensure_ascii=False)
         f.write("\n")
+    write_chain(args.out)
     for section in ("pre-data", "post-data"):
         dump = subprocess.run(
             ["pg_dump", "--schema-only", "--no-owner", "--no-privileges", "--no-comments",

@@ -37,7 +37,7 @@ public final class BundleSource: MigrationSource {
             throw invalid("bundle format version \(manifest.formatVersion); this build reads version \(BundleManifest.currentVersion)")
         }
         guard let schema = catalog.revision(manifest.revision) else {
-            throw MigrationError.unknownRevision(path: path, revision: manifest.revision, supported: catalog.supportedSummary)
+            throw MigrationError.unknownRevision(path: path, revision: manifest.revision, advice: catalog.advice(forUnsupported: manifest.revision))
         }
         self.schema = schema
         let names = manifest.tables.map(\.name)

@@ -9,8 +9,8 @@ public enum MigrationError: Error, CustomStringConvertible {
     case sourceNotSQLite(path: String, error: SQLiteError)
     /// An SQLite database, but not an MLflow tracking store.
     case sourceNotMLflow(path: String, reason: String)
-    /// The store's alembic revision is not one this build knows.
-    case unknownRevision(path: String, revision: String, supported: String)
+    /// The store's alembic revision is not one this build knows; `advice` names the nearest supported ones.
+    case unknownRevision(path: String, revision: String, advice: String)
     /// The store's tables or columns are not what its revision prescribes.
     case sourceSchemaMismatch(path: String, problems: [String])
     /// A bundle that cannot be used: missing, altered or truncated files, a manifest that does not match.
@@ -56,10 +56,8 @@ public enum MigrationError: Error, CustomStringConvertible {
         case let .sourceNotMLflow(path, reason):
             return "\(path) is not an MLflow tracking store: \(reason).\n"
                 + "  Give the SQLite file MLflow's tracking server uses (--backend-store-uri sqlite:///...)."
-        case let .unknownRevision(path, revision, supported):
-            return "\(path) is at MLflow schema revision \(revision), which this build does not know.\n"
-                + "  Supported: \(supported).\n"
-                + "  Upgrade a copy of the file to a supported revision with that MLflow's `mlflow db upgrade sqlite:///COPY`."
+        case let .unknownRevision(path, revision, advice):
+            return "\(path) is at MLflow schema revision \(revision), which this build does not support.\n  \(advice)"
         case let .sourceSchemaMismatch(path, problems):
             return "\(path) does not have the tables and columns its MLflow revision prescribes:\n"
                 + problems.map { "  - \($0)" }.joined(separator: "\n")

@@ -53,7 +53,7 @@ public final class SourceStore: MigrationSource {
             throw MigrationError.sourceNotMLflow(path: path, reason: "alembic_version holds \(versions.count) rows instead of 1")
         }
         guard let schema = catalog.revision(revision) else {
-            throw MigrationError.unknownRevision(path: path, revision: revision, supported: catalog.supportedSummary)
+            throw MigrationError.unknownRevision(path: path, revision: revision, advice: catalog.advice(forUnsupported: revision))
         }
         self.schema = schema
         self.unknownTables = tables.subtracting(schema.tables.map(\.name)).sorted()

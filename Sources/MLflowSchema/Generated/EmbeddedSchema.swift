@@ -4,6 +4,755 @@ extension EmbeddedRevision {
     /// Every captured revision, in the order of their folder names.
     static let all: [EmbeddedRevision] = [
     EmbeddedRevision(
+revision: "97727af70f4d",
+map: #"""
+{
+ "revision": "97727af70f4d",
+ "mlflowVersions": [
+  "1.30.1"
+ ],
+ "tables": [
+  {
+   "name": "alembic_version",
+   "primaryKey": [
+    "version_num"
+   ],
+   "references": [],
+   "columns": [
+    {
+     "name": "version_num",
+     "sqlite": "VARCHAR(32)",
+     "pg": "character varying(32)",
+     "nullable": false
+    }
+   ]
+  },
+  {
+   "name": "experiment_tags",
+   "primaryKey": [
+    "key",
+    "experiment_id"
+   ],
+   "references": [
+    "experiments"
+   ],
+   "columns": [
+    {
+     "name": "key",
+     "sqlite": "VARCHAR(250)",
+     "pg": "character varying(250)",
+     "nullable": false
+    },
+    {
+     "name": "value",
+     "sqlite": "VARCHAR(5000)",
+     "pg": "character varying(5000)",
+     "nullable": true
+    },
+    {
+     "name": "experiment_id",
+     "sqlite": "INTEGER",
+     "pg": "integer",
+     "nullable": false
+    }
+   ]
+  },
+  {
+   "name": "experiments",
+   "primaryKey": [
+    "experiment_id"
+   ],
+   "references": [],
+   "columns": [
+    {
+     "name": "experiment_id",
+     "sqlite": "INTEGER",
+     "pg": "integer",
+     "nullable": false
+    },
+    {
+     "name": "name",
+     "sqlite": "VARCHAR(256)",
+     "pg": "character varying(256)",
+     "nullable": false
+    },
+    {
+     "name": "artifact_location",
+     "sqlite": "VARCHAR(256)",
+     "pg": "character varying(256)",
+     "nullable": true
+    },
+    {
+     "name": "lifecycle_stage",
+     "sqlite": "VARCHAR(32)",
+     "pg": "character varying(32)",
+     "nullable": true
+    },
+    {
+     "name": "creation_time",
+     "sqlite": "BIGINT",
+     "pg": "bigint",
+     "nullable": true
+    },
+    {
+     "name": "last_update_time",
+     "sqlite": "BIGINT",
+     "pg": "bigint",
+     "nullable": true
+    }
+   ]
+  },
+  {
+   "name": "latest_metrics",
+   "primaryKey": [
+    "key",
+    "run_uuid"
+   ],
+   "references": [
+    "runs"
+   ],
+   "columns": [
+    {
+     "name": "key",
+     "sqlite": "VARCHAR(250)",
+     "pg": "character varying(250)",
+     "nullable": false
+    },
+    {
+     "name": "value",
+     "sqlite": "FLOAT",
+     "pg": "double precision",
+     "nullable": false
+    },
+    {
+     "name": "timestamp",
+     "sqlite": "BIGINT",
+     "pg": "bigint",
+     "nullable": true
+    },
+    {
+     "name": "step",
+     "sqlite": "BIGINT",
+     "pg": "bigint",
+     "nullable": false
+    },
+    {
+     "name": "is_nan",
+     "sqlite": "BOOLEAN",
+     "pg": "boolean",
+     "nullable": false
+    },
+    {
+     "name": "run_uuid",
+     "sqlite": "VARCHAR(32)",
+     "pg": "character varying(32)",
+     "nullable": false
+    }
+   ]
+  },
+  {
+   "name": "metrics",
+   "primaryKey": [
+    "key",
+    "timestamp",
+    "step",
+    "run_uuid",
+    "value",
+    "is_nan"
+   ],
+   "references": [
+    "runs"
+   ],
+   "columns": [
+    {
+     "name": "key",
+     "sqlite": "VARCHAR(250)",
+     "pg": "character varying(250)",
+     "nullable": false
+    },
+    {
+     "name": "value",
+     "sqlite": "FLOAT",
+     "pg": "double precision",
+     "nullable": false
+    },
+    {
+     "name": "timestamp",
+     "sqlite": "BIGINT",
+     "pg": "bigint",
+     "nullable": false
+    },
+    {
+     "name": "run_uuid",
+     "sqlite": "VARCHAR(32)",
+     "pg": "character varying(32)",
+     "nullable": false
+    },
+    {
+     "name": "step",
+     "sqlite": "BIGINT",
+     "pg": "bigint",
+     "nullable": false
+    },
+    {
+     "name": "is_nan",
+     "sqlite": "BOOLEAN",
+     "pg": "boolean",
+     "nullable": false
+    }
+   ]
+  },
+  {
+   "name": "model_version_tags",
+   "primaryKey": [
+    "key",
+    "name",
+    "version"
+   ],
+   "references": [
+    "model_versions"
+   ],
+   "columns": [
+    {
+     "name": "key",
+     "sqlite": "VARCHAR(250)",
+     "pg": "character varying(250)",
+     "nullable": false
+    },
+    {
+     "name": "value",
+     "sqlite": "VARCHAR(5000)",
+     "pg": "character varying(5000)",
+     "nullable": true
+    },
+    {
+     "name": "name",
+     "sqlite": "VARCHAR(256)",
+     "pg": "character varying(256)",
+     "nullable": false
+    },
+    {
+     "name": "version",
+     "sqlite": "INTEGER",
+     "pg": "integer",
+     "nullable": false
+    }
+   ]
+  },
+  {
+   "name": "model_versions",
+   "primaryKey": [
+    "name",
+    "version"
+   ],
+   "references": [
+    "registered_models"
+   ],
+   "columns": [
+    {
+     "name": "name",
+     "sqlite": "VARCHAR(256)",
+     "pg": "character varying(256)",
+     "nullable": false
+    },
+    {
+     "name": "version",
+     "sqlite": "INTEGER",
+     "pg": "integer",
+     "nullable": false
+    },
+    {
+     "name": "creation_time",
+     "sqlite": "BIGINT",
+     "pg": "bigint",
+     "nullable": true
+    },
+    {
+     "name": "last_updated_time",
+     "sqlite": "BIGINT",
+     "pg": "bigint",
+     "nullable": true
+    },
+    {
+     "name": "description",
+     "sqlite": "VARCHAR(5000)",
+     "pg": "character varying(5000)",
+     "nullable": true
+    },
+    {
+     "name": "user_id",
+     "sqlite": "VARCHAR(256)",
+     "pg": "character varying(256)",
+     "nullable": true
+    },
+    {
+     "name": "current_stage",
+     "sqlite": "VARCHAR(20)",
+     "pg": "character varying(20)",
+     "nullable": true
+    },
+    {
+     "name": "source",
+     "sqlite": "VARCHAR(500)",
+     "pg": "character varying(500)",
+     "nullable": true
+    },
+    {
+     "name": "run_id",
+     "sqlite": "VARCHAR(32)",
+     "pg": "character varying(32)",
+     "nullable": true
+    },
+    {
+     "name": "status",
+     "sqlite": "VARCHAR(20)",
+     "pg": "character varying(20)",
+     "nullable": true
+    },
+    {
+     "name": "status_message",
+     "sqlite": "VARCHAR(500)",
+     "pg": "character varying(500)",
+     "nullable": true
+    },
+    {
+     "name": "run_link",
+     "sqlite": "VARCHAR(500)",
+     "pg": "character varying(500)",
+     "nullable": true
+    }
+   ]
+  },
+  {
+   "name": "params",
+   "primaryKey": [
+    "key",
+    "run_uuid"
+   ],
+   "references": [
+    "runs"
+   ],
+   "columns": [
+    {
+     "name": "key",
+     "sqlite": "VARCHAR(250)",
+     "pg": "character varying(250)",
+     "nullable": false
+    },
+    {
+     "name": "value",
+     "sqlite": "VARCHAR(500)",
+     "pg": "character varying(500)",
+     "nullable": false
+    },
+    {
+     "name": "run_uuid",
+     "sqlite": "VARCHAR(32)",
+     "pg": "character varying(32)",
+     "nullable": false
+    }
+   ]
+  },
+  {
+   "name": "registered_model_tags",
+   "primaryKey": [
+    "key",
+    "name"
+   ],
+   "references": [
+    "registered_models"
+   ],
+   "columns": [
+    {
+     "name": "key",
+     "sqlite": "VARCHAR(250)",
+     "pg": "character varying(250)",
+     "nullable": false
+    },
+    {
+     "name": "value",
+     "sqlite": "VARCHAR(5000)",
+     "pg": "character varying(5000)",
+     "nullable": true
+    },
+    {
+     "name": "name",
+     "sqlite": "VARCHAR(256)",
+     "pg": "character varying(256)",
+     "nullable": false
+    }
+   ]
+  },
+  {
+   "name": "registered_models",
+   "primaryKey": [
+    "name"
+   ],
+   "references": [],
+   "columns": [
+    {
+     "name": "name",
+     "sqlite": "VARCHAR(256)",
+     "pg": "character varying(256)",
+     "nullable": false
+    },
+    {
+     "name": "creation_time",
+     "sqlite": "BIGINT",
+     "pg": "bigint",
+     "nullable": true
+    },
+    {
+     "name": "last_updated_time",
+     "sqlite": "BIGINT",
+     "pg": "bigint",
+     "nullable": true
+    },
+    {
+     "name": "description",
+     "sqlite": "VARCHAR(5000)",
+     "pg": "character varying(5000)",
+     "nullable": true
+    }
+   ]
+  },
+  {
+   "name": "runs",
+   "primaryKey": [
+    "run_uuid"
+   ],
+   "references": [
+    "experiments"
+   ],
+   "columns": [
+    {
+     "name": "run_uuid",
+     "sqlite": "VARCHAR(32)",
+     "pg": "character varying(32)",
+     "nullable": false
+    },
+    {
+     "name": "name",
+     "sqlite": "VARCHAR(250)",
+     "pg": "character varying(250)",
+     "nullable": true
+    },
+    {
+     "name": "source_type",
+     "sqlite": "VARCHAR(20)",
+     "pg": "character varying(20)",
+     "nullable": true
+    },
+    {
+     "name": "source_name",
+     "sqlite": "VARCHAR(500)",
+     "pg": "character varying(500)",
+     "nullable": true
+    },
+    {
+     "name": "entry_point_name",
+     "sqlite": "VARCHAR(50)",
+     "pg": "character varying(50)",
+     "nullable": true
+    },
+    {
+     "name": "user_id",
+     "sqlite": "VARCHAR(256)",
+     "pg": "character varying(256)",
+     "nullable": true
+    },
+    {
+     "name": "status",
+     "sqlite": "VARCHAR(9)",
+     "pg": "character varying(9)",
+     "nullable": true
+    },
+    {
+     "name": "start_time",
+     "sqlite": "BIGINT",
+     "pg": "bigint",
+     "nullable": true
+    },
+    {
+     "name": "end_time",
+     "sqlite": "BIGINT",
+     "pg": "bigint",
+     "nullable": true
+    },
+    {
+     "name": "source_version",
+     "sqlite": "VARCHAR(50)",
+     "pg": "character varying(50)",
+     "nullable": true
+    },
+    {
+     "name": "lifecycle_stage",
+     "sqlite": "VARCHAR(20)",
+     "pg": "character varying(20)",
+     "nullable": true
+    },
+    {
+     "name": "artifact_uri",
+     "sqlite": "VARCHAR(200)",
+     "pg": "character varying(200)",
+     "nullable": true
+    },
+    {
+     "name": "experiment_id",
+     "sqlite": "INTEGER",
+     "pg": "integer",
+     "nullable": true
+    },
+    {
+     "name": "deleted_time",
+     "sqlite": "BIGINT",
+     "pg": "bigint",
+     "nullable": true
+    }
+   ]
+  },
+  {
+   "name": "tags",
+   "primaryKey": [
+    "key",
+    "run_uuid"
+   ],
+   "references": [
+    "runs"
+   ],
+   "columns": [
+    {
+     "name": "key",
+     "sqlite": "VARCHAR(250)",
+     "pg": "character varying(250)",
+     "nullable": false
+    },
+    {
+     "name": "value",
+     "sqlite": "VARCHAR(5000)",
+     "pg": "character varying(5000)",
+     "nullable": true
+    },
+    {
+     "name": "run_uuid",
+     "sqlite": "VARCHAR(32)",
+     "pg": "character varying(32)",
+     "nullable": false
+    }
+   ]
+  }
+ ],
+ "sequences": [
+  {
+   "name": "experiments_experiment_id_seq",
+   "table": "experiments",
+   "column": "experiment_id"
+  }
+ ],
+ "createdRows": {
+  "alembic_version": 1,
+  "experiments": 1
+ }
+}
+
+"""#,
+preData: #"""
+CREATE TABLE alembic_version (
+    version_num character varying(32) NOT NULL
+);
+
+CREATE TABLE experiment_tags (
+    key character varying(250) NOT NULL,
+    value character varying(5000),
+    experiment_id integer NOT NULL
+);
+
+CREATE TABLE experiments (
+    experiment_id integer NOT NULL,
+    name character varying(256) NOT NULL,
+    artifact_location character varying(256),
+    lifecycle_stage character varying(32),
+    creation_time bigint,
+    last_update_time bigint,
+    CONSTRAINT experiments_lifecycle_stage CHECK (((lifecycle_stage)::text = ANY ((ARRAY['active'::character varying, 'deleted'::character varying])::text[])))
+);
+
+CREATE SEQUENCE experiments_experiment_id_seq
+    AS integer
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1;
+
+ALTER SEQUENCE experiments_experiment_id_seq OWNED BY experiments.experiment_id;
+
+CREATE TABLE latest_metrics (
+    key character varying(250) NOT NULL,
+    value double precision NOT NULL,
+    "timestamp" bigint,
+    step bigint NOT NULL,
+    is_nan boolean NOT NULL,
+    run_uuid character varying(32) NOT NULL
+);
+
+CREATE TABLE metrics (
+    key character varying(250) NOT NULL,
+    value double precision NOT NULL,
+    "timestamp" bigint NOT NULL,
+    run_uuid character varying(32) NOT NULL,
+    step bigint DEFAULT '0'::bigint NOT NULL,
+    is_nan boolean DEFAULT false NOT NULL
+);
+
+CREATE TABLE model_version_tags (
+    key character varying(250) NOT NULL,
+    value character varying(5000),
+    name character varying(256) NOT NULL,
+    version integer NOT NULL
+);
+
+CREATE TABLE model_versions (
+    name character varying(256) NOT NULL,
+    version integer NOT NULL,
+    creation_time bigint,
+    last_updated_time bigint,
+    description character varying(5000),
+    user_id character varying(256),
+    current_stage character varying(20),
+    source character varying(500),
+    run_id character varying(32),
+    status character varying(20),
+    status_message character varying(500),
+    run_link character varying(500)
+);
+
+CREATE TABLE params (
+    key character varying(250) NOT NULL,
+    value character varying(500) NOT NULL,
+    run_uuid character varying(32) NOT NULL
+);
+
+CREATE TABLE registered_model_tags (
+    key character varying(250) NOT NULL,
+    value character varying(5000),
+    name character varying(256) NOT NULL
+);
+
+CREATE TABLE registered_models (
+    name character varying(256) NOT NULL,
+    creation_time bigint,
+    last_updated_time bigint,
+    description character varying(5000)
+);
+
+CREATE TABLE runs (
+    run_uuid character varying(32) NOT NULL,
+    name character varying(250),
+    source_type character varying(20),
+    source_name character varying(500),
+    entry_point_name character varying(50),
+    user_id character varying(256),
+    status character varying(9),
+    start_time bigint,
+    end_time bigint,
+    source_version character varying(50),
+    lifecycle_stage character varying(20),
+    artifact_uri character varying(200),
+    experiment_id integer,
+    deleted_time bigint,
+    CONSTRAINT runs_lifecycle_stage CHECK (((lifecycle_stage)::text = ANY ((ARRAY['active'::character varying, 'deleted'::character varying])::text[]))),
+    CONSTRAINT runs_status_check CHECK (((status)::text = ANY ((ARRAY['SCHEDULED'::character varying, 'FAILED'::character varying, 'FINISHED'::character varying, 'RUNNING'::character varying, 'KILLED'::character varying])::text[]))),
+    CONSTRAINT source_type CHECK (((source_type)::text = ANY ((ARRAY['NOTEBOOK'::character varying, 'JOB'::character varying, 'LOCAL'::character varying, 'UNKNOWN'::character varying, 'PROJECT'::character varying])::text[])))
+);
+
+CREATE TABLE tags (
+    key character varying(250) NOT NULL,
+    value character varying(5000),
+    run_uuid character varying(32) NOT NULL
+);
+
+ALTER TABLE ONLY experiments ALTER COLUMN experiment_id SET DEFAULT nextval('experiments_experiment_id_seq'::regclass);
+
+"""#,
+postData: #"""
+ALTER TABLE ONLY alembic_version
+    ADD CONSTRAINT alembic_version_pkc PRIMARY KEY (version_num);
+
+ALTER TABLE ONLY experiments
+    ADD CONSTRAINT experiment_pk PRIMARY KEY (experiment_id);
+
+ALTER TABLE ONLY experiment_tags
+    ADD CONSTRAINT experiment_tag_pk PRIMARY KEY (key, experiment_id);
+
+ALTER TABLE ONLY experiments
+    ADD CONSTRAINT experiments_name_key UNIQUE (name);
+
+ALTER TABLE ONLY latest_metrics
+    ADD CONSTRAINT latest_metric_pk PRIMARY KEY (key, run_uuid);
+
+ALTER TABLE ONLY metrics
+    ADD CONSTRAINT metric_pk PRIMARY KEY (key, "timestamp", step, run_uuid, value, is_nan);
+
+ALTER TABLE ONLY model_versions
+    ADD CONSTRAINT model_version_pk PRIMARY KEY (name, version);
+
+ALTER TABLE ONLY model_version_tags
+    ADD CONSTRAINT model_version_tag_pk PRIMARY KEY (key, name, version);
+
+ALTER TABLE ONLY params
+    ADD CONSTRAINT param_pk PRIMARY KEY (key, run_uuid);
+
+ALTER TABLE ONLY registered_models
+    ADD CONSTRAINT registered_model_pk PRIMARY KEY (name);
+
+ALTER TABLE ONLY registered_model_tags
+    ADD CONSTRAINT registered_model_tag_pk PRIMARY KEY (key, name);
+
+ALTER TABLE ONLY runs
+    ADD CONSTRAINT run_pk PRIMARY KEY (run_uuid);
+
+ALTER TABLE ONLY tags
+    ADD CONSTRAINT tag_pk PRIMARY KEY (key, run_uuid);
+
+CREATE INDEX index_latest_metrics_run_uuid ON latest_metrics USING btree (run_uuid);
+
+CREATE INDEX index_metrics_run_uuid ON metrics USING btree (run_uuid);
+
+CREATE INDEX index_params_run_uuid ON params USING btree (run_uuid);
+
+CREATE INDEX index_tags_run_uuid ON tags USING btree (run_uuid);
+
+ALTER TABLE ONLY experiment_tags
+    ADD CONSTRAINT experiment_tags_experiment_id_fkey FOREIGN KEY (experiment_id) REFERENCES experiments(experiment_id);
+
+ALTER TABLE ONLY latest_metrics
+    ADD CONSTRAINT latest_metrics_run_uuid_fkey FOREIGN KEY (run_uuid) REFERENCES runs(run_uuid);
+
+ALTER TABLE ONLY metrics
+    ADD CONSTRAINT metrics_run_uuid_fkey FOREIGN KEY (run_uuid) REFERENCES runs(run_uuid);
+
+ALTER TABLE ONLY model_version_tags
+    ADD CONSTRAINT model_version_tags_name_version_fkey FOREIGN KEY (name, version) REFERENCES model_versions(name, version) ON UPDATE CASCADE;
+
+ALTER TABLE ONLY model_versions
+    ADD CONSTRAINT model_versions_name_fkey FOREIGN KEY (name) REFERENCES registered_models(name) ON UPDATE CASCADE;
+
+ALTER TABLE ONLY params
+    ADD CONSTRAINT params_run_uuid_fkey FOREIGN KEY (run_uuid) REFERENCES runs(run_uuid);
+
+ALTER TABLE ONLY registered_model_tags
+    ADD CONSTRAINT registered_model_tags_name_fkey FOREIGN KEY (name) REFERENCES registered_models(name) ON UPDATE CASCADE;
+
+ALTER TABLE ONLY runs
+    ADD CONSTRAINT runs_experiment_id_fkey FOREIGN KEY (experiment_id) REFERENCES experiments(experiment_id);
+
+ALTER TABLE ONLY tags
+    ADD CONSTRAINT tags_run_uuid_fkey FOREIGN KEY (run_uuid) REFERENCES runs(run_uuid);
+
+"""#
+    ),
+    EmbeddedRevision(
 revision: "acf3f17fdcc7",
 map: #"""
 {
@@ -977,5 +1726,5342 @@ ALTER TABLE ONLY tags
 
 """#
     ),
+    EmbeddedRevision(
+revision: "dc11669786a5",
+map: #"""
+{
+ "revision": "dc11669786a5",
+ "mlflowVersions": [
+  "3.17.2"
+ ],
+ "tables": [
+  {
+   "name": "alembic_version",
+   "primaryKey": [
+    "version_num"
+   ],
+   "references": [],
+   "columns": [
+    {
+     "name": "version_num",
+     "sqlite": "VARCHAR(32)",
+     "pg": "character varying(32)",
+     "nullable": false
+    }
+   ]
+  },
+  {
+   "name": "assessments",
+   "primaryKey": [
+    "assessment_id"
+   ],
+   "references": [
+    "trace_info"
+   ],
+   "columns": [
+    {
+     "name": "assessment_id",
+     "sqlite": "VARCHAR(50)",
+     "pg": "character varying(50)",
+     "nullable": false
+    },
+    {
+     "name": "trace_id",
+     "sqlite": "VARCHAR(50)",
+     "pg": "character varying(50)",
+     "nullable": false
+    },
+    {
+     "name": "name",
+     "sqlite": "VARCHAR(250)",
+     "pg": "character varying(250)",
+     "nullable": false
+    },
+    {
+     "name": "assessment_type",
+     "sqlite": "VARCHAR(20)",
+     "pg": "character varying(20)",
+     "nullable": false
+    },
+    {
+     "name": "value",
+     "sqlite": "TEXT",
+     "pg": "text",
+     "nullable": false
+    },
+    {
+     "name": "error",
+     "sqlite": "TEXT",
+     "pg": "text",
+     "nullable": true
+    },
+    {
+     "name": "created_timestamp",
+     "sqlite": "BIGINT",
+     "pg": "bigint",
+     "nullable": false
+    },
+    {
+     "name": "last_updated_timestamp",
+     "sqlite": "BIGINT",
+     "pg": "bigint",
+     "nullable": false
+    },
+    {
+     "name": "source_type",
+     "sqlite": "VARCHAR(50)",
+     "pg": "character varying(50)",
+     "nullable": false
+    },
+    {
+     "name": "source_id",
+     "sqlite": "VARCHAR(250)",
+     "pg": "character varying(250)",
+     "nullable": true
+    },
+    {
+     "name": "run_id",
+     "sqlite": "VARCHAR(32)",
+     "pg": "character varying(32)",
+     "nullable": true
+    },
+    {
+     "name": "span_id",
+     "sqlite": "VARCHAR(50)",
+     "pg": "character varying(50)",
+     "nullable": true
+    },
+    {
+     "name": "rationale",
+     "sqlite": "TEXT",
+     "pg": "text",
+     "nullable": true
+    },
+    {
+     "name": "overrides",
+     "sqlite": "VARCHAR(50)",
+     "pg": "character varying(50)",
+     "nullable": true
+    },
+    {
+     "name": "valid",
+     "sqlite": "BOOLEAN",
+     "pg": "boolean",
+     "nullable": false
+    },
+    {
+     "name": "assessment_metadata",
+     "sqlite": "TEXT",
+     "pg": "text",
+     "nullable": true
+    },
+    {
+     "name": "experiment_id",
+     "sqlite": "INTEGER",
+     "pg": "integer",
+     "nullable": true
+    },
+    {
+     "name": "trace_timestamp_ms",
+     "sqlite": "BIGINT",
+     "pg": "bigint",
+     "nullable": true
+    },
+    {
+     "name": "aggregate_value",
+     "sqlite": "FLOAT",
+     "pg": "double precision",
+     "nullable": true
+    },
+    {
+     "name": "is_numeric_value",
+     "sqlite": "BOOLEAN",
+     "pg": "boolean",
+     "nullable": false
+    }
+   ]
+  },
+  {
+   "name": "budget_policies",
+   "primaryKey": [
+    "budget_policy_id"
+   ],
+   "references": [],
+   "columns": [
+    {
+     "name": "budget_policy_id",
+     "sqlite": "VARCHAR(36)",
+     "pg": "character varying(36)",
+     "nullable": false
+    },
+    {
+     "name": "budget_unit",
+     "sqlite": "VARCHAR(32)",
+     "pg": "character varying(32)",
+     "nullable": false
+    },
+    {
+     "name": "budget_amount",
+     "sqlite": "FLOAT",
+     "pg": "double precision",
+     "nullable": false
+    },
+    {
+     "name": "duration_unit",
+     "sqlite": "VARCHAR(32)",
+     "pg": "character varying(32)",
+     "nullable": false
+    },
+    {
+     "name": "duration_value",
+     "sqlite": "INTEGER",
+     "pg": "integer",
+     "nullable": false
+    },
+    {
+     "name": "target_scope",
+     "sqlite": "VARCHAR(32)",
+     "pg": "character varying(32)",
+     "nullable": false
+    },
+    {
+     "name": "budget_action",
+     "sqlite": "VARCHAR(32)",
+     "pg": "character varying(32)",
+     "nullable": false
+    },
+    {
+     "name": "created_by",
+     "sqlite": "VARCHAR(255)",
+     "pg": "character varying(255)",
+     "nullable": true
+    },
+    {
+     "name": "created_at",
+     "sqlite": "BIGINT",
+     "pg": "bigint",
+     "nullable": false
+    },
+    {
+     "name": "last_updated_by",
+     "sqlite": "VARCHAR(255)",
+     "pg": "character varying(255)",
+     "nullable": true
+    },
+    {
+     "name": "last_updated_at",
+     "sqlite": "BIGINT",
+     "pg": "bigint",
+     "nullable": false
+    },
+    {
+     "name": "workspace",
+     "sqlite": "VARCHAR(63)",
+     "pg": "character varying(63)",
+     "nullable": false
+    },
+    {
+     "name": "target_value",
+     "sqlite": "VARCHAR(255)",
+     "pg": "character varying(255)",
+     "nullable": true
+    }
+   ]
+  },
+  {
+   "name": "datasets",
+   "primaryKey": [
+    "experiment_id",
+    "name",
+    "digest"
+   ],
+   "references": [
+    "experiments"
+   ],
+   "columns": [
+    {
+     "name": "dataset_uuid",
+     "sqlite": "VARCHAR(36)",
+     "pg": "character varying(36)",
+     "nullable": false
+    },
+    {
+     "name": "experiment_id",
+     "sqlite": "INTEGER",
+     "pg": "integer",
+     "nullable": false
+    },
+    {
+     "name": "name",
+     "sqlite": "VARCHAR(500)",
+     "pg": "character varying(500)",
+     "nullable": false
+    },
+    {
+     "name": "digest",
+     "sqlite": "VARCHAR(36)",
+     "pg": "character varying(36)",
+     "nullable": false
+    },
+    {
+     "name": "dataset_source_type",
+     "sqlite": "VARCHAR(36)",
+     "pg": "character varying(36)",
+     "nullable": false
+    },
+    {
+     "name": "dataset_source",
+     "sqlite": "TEXT",
+     "pg": "text",
+     "nullable": false
+    },
+    {
+     "name": "dataset_schema",
+     "sqlite": "TEXT",
+     "pg": "text",
+     "nullable": true
+    },
+    {
+     "name": "dataset_profile",
+     "sqlite": "TEXT",
+     "pg": "text",
+     "nullable": true
+    }
+   ]
+  },
+  {
+   "name": "endpoint_bindings",
+   "primaryKey": [
+    "endpoint_id",
+    "resource_type",
+    "resource_id"
+   ],
+   "references": [
+    "endpoints"
+   ],
+   "columns": [
+    {
+     "name": "endpoint_id",
+     "sqlite": "VARCHAR(36)",
+     "pg": "character varying(36)",
+     "nullable": false
+    },
+    {
+     "name": "resource_type",
+     "sqlite": "VARCHAR(50)",
+     "pg": "character varying(50)",
+     "nullable": false
+    },
+    {
+     "name": "resource_id",
+     "sqlite": "VARCHAR(255)",
+     "pg": "character varying(255)",
+     "nullable": false
+    },
+    {
+     "name": "created_at",
+     "sqlite": "BIGINT",
+     "pg": "bigint",
+     "nullable": false
+    },
+    {
+     "name": "created_by",
+     "sqlite": "VARCHAR(255)",
+     "pg": "character varying(255)",
+     "nullable": true
+    },
+    {
+     "name": "last_updated_at",
+     "sqlite": "BIGINT",
+     "pg": "bigint",
+     "nullable": false
+    },
+    {
+     "name": "last_updated_by",
+     "sqlite": "VARCHAR(255)",
+     "pg": "character varying(255)",
+     "nullable": true
+    },
+    {
+     "name": "display_name",
+     "sqlite": "VARCHAR(255)",
+     "pg": "character varying(255)",
+     "nullable": true
+    }
+   ]
+  },
+  {
+   "name": "endpoint_model_mappings",
+   "primaryKey": [
+    "mapping_id"
+   ],
+   "references": [
+    "endpoints",
+    "model_definitions"
+   ],
+   "columns": [
+    {
+     "name": "mapping_id",
+     "sqlite": "VARCHAR(36)",
+     "pg": "character varying(36)",
+     "nullable": false
+    },
+    {
+     "name": "endpoint_id",
+     "sqlite": "VARCHAR(36)",
+     "pg": "character varying(36)",
+     "nullable": false
+    },
+    {
+     "name": "model_definition_id",
+     "sqlite": "VARCHAR(36)",
+     "pg": "character varying(36)",
+     "nullable": false
+    },
+    {
+     "name": "weight",
+     "sqlite": "FLOAT",
+     "pg": "double precision",
+     "nullable": false
+    },
+    {
+     "name": "created_by",
+     "sqlite": "VARCHAR(255)",
+     "pg": "character varying(255)",
+     "nullable": true
+    },
+    {
+     "name": "created_at",
+     "sqlite": "BIGINT",
+     "pg": "bigint",
+     "nullable": false
+    },
+    {
+     "name": "linkage_type",
+     "sqlite": "VARCHAR(64)",
+     "pg": "character varying(64)",
+     "nullable": false
+    },
+    {
+     "name": "fallback_order",
+     "sqlite": "INTEGER",
+     "pg": "integer",
+     "nullable": true
+    }
+   ]
+  },
+  {
+   "name": "endpoint_tags",
+   "primaryKey": [
+    "key",
+    "endpoint_id"
+   ],
+   "references": [
+    "endpoints"
+   ],
+   "columns": [
+    {
+     "name": "key",
+     "sqlite": "VARCHAR(250)",
+     "pg": "character varying(250)",
+     "nullable": false
+    },
+    {
+     "name": "value",
+     "sqlite": "VARCHAR(5000)",
+     "pg": "character varying(5000)",
+     "nullable": true
+    },
+    {
+     "name": "endpoint_id",
+     "sqlite": "VARCHAR(36)",
+     "pg": "character varying(36)",
+     "nullable": false
+    }
+   ]
+  },
+  {
+   "name": "endpoints",
+   "primaryKey": [
+    "endpoint_id"
+   ],
+   "references": [
+    "experiments"
+   ],
+   "columns": [
+    {
+     "name": "endpoint_id",
+     "sqlite": "VARCHAR(36)",
+     "pg": "character varying(36)",
+     "nullable": false
+    },
+    {
+     "name": "name",
+     "sqlite": "VARCHAR(255)",
+     "pg": "character varying(255)",
+     "nullable": true
+    },
+    {
+     "name": "created_by",
+     "sqlite": "VARCHAR(255)",
+     "pg": "character varying(255)",
+     "nullable": true
+    },
+    {
+     "name": "created_at",
+     "sqlite": "BIGINT",
+     "pg": "bigint",
+     "nullable": false
+    },
+    {
+     "name": "last_updated_by",
+     "sqlite": "VARCHAR(255)",
+     "pg": "character varying(255)",
+     "nullable": true
+    },
+    {
+     "name": "last_updated_at",
+     "sqlite": "BIGINT",
+     "pg": "bigint",
+     "nullable": false
+    },
+    {
+     "name": "routing_strategy",
+     "sqlite": "VARCHAR(64)",
+     "pg": "character varying(64)",
+     "nullable": true
+    },
+    {
+     "name": "fallback_config_json",
+     "sqlite": "TEXT",
+     "pg": "text",
+     "nullable": true
+    },
+    {
+     "name": "experiment_id",
+     "sqlite": "INTEGER",
+     "pg": "integer",
+     "nullable": true
+    },
+    {
+     "name": "usage_tracking",
+     "sqlite": "BOOLEAN",
+     "pg": "boolean",
+     "nullable": false
+    },
+    {
+     "name": "workspace",
+     "sqlite": "VARCHAR(63)",
+     "pg": "character varying(63)",
+     "nullable": false
+    }
+   ]
+  },
+  {
+   "name": "entity_associations",
+   "primaryKey": [
+    "source_type",
+    "source_id",
+    "destination_type",
+    "destination_id"
+   ],
+   "references": [],
+   "columns": [
+    {
+     "name": "association_id",
+     "sqlite": "VARCHAR(36)",
+     "pg": "character varying(36)",
+     "nullable": false
+    },
+    {
+     "name": "source_type",
+     "sqlite": "VARCHAR(36)",
+     "pg": "character varying(36)",
+     "nullable": false
+    },
+    {
+     "name": "source_id",
+     "sqlite": "VARCHAR(36)",
+     "pg": "character varying(36)",
+     "nullable": false
+    },
+    {
+     "name": "destination_type",
+     "sqlite": "VARCHAR(36)",
+     "pg": "character varying(36)",
+     "nullable": false
+    },
+    {
+     "name": "destination_id",
+     "sqlite": "VARCHAR(36)",
+     "pg": "character varying(36)",
+     "nullable": false
+    },
+    {
+     "name": "created_time",
+     "sqlite": "BIGINT",
+     "pg": "bigint",
+     "nullable": true
+    }
+   ]
+  },
+  {
+   "name": "evaluation_dataset_records",
+   "primaryKey": [
+    "dataset_record_id"
+   ],
+   "references": [
+    "evaluation_datasets"
+   ],
+   "columns": [
+    {
+     "name": "dataset_record_id",
+     "sqlite": "VARCHAR(36)",
+     "pg": "character varying(36)",
+     "nullable": false
+    },
+    {
+     "name": "dataset_id",
+     "sqlite": "VARCHAR(36)",
+     "pg": "character varying(36)",
+     "nullable": false
+    },
+    {
+     "name": "inputs",
+     "sqlite": "JSON",
+     "pg": "json",
+     "nullable": false
+    },
+    {
+     "name": "expectations",
+     "sqlite": "JSON",
+     "pg": "json",
+     "nullable": true
+    },
+    {
+     "name": "tags",
+     "sqlite": "JSON",
+     "pg": "json",
+     "nullable": true
+    },
+    {
+     "name": "source",
+     "sqlite": "JSON",
+     "pg": "json",
+     "nullable": true
+    },
+    {
+     "name": "source_id",
+     "sqlite": "VARCHAR(36)",
+     "pg": "character varying(36)",
+     "nullable": true
+    },
+    {
+     "name": "source_type",
+     "sqlite": "VARCHAR(255)",
+     "pg": "character varying(255)",
+     "nullable": true
+    },
+    {
+     "name": "created_time",
+     "sqlite": "BIGINT",
+     "pg": "bigint",
+     "nullable": true
+    },
+    {
+     "name": "last_update_time",
+     "sqlite": "BIGINT",
+     "pg": "bigint",
+     "nullable": true
+    },
+    {
+     "name": "created_by",
+     "sqlite": "VARCHAR(255)",
+     "pg": "character varying(255)",
+     "nullable": true
+    },
+    {
+     "name": "last_updated_by",
+     "sqlite": "VARCHAR(255)",
+     "pg": "character varying(255)",
+     "nullable": true
+    },
+    {
+     "name": "input_hash",
+     "sqlite": "VARCHAR(64)",
+     "pg": "character varying(64)",
+     "nullable": false
+    },
+    {
+     "name": "outputs",
+     "sqlite": "JSON",
+     "pg": "json",
+     "nullable": true
+    }
+   ]
+  },
+  {
+   "name": "evaluation_dataset_tags",
+   "primaryKey": [
+    "dataset_id",
+    "key"
+   ],
+   "references": [
+    "evaluation_datasets"
+   ],
+   "columns": [
+    {
+     "name": "dataset_id",
+     "sqlite": "VARCHAR(36)",
+     "pg": "character varying(36)",
+     "nullable": false
+    },
+    {
+     "name": "key",
+     "sqlite": "VARCHAR(255)",
+     "pg": "character varying(255)",
+     "nullable": false
+    },
+    {
+     "name": "value",
+     "sqlite": "VARCHAR(5000)",
+     "pg": "character varying(5000)",
+     "nullable": true
+    }
+   ]
+  },
+  {
+   "name": "evaluation_datasets",
+   "primaryKey": [
+    "dataset_id"
+   ],
+   "references": [],
+   "columns": [
+    {
+     "name": "dataset_id",
+     "sqlite": "VARCHAR(36)",
+     "pg": "character varying(36)",
+     "nullable": false
+    },
+    {
+     "name": "name",
+     "sqlite": "VARCHAR(255)",
+     "pg": "character varying(255)",
+     "nullable": false
+    },
+    {
+     "name": "schema",
+     "sqlite": "TEXT",
+     "pg": "text",
+     "nullable": true
+    },
+    {
+     "name": "profile",
+     "sqlite": "TEXT",
+     "pg": "text",
+     "nullable": true
+    },
+    {
+     "name": "digest",
+     "sqlite": "VARCHAR(64)",
+     "pg": "character varying(64)",
+     "nullable": true
+    },
+    {
+     "name": "created_time",
+     "sqlite": "BIGINT",
+     "pg": "bigint",
+     "nullable": true
+    },
+    {
+     "name": "last_update_time",
+     "sqlite": "BIGINT",
+     "pg": "bigint",
+     "nullable": true
+    },
+    {
+     "name": "created_by",
+     "sqlite": "VARCHAR(255)",
+     "pg": "character varying(255)",
+     "nullable": true
+    },
+    {
+     "name": "last_updated_by",
+     "sqlite": "VARCHAR(255)",
+     "pg": "character varying(255)",
+     "nullable": true
+    },
+    {
+     "name": "workspace",
+     "sqlite": "VARCHAR(63)",
+     "pg": "character varying(63)",
+     "nullable": false
+    }
+   ]
+  },
+  {
+   "name": "experiment_tags",
+   "primaryKey": [
+    "key",
+    "experiment_id"
+   ],
+   "references": [
+    "experiments"
+   ],
+   "columns": [
+    {
+     "name": "key",
+     "sqlite": "VARCHAR(250)",
+     "pg": "character varying(250)",
+     "nullable": false
+    },
+    {
+     "name": "value",
+     "sqlite": "TEXT",
+     "pg": "text",
+     "nullable": true
+    },
+    {
+     "name": "experiment_id",
+     "sqlite": "INTEGER",
+     "pg": "integer",
+     "nullable": false
+    }
+   ]
+  },
+  {
+   "name": "experiments",
+   "primaryKey": [
+    "experiment_id"
+   ],
+   "references": [],
+   "columns": [
+    {
+     "name": "experiment_id",
+     "sqlite": "INTEGER",
+     "pg": "integer",
+     "nullable": false
+    },
+    {
+     "name": "name",
+     "sqlite": "VARCHAR(256)",
+     "pg": "character varying(256)",
+     "nullable": false
+    },
+    {
+     "name": "artifact_location",
+     "sqlite": "VARCHAR(256)",
+     "pg": "character varying(256)",
+     "nullable": true
+    },
+    {
+     "name": "lifecycle_stage",
+     "sqlite": "VARCHAR(32)",
+     "pg": "character varying(32)",
+     "nullable": true
+    },
+    {
+     "name": "creation_time",
+     "sqlite": "BIGINT",
+     "pg": "bigint",
+     "nullable": true
+    },
+    {
+     "name": "last_update_time",
+     "sqlite": "BIGINT",
+     "pg": "bigint",
+     "nullable": true
+    },
+    {
+     "name": "workspace",
+     "sqlite": "VARCHAR(63)",
+     "pg": "character varying(63)",
+     "nullable": false
+    }
+   ]
+  },
+  {
+   "name": "guardrail_configs",
+   "primaryKey": [
+    "endpoint_id",
+    "guardrail_id"
+   ],
+   "references": [
+    "endpoints",
+    "guardrails"
+   ],
+   "columns": [
+    {
+     "name": "endpoint_id",
+     "sqlite": "VARCHAR(36)",
+     "pg": "character varying(36)",
+     "nullable": false
+    },
+    {
+     "name": "guardrail_id",
+     "sqlite": "VARCHAR(36)",
+     "pg": "character varying(36)",
+     "nullable": false
+    },
+    {
+     "name": "execution_order",
+     "sqlite": "INTEGER",
+     "pg": "integer",
+     "nullable": true
+    },
+    {
+     "name": "created_by",
+     "sqlite": "VARCHAR(255)",
+     "pg": "character varying(255)",
+     "nullable": true
+    },
+    {
+     "name": "created_at",
+     "sqlite": "BIGINT",
+     "pg": "bigint",
+     "nullable": false
+    },
+    {
+     "name": "workspace",
+     "sqlite": "VARCHAR(63)",
+     "pg": "character varying(63)",
+     "nullable": false
+    }
+   ]
+  },
+  {
+   "name": "guardrails",
+   "primaryKey": [
+    "guardrail_id"
+   ],
+   "references": [
+    "endpoints",
+    "scorer_versions"
+   ],
+   "columns": [
+    {
+     "name": "guardrail_id",
+     "sqlite": "VARCHAR(36)",
+     "pg": "character varying(36)",
+     "nullable": false
+    },
+    {
+     "name": "name",
+     "sqlite": "VARCHAR(255)",
+     "pg": "character varying(255)",
+     "nullable": false
+    },
+    {
+     "name": "scorer_id",
+     "sqlite": "VARCHAR(36)",
+     "pg": "character varying(36)",
+     "nullable": false
+    },
+    {
+     "name": "scorer_version",
+     "sqlite": "INTEGER",
+     "pg": "integer",
+     "nullable": false
+    },
+    {
+     "name": "stage",
+     "sqlite": "VARCHAR(32)",
+     "pg": "character varying(32)",
+     "nullable": false
+    },
+    {
+     "name": "action",
+     "sqlite": "VARCHAR(32)",
+     "pg": "character varying(32)",
+     "nullable": false
+    },
+    {
+     "name": "action_endpoint_id",
+     "sqlite": "VARCHAR(36)",
+     "pg": "character varying(36)",
+     "nullable": true
+    },
+    {
+     "name": "created_by",
+     "sqlite": "VARCHAR(255)",
+     "pg": "character varying(255)",
+     "nullable": true
+    },
+    {
+     "name": "created_at",
+     "sqlite": "BIGINT",
+     "pg": "bigint",
+     "nullable": false
+    },
+    {
+     "name": "last_updated_by",
+     "sqlite": "VARCHAR(255)",
+     "pg": "character varying(255)",
+     "nullable": true
+    },
+    {
+     "name": "last_updated_at",
+     "sqlite": "BIGINT",
+     "pg": "bigint",
+     "nullable": false
+    },
+    {
+     "name": "workspace",
+     "sqlite": "VARCHAR(63)",
+     "pg": "character varying(63)",
+     "nullable": false
+    }
+   ]
+  },
+  {
+   "name": "input_tags",
+   "primaryKey": [
+    "input_uuid",
+    "name"
+   ],
+   "references": [],
+   "columns": [
+    {
+     "name": "input_uuid",
+     "sqlite": "VARCHAR(36)",
+     "pg": "character varying(36)",
+     "nullable": false
+    },
+    {
+     "name": "name",
+     "sqlite": "VARCHAR(255)",
+     "pg": "character varying(255)",
+     "nullable": false
+    },
+    {
+     "name": "value",
+     "sqlite": "VARCHAR(500)",
+     "pg": "character varying(500)",
+     "nullable": false
+    }
+   ]
+  },
+  {
+   "name": "inputs",
+   "primaryKey": [
+    "source_type",
+    "source_id",
+    "destination_type",
+    "destination_id"
+   ],
+   "references": [],
+   "columns": [
+    {
+     "name": "input_uuid",
+     "sqlite": "VARCHAR(36)",
+     "pg": "character varying(36)",
+     "nullable": false
+    },
+    {
+     "name": "source_type",
+     "sqlite": "VARCHAR(36)",
+     "pg": "character varying(36)",
+     "nullable": false
+    },
+    {
+     "name": "source_id",
+     "sqlite": "VARCHAR(36)",
+     "pg": "character varying(36)",
+     "nullable": false
+    },
+    {
+     "name": "destination_type",
+     "sqlite": "VARCHAR(36)",
+     "pg": "character varying(36)",
+     "nullable": false
+    },
+    {
+     "name": "destination_id",
+     "sqlite": "VARCHAR(36)",
+     "pg": "character varying(36)",
+     "nullable": false
+    },
+    {
+     "name": "step",
+     "sqlite": "BIGINT",
+     "pg": "bigint",
+     "nullable": false
+    }
+   ]
+  },
+  {
+   "name": "issues",
+   "primaryKey": [
+    "issue_id"
+   ],
+   "references": [
+    "experiments",
+    "runs"
+   ],
+   "columns": [
+    {
+     "name": "issue_id",
+     "sqlite": "VARCHAR(36)",
+     "pg": "character varying(36)",
+     "nullable": false
+    },
+    {
+     "name": "experiment_id",
+     "sqlite": "INTEGER",
+     "pg": "integer",
+     "nullable": false
+    },
+    {
+     "name": "name",
+     "sqlite": "VARCHAR(250)",
+     "pg": "character varying(250)",
+     "nullable": false
+    },
+    {
+     "name": "description",
+     "sqlite": "TEXT",
+     "pg": "text",
+     "nullable": false
+    },
+    {
+     "name": "status",
+     "sqlite": "VARCHAR(50)",
+     "pg": "character varying(50)",
+     "nullable": false
+    },
+    {
+     "name": "severity",
+     "sqlite": "VARCHAR(50)",
+     "pg": "character varying(50)",
+     "nullable": true
+    },
+    {
+     "name": "root_causes",
+     "sqlite": "TEXT",
+     "pg": "text",
+     "nullable": true
+    },
+    {
+     "name": "source_run_id",
+     "sqlite": "VARCHAR(32)",
+     "pg": "character varying(32)",
+     "nullable": true
+    },
+    {
+     "name": "categories",
+     "sqlite": "TEXT",
+     "pg": "text",
+     "nullable": true
+    },
+    {
+     "name": "created_timestamp",
+     "sqlite": "BIGINT",
+     "pg": "bigint",
+     "nullable": false
+    },
+    {
+     "name": "last_updated_timestamp",
+     "sqlite": "BIGINT",
+     "pg": "bigint",
+     "nullable": false
+    },
+    {
+     "name": "created_by",
+     "sqlite": "VARCHAR(255)",
+     "pg": "character varying(255)",
+     "nullable": true
+    }
+   ]
+  },
+  {
+   "name": "job_locks",
+   "primaryKey": [
+    "lock_key"
+   ],
+   "references": [
+    "jobs"
+   ],
+   "columns": [
+    {
+     "name": "lock_key",
+     "sqlite": "VARCHAR(255)",
+     "pg": "character varying(255)",
+     "nullable": false
+    },
+    {
+     "name": "job_id",
+     "sqlite": "VARCHAR(36)",
+     "pg": "character varying(36)",
+     "nullable": false
+    },
+    {
+     "name": "acquired_at",
+     "sqlite": "BIGINT",
+     "pg": "bigint",
+     "nullable": false
+    }
+   ]
+  },
+  {
+   "name": "jobs",
+   "primaryKey": [
+    "id"
+   ],
+   "references": [],
+   "columns": [
+    {
+     "name": "id",
+     "sqlite": "VARCHAR(36)",
+     "pg": "character varying(36)",
+     "nullable": false
+    },
+    {
+     "name": "creation_time",
+     "sqlite": "BIGINT",
+     "pg": "bigint",
+     "nullable": false
+    },
+    {
+     "name": "job_name",
+     "sqlite": "VARCHAR(500)",
+     "pg": "character varying(500)",
+     "nullable": false
+    },
+    {
+     "name": "params",
+     "sqlite": "TEXT",
+     "pg": "text",
+     "nullable": false
+    },
+    {
+     "name": "timeout",
+     "sqlite": "FLOAT",
+     "pg": "double precision",
+     "nullable": true
+    },
+    {
+     "name": "status",
+     "sqlite": "INTEGER",
+     "pg": "integer",
+     "nullable": false
+    },
+    {
+     "name": "result",
+     "sqlite": "TEXT",
+     "pg": "text",
+     "nullable": true
+    },
+    {
+     "name": "retry_count",
+     "sqlite": "INTEGER",
+     "pg": "integer",
+     "nullable": false
+    },
+    {
+     "name": "last_update_time",
+     "sqlite": "BIGINT",
+     "pg": "bigint",
+     "nullable": false
+    },
+    {
+     "name": "workspace",
+     "sqlite": "VARCHAR(63)",
+     "pg": "character varying(63)",
+     "nullable": false
+    },
+    {
+     "name": "status_details",
+     "sqlite": "JSON",
+     "pg": "json",
+     "nullable": true
+    },
+    {
+     "name": "creator",
+     "sqlite": "VARCHAR(255)",
+     "pg": "character varying(255)",
+     "nullable": true
+    },
+    {
+     "name": "executor_backend",
+     "sqlite": "VARCHAR(255)",
+     "pg": "character varying(255)",
+     "nullable": true
+    },
+    {
+     "name": "lease_expires_at",
+     "sqlite": "BIGINT",
+     "pg": "bigint",
+     "nullable": true
+    },
+    {
+     "name": "status_message",
+     "sqlite": "TEXT",
+     "pg": "text",
+     "nullable": true
+    },
+    {
+     "name": "progress",
+     "sqlite": "JSON",
+     "pg": "json",
+     "nullable": true
+    },
+    {
+     "name": "progress_updated_at",
+     "sqlite": "BIGINT",
+     "pg": "bigint",
+     "nullable": true
+    },
+    {
+     "name": "token_hash",
+     "sqlite": "VARCHAR(64)",
+     "pg": "character varying(64)",
+     "nullable": true
+    },
+    {
+     "name": "scoped_permissions",
+     "sqlite": "JSON",
+     "pg": "json",
+     "nullable": true
+    },
+    {
+     "name": "next_attempt_at",
+     "sqlite": "BIGINT",
+     "pg": "bigint",
+     "nullable": true
+    }
+   ]
+  },
+  {
+   "name": "label_schemas",
+   "primaryKey": [
+    "schema_id"
+   ],
+   "references": [
+    "experiments"
+   ],
+   "columns": [
+    {
+     "name": "schema_id",
+     "sqlite": "VARCHAR(36)",
+     "pg": "character varying(36)",
+     "nullable": false
+    },
+    {
+     "name": "experiment_id",
+     "sqlite": "INTEGER",
+     "pg": "integer",
+     "nullable": false
+    },
+    {
+     "name": "name",
+     "sqlite": "VARCHAR(250)",
+     "pg": "character varying(250)",
+     "nullable": false
+    },
+    {
+     "name": "type",
+     "sqlite": "VARCHAR(16)",
+     "pg": "character varying(16)",
+     "nullable": false
+    },
+    {
+     "name": "instruction",
+     "sqlite": "TEXT",
+     "pg": "text",
+     "nullable": true
+    },
+    {
+     "name": "enable_comment",
+     "sqlite": "BOOLEAN",
+     "pg": "boolean",
+     "nullable": false
+    },
+    {
+     "name": "input_type",
+     "sqlite": "VARCHAR(32)",
+     "pg": "character varying(32)",
+     "nullable": false
+    },
+    {
+     "name": "input_config",
+     "sqlite": "TEXT",
+     "pg": "text",
+     "nullable": false
+    },
+    {
+     "name": "created_by",
+     "sqlite": "VARCHAR(255)",
+     "pg": "character varying(255)",
+     "nullable": true
+    },
+    {
+     "name": "created_time",
+     "sqlite": "BIGINT",
+     "pg": "bigint",
+     "nullable": false
+    },
+    {
+     "name": "last_update_time",
+     "sqlite": "BIGINT",
+     "pg": "bigint",
+     "nullable": false
+    },
+    {
+     "name": "is_default",
+     "sqlite": "BOOLEAN",
+     "pg": "boolean",
+     "nullable": false
+    }
+   ]
+  },
+  {
+   "name": "latest_metrics",
+   "primaryKey": [
+    "key",
+    "run_uuid"
+   ],
+   "references": [
+    "runs"
+   ],
+   "columns": [
+    {
+     "name": "key",
+     "sqlite": "VARCHAR(250)",
+     "pg": "character varying(250)",
+     "nullable": false
+    },
+    {
+     "name": "value",
+     "sqlite": "FLOAT",
+     "pg": "double precision",
+     "nullable": false
+    },
+    {
+     "name": "timestamp",
+     "sqlite": "BIGINT",
+     "pg": "bigint",
+     "nullable": true
+    },
+    {
+     "name": "step",
+     "sqlite": "BIGINT",
+     "pg": "bigint",
+     "nullable": false
+    },
+    {
+     "name": "is_nan",
+     "sqlite": "BOOLEAN",
+     "pg": "boolean",
+     "nullable": false
+    },
+    {
+     "name": "run_uuid",
+     "sqlite": "VARCHAR(32)",
+     "pg": "character varying(32)",
+     "nullable": false
+    }
+   ]
+  },
+  {
+   "name": "logged_model_metrics",
+   "primaryKey": [
+    "model_id",
+    "metric_name",
+    "metric_timestamp_ms",
+    "metric_step",
+    "run_id"
+   ],
+   "references": [
+    "experiments",
+    "logged_models",
+    "runs"
+   ],
+   "columns": [
+    {
+     "name": "model_id",
+     "sqlite": "VARCHAR(36)",
+     "pg": "character varying(36)",
+     "nullable": false
+    },
+    {
+     "name": "metric_name",
+     "sqlite": "VARCHAR(500)",
+     "pg": "character varying(500)",
+     "nullable": false
+    },
+    {
+     "name": "metric_timestamp_ms",
+     "sqlite": "BIGINT",
+     "pg": "bigint",
+     "nullable": false
+    },
+    {
+     "name": "metric_step",
+     "sqlite": "BIGINT",
+     "pg": "bigint",
+     "nullable": false
+    },
+    {
+     "name": "metric_value",
+     "sqlite": "FLOAT",
+     "pg": "double precision",
+     "nullable": true
+    },
+    {
+     "name": "experiment_id",
+     "sqlite": "INTEGER",
+     "pg": "integer",
+     "nullable": false
+    },
+    {
+     "name": "run_id",
+     "sqlite": "VARCHAR(32)",
+     "pg": "character varying(32)",
+     "nullable": false
+    },
+    {
+     "name": "dataset_uuid",
+     "sqlite": "VARCHAR(36)",
+     "pg": "character varying(36)",
+     "nullable": true
+    },
+    {
+     "name": "dataset_name",
+     "sqlite": "VARCHAR(500)",
+     "pg": "character varying(500)",
+     "nullable": true
+    },
+    {
+     "name": "dataset_digest",
+     "sqlite": "VARCHAR(36)",
+     "pg": "character varying(36)",
+     "nullable": true
+    }
+   ]
+  },
+  {
+   "name": "logged_model_params",
+   "primaryKey": [
+    "model_id",
+    "param_key"
+   ],
+   "references": [
+    "experiments",
+    "logged_models"
+   ],
+   "columns": [
+    {
+     "name": "model_id",
+     "sqlite": "VARCHAR(36)",
+     "pg": "character varying(36)",
+     "nullable": false
+    },
+    {
+     "name": "experiment_id",
+     "sqlite": "INTEGER",
+     "pg": "integer",
+     "nullable": false
+    },
+    {
+     "name": "param_key",
+     "sqlite": "VARCHAR(255)",
+     "pg": "character varying(255)",
+     "nullable": false
+    },
+    {
+     "name": "param_value",
+     "sqlite": "TEXT",
+     "pg": "text",
+     "nullable": false
+    }
+   ]
+  },
+  {
+   "name": "logged_model_tags",
+   "primaryKey": [
+    "model_id",
+    "tag_key"
+   ],
+   "references": [
+    "experiments",
+    "logged_models"
+   ],
+   "columns": [
+    {
+     "name": "model_id",
+     "sqlite": "VARCHAR(36)",
+     "pg": "character varying(36)",
+     "nullable": false
+    },
+    {
+     "name": "experiment_id",
+     "sqlite": "INTEGER",
+     "pg": "integer",
+     "nullable": false
+    },
+    {
+     "name": "tag_key",
+     "sqlite": "VARCHAR(255)",
+     "pg": "character varying(255)",
+     "nullable": false
+    },
+    {
+     "name": "tag_value",
+     "sqlite": "TEXT",
+     "pg": "text",
+     "nullable": false
+    }
+   ]
+  },
+  {
+   "name": "logged_models",
+   "primaryKey": [
+    "model_id"
+   ],
+   "references": [
+    "experiments"
+   ],
+   "columns": [
+    {
+     "name": "model_id",
+     "sqlite": "VARCHAR(36)",
+     "pg": "character varying(36)",
+     "nullable": false
+    },
+    {
+     "name": "experiment_id",
+     "sqlite": "INTEGER",
+     "pg": "integer",
+     "nullable": false
+    },
+    {
+     "name": "name",
+     "sqlite": "VARCHAR(500)",
+     "pg": "character varying(500)",
+     "nullable": false
+    },
+    {
+     "name": "artifact_location",
+     "sqlite": "VARCHAR(1000)",
+     "pg": "character varying(1000)",
+     "nullable": false
+    },
+    {
+     "name": "creation_timestamp_ms",
+     "sqlite": "BIGINT",
+     "pg": "bigint",
+     "nullable": false
+    },
+    {
+     "name": "last_updated_timestamp_ms",
+     "sqlite": "BIGINT",
+     "pg": "bigint",
+     "nullable": false
+    },
+    {
+     "name": "status",
+     "sqlite": "INTEGER",
+     "pg": "integer",
+     "nullable": false
+    },
+    {
+     "name": "lifecycle_stage",
+     "sqlite": "VARCHAR(32)",
+     "pg": "character varying(32)",
+     "nullable": true
+    },
+    {
+     "name": "model_type",
+     "sqlite": "VARCHAR(500)",
+     "pg": "character varying(500)",
+     "nullable": true
+    },
+    {
+     "name": "source_run_id",
+     "sqlite": "VARCHAR(32)",
+     "pg": "character varying(32)",
+     "nullable": true
+    },
+    {
+     "name": "status_message",
+     "sqlite": "VARCHAR(1000)",
+     "pg": "character varying(1000)",
+     "nullable": true
+    }
+   ]
+  },
+  {
+   "name": "mcp_access_endpoints",
+   "primaryKey": [
+    "id"
+   ],
+   "references": [
+    "mcp_servers"
+   ],
+   "columns": [
+    {
+     "name": "id",
+     "sqlite": "VARCHAR(36)",
+     "pg": "character varying(36)",
+     "nullable": false
+    },
+    {
+     "name": "workspace",
+     "sqlite": "VARCHAR(63)",
+     "pg": "character varying(63)",
+     "nullable": false
+    },
+    {
+     "name": "server_name",
+     "sqlite": "VARCHAR(256)",
+     "pg": "character varying(256)",
+     "nullable": false
+    },
+    {
+     "name": "server_version",
+     "sqlite": "VARCHAR(128)",
+     "pg": "character varying(128)",
+     "nullable": true
+    },
+    {
+     "name": "server_alias",
+     "sqlite": "VARCHAR(256)",
+     "pg": "character varying(256)",
+     "nullable": true
+    },
+    {
+     "name": "url",
+     "sqlite": "VARCHAR(2048)",
+     "pg": "character varying(2048)",
+     "nullable": false
+    },
+    {
+     "name": "transport_type",
+     "sqlite": "VARCHAR(32)",
+     "pg": "character varying(32)",
+     "nullable": false
+    },
+    {
+     "name": "created_by",
+     "sqlite": "VARCHAR(256)",
+     "pg": "character varying(256)",
+     "nullable": true
+    },
+    {
+     "name": "last_updated_by",
+     "sqlite": "VARCHAR(256)",
+     "pg": "character varying(256)",
+     "nullable": true
+    },
+    {
+     "name": "created_at",
+     "sqlite": "BIGINT",
+     "pg": "bigint",
+     "nullable": false
+    },
+    {
+     "name": "last_updated_at",
+     "sqlite": "BIGINT",
+     "pg": "bigint",
+     "nullable": false
+    }
+   ]
+  },
+  {
+   "name": "mcp_server_aliases",
+   "primaryKey": [
+    "workspace",
+    "name",
+    "alias"
+   ],
+   "references": [
+    "mcp_servers"
+   ],
+   "columns": [
+    {
+     "name": "workspace",
+     "sqlite": "VARCHAR(63)",
+     "pg": "character varying(63)",
+     "nullable": false
+    },
+    {
+     "name": "name",
+     "sqlite": "VARCHAR(256)",
+     "pg": "character varying(256)",
+     "nullable": false
+    },
+    {
+     "name": "alias",
+     "sqlite": "VARCHAR(256)",
+     "pg": "character varying(256)",
+     "nullable": false
+    },
+    {
+     "name": "version",
+     "sqlite": "VARCHAR(128)",
+     "pg": "character varying(128)",
+     "nullable": false
+    }
+   ]
+  },
+  {
+   "name": "mcp_server_tags",
+   "primaryKey": [
+    "workspace",
+    "name",
+    "key"
+   ],
+   "references": [
+    "mcp_servers"
+   ],
+   "columns": [
+    {
+     "name": "workspace",
+     "sqlite": "VARCHAR(63)",
+     "pg": "character varying(63)",
+     "nullable": false
+    },
+    {
+     "name": "name",
+     "sqlite": "VARCHAR(256)",
+     "pg": "character varying(256)",
+     "nullable": false
+    },
+    {
+     "name": "key",
+     "sqlite": "VARCHAR(250)",
+     "pg": "character varying(250)",
+     "nullable": false
+    },
+    {
+     "name": "value",
+     "sqlite": "VARCHAR(5000)",
+     "pg": "character varying(5000)",
+     "nullable": true
+    }
+   ]
+  },
+  {
+   "name": "mcp_server_version_tags",
+   "primaryKey": [
+    "workspace",
+    "name",
+    "version",
+    "key"
+   ],
+   "references": [
+    "mcp_server_versions"
+   ],
+   "columns": [
+    {
+     "name": "workspace",
+     "sqlite": "VARCHAR(63)",
+     "pg": "character varying(63)",
+     "nullable": false
+    },
+    {
+     "name": "name",
+     "sqlite": "VARCHAR(256)",
+     "pg": "character varying(256)",
+     "nullable": false
+    },
+    {
+     "name": "version",
+     "sqlite": "VARCHAR(128)",
+     "pg": "character varying(128)",
+     "nullable": false
+    },
+    {
+     "name": "key",
+     "sqlite": "VARCHAR(250)",
+     "pg": "character varying(250)",
+     "nullable": false
+    },
+    {
+     "name": "value",
+     "sqlite": "VARCHAR(5000)",
+     "pg": "character varying(5000)",
+     "nullable": true
+    }
+   ]
+  },
+  {
+   "name": "mcp_server_versions",
+   "primaryKey": [
+    "workspace",
+    "name",
+    "version"
+   ],
+   "references": [
+    "mcp_servers"
+   ],
+   "columns": [
+    {
+     "name": "workspace",
+     "sqlite": "VARCHAR(63)",
+     "pg": "character varying(63)",
+     "nullable": false
+    },
+    {
+     "name": "name",
+     "sqlite": "VARCHAR(256)",
+     "pg": "character varying(256)",
+     "nullable": false
+    },
+    {
+     "name": "version",
+     "sqlite": "VARCHAR(128)",
+     "pg": "character varying(128)",
+     "nullable": false
+    },
+    {
+     "name": "version_major",
+     "sqlite": "INTEGER",
+     "pg": "integer",
+     "nullable": false
+    },
+    {
+     "name": "version_minor",
+     "sqlite": "INTEGER",
+     "pg": "integer",
+     "nullable": false
+    },
+    {
+     "name": "version_patch",
+     "sqlite": "INTEGER",
+     "pg": "integer",
+     "nullable": false
+    },
+    {
+     "name": "version_prerelease_sort_key",
+     "sqlite": "VARCHAR(512)",
+     "pg": "character varying(512)",
+     "nullable": false
+    },
+    {
+     "name": "server_json",
+     "sqlite": "JSON",
+     "pg": "json",
+     "nullable": false
+    },
+    {
+     "name": "status",
+     "sqlite": "VARCHAR(20)",
+     "pg": "character varying(20)",
+     "nullable": false
+    },
+    {
+     "name": "tools",
+     "sqlite": "JSON",
+     "pg": "json",
+     "nullable": true
+    },
+    {
+     "name": "source",
+     "sqlite": "VARCHAR(512)",
+     "pg": "character varying(512)",
+     "nullable": true
+    },
+    {
+     "name": "connect_options",
+     "sqlite": "JSON",
+     "pg": "json",
+     "nullable": true
+    },
+    {
+     "name": "created_by",
+     "sqlite": "VARCHAR(256)",
+     "pg": "character varying(256)",
+     "nullable": true
+    },
+    {
+     "name": "last_updated_by",
+     "sqlite": "VARCHAR(256)",
+     "pg": "character varying(256)",
+     "nullable": true
+    },
+    {
+     "name": "created_at",
+     "sqlite": "BIGINT",
+     "pg": "bigint",
+     "nullable": false
+    },
+    {
+     "name": "last_updated_at",
+     "sqlite": "BIGINT",
+     "pg": "bigint",
+     "nullable": false
+    }
+   ]
+  },
+  {
+   "name": "mcp_servers",
+   "primaryKey": [
+    "workspace",
+    "name"
+   ],
+   "references": [],
+   "columns": [
+    {
+     "name": "workspace",
+     "sqlite": "VARCHAR(63)",
+     "pg": "character varying(63)",
+     "nullable": false
+    },
+    {
+     "name": "name",
+     "sqlite": "VARCHAR(256)",
+     "pg": "character varying(256)",
+     "nullable": false
+    },
+    {
+     "name": "display_name",
+     "sqlite": "VARCHAR(256)",
+     "pg": "character varying(256)",
+     "nullable": true
+    },
+    {
+     "name": "description",
+     "sqlite": "TEXT",
+     "pg": "text",
+     "nullable": true
+    },
+    {
+     "name": "icons",
+     "sqlite": "JSON",
+     "pg": "json",
+     "nullable": true
+    },
+    {
+     "name": "created_by",
+     "sqlite": "VARCHAR(256)",
+     "pg": "character varying(256)",
+     "nullable": true
+    },
+    {
+     "name": "last_updated_by",
+     "sqlite": "VARCHAR(256)",
+     "pg": "character varying(256)",
+     "nullable": true
+    },
+    {
+     "name": "created_at",
+     "sqlite": "BIGINT",
+     "pg": "bigint",
+     "nullable": false
+    },
+    {
+     "name": "last_updated_at",
+     "sqlite": "BIGINT",
+     "pg": "bigint",
+     "nullable": false
+    }
+   ]
+  },
+  {
+   "name": "metrics",
+   "primaryKey": [
+    "key",
+    "timestamp",
+    "step",
+    "run_uuid",
+    "value",
+    "is_nan"
+   ],
+   "references": [
+    "runs"
+   ],
+   "columns": [
+    {
+     "name": "key",
+     "sqlite": "VARCHAR(250)",
+     "pg": "character varying(250)",
+     "nullable": false
+    },
+    {
+     "name": "value",
+     "sqlite": "FLOAT",
+     "pg": "double precision",
+     "nullable": false
+    },
+    {
+     "name": "timestamp",
+     "sqlite": "BIGINT",
+     "pg": "bigint",
+     "nullable": false
+    },
+    {
+     "name": "run_uuid",
+     "sqlite": "VARCHAR(32)",
+     "pg": "character varying(32)",
+     "nullable": false
+    },
+    {
+     "name": "step",
+     "sqlite": "BIGINT",
+     "pg": "bigint",
+     "nullable": false
+    },
+    {
+     "name": "is_nan",
+     "sqlite": "BOOLEAN",
+     "pg": "boolean",
+     "nullable": false
+    }
+   ]
+  },
+  {
+   "name": "model_definitions",
+   "primaryKey": [
+    "model_definition_id"
+   ],
+   "references": [
+    "secrets"
+   ],
+   "columns": [
+    {
+     "name": "model_definition_id",
+     "sqlite": "VARCHAR(36)",
+     "pg": "character varying(36)",
+     "nullable": false
+    },
+    {
+     "name": "name",
+     "sqlite": "VARCHAR(255)",
+     "pg": "character varying(255)",
+     "nullable": false
+    },
+    {
+     "name": "secret_id",
+     "sqlite": "VARCHAR(36)",
+     "pg": "character varying(36)",
+     "nullable": true
+    },
+    {
+     "name": "provider",
+     "sqlite": "VARCHAR(64)",
+     "pg": "character varying(64)",
+     "nullable": false
+    },
+    {
+     "name": "model_name",
+     "sqlite": "VARCHAR(256)",
+     "pg": "character varying(256)",
+     "nullable": false
+    },
+    {
+     "name": "created_by",
+     "sqlite": "VARCHAR(255)",
+     "pg": "character varying(255)",
+     "nullable": true
+    },
+    {
+     "name": "created_at",
+     "sqlite": "BIGINT",
+     "pg": "bigint",
+     "nullable": false
+    },
+    {
+     "name": "last_updated_by",
+     "sqlite": "VARCHAR(255)",
+     "pg": "character varying(255)",
+     "nullable": true
+    },
+    {
+     "name": "last_updated_at",
+     "sqlite": "BIGINT",
+     "pg": "bigint",
+     "nullable": false
+    },
+    {
+     "name": "workspace",
+     "sqlite": "VARCHAR(63)",
+     "pg": "character varying(63)",
+     "nullable": false
+    }
+   ]
+  },
+  {
+   "name": "model_version_tags",
+   "primaryKey": [
+    "workspace",
+    "key",
+    "name",
+    "version"
+   ],
+   "references": [
+    "model_versions"
+   ],
+   "columns": [
+    {
+     "name": "key",
+     "sqlite": "VARCHAR(250)",
+     "pg": "character varying(250)",
+     "nullable": false
+    },
+    {
+     "name": "value",
+     "sqlite": "TEXT",
+     "pg": "text",
+     "nullable": true
+    },
+    {
+     "name": "name",
+     "sqlite": "VARCHAR(256)",
+     "pg": "character varying(256)",
+     "nullable": false
+    },
+    {
+     "name": "version",
+     "sqlite": "INTEGER",
+     "pg": "integer",
+     "nullable": false
+    },
+    {
+     "name": "workspace",
+     "sqlite": "VARCHAR(63)",
+     "pg": "character varying(63)",
+     "nullable": false
+    }
+   ]
+  },
+  {
+   "name": "model_versions",
+   "primaryKey": [
+    "workspace",
+    "name",
+    "version"
+   ],
+   "references": [
+    "registered_models"
+   ],
+   "columns": [
+    {
+     "name": "name",
+     "sqlite": "VARCHAR(256)",
+     "pg": "character varying(256)",
+     "nullable": false
+    },
+    {
+     "name": "version",
+     "sqlite": "INTEGER",
+     "pg": "integer",
+     "nullable": false
+    },
+    {
+     "name": "creation_time",
+     "sqlite": "BIGINT",
+     "pg": "bigint",
+     "nullable": true
+    },
+    {
+     "name": "last_updated_time",
+     "sqlite": "BIGINT",
+     "pg": "bigint",
+     "nullable": true
+    },
+    {
+     "name": "description",
+     "sqlite": "VARCHAR(5000)",
+     "pg": "character varying(5000)",
+     "nullable": true
+    },
+    {
+     "name": "user_id",
+     "sqlite": "VARCHAR(256)",
+     "pg": "character varying(256)",
+     "nullable": true
+    },
+    {
+     "name": "current_stage",
+     "sqlite": "VARCHAR(20)",
+     "pg": "character varying(20)",
+     "nullable": true
+    },
+    {
+     "name": "source",
+     "sqlite": "VARCHAR(500)",
+     "pg": "character varying(500)",
+     "nullable": true
+    },
+    {
+     "name": "run_id",
+     "sqlite": "VARCHAR(32)",
+     "pg": "character varying(32)",
+     "nullable": true
+    },
+    {
+     "name": "status",
+     "sqlite": "VARCHAR(20)",
+     "pg": "character varying(20)",
+     "nullable": true
+    },
+    {
+     "name": "status_message",
+     "sqlite": "VARCHAR(500)",
+     "pg": "character varying(500)",
+     "nullable": true
+    },
+    {
+     "name": "run_link",
+     "sqlite": "VARCHAR(500)",
+     "pg": "character varying(500)",
+     "nullable": true
+    },
+    {
+     "name": "storage_location",
+     "sqlite": "VARCHAR(500)",
+     "pg": "character varying(500)",
+     "nullable": true
+    },
+    {
+     "name": "workspace",
+     "sqlite": "VARCHAR(63)",
+     "pg": "character varying(63)",
+     "nullable": false
+    }
+   ]
+  },
+  {
+   "name": "online_scoring_configs",
+   "primaryKey": [
+    "online_scoring_config_id"
+   ],
+   "references": [
+    "experiments",
+    "scorers"
+   ],
+   "columns": [
+    {
+     "name": "online_scoring_config_id",
+     "sqlite": "VARCHAR(36)",
+     "pg": "character varying(36)",
+     "nullable": false
+    },
+    {
+     "name": "scorer_id",
+     "sqlite": "VARCHAR(36)",
+     "pg": "character varying(36)",
+     "nullable": false
+    },
+    {
+     "name": "sample_rate",
+     "sqlite": "FLOAT",
+     "pg": "double precision",
+     "nullable": false
+    },
+    {
+     "name": "experiment_id",
+     "sqlite": "INTEGER",
+     "pg": "integer",
+     "nullable": false
+    },
+    {
+     "name": "filter_string",
+     "sqlite": "TEXT",
+     "pg": "text",
+     "nullable": true
+    }
+   ]
+  },
+  {
+   "name": "params",
+   "primaryKey": [
+    "key",
+    "run_uuid"
+   ],
+   "references": [
+    "runs"
+   ],
+   "columns": [
+    {
+     "name": "key",
+     "sqlite": "VARCHAR(250)",
+     "pg": "character varying(250)",
+     "nullable": false
+    },
+    {
+     "name": "value",
+     "sqlite": "VARCHAR(8000)",
+     "pg": "character varying(8000)",
+     "nullable": false
+    },
+    {
+     "name": "run_uuid",
+     "sqlite": "VARCHAR(32)",
+     "pg": "character varying(32)",
+     "nullable": false
+    }
+   ]
+  },
+  {
+   "name": "registered_model_aliases",
+   "primaryKey": [
+    "workspace",
+    "name",
+    "alias"
+   ],
+   "references": [
+    "registered_models"
+   ],
+   "columns": [
+    {
+     "name": "alias",
+     "sqlite": "VARCHAR(256)",
+     "pg": "character varying(256)",
+     "nullable": false
+    },
+    {
+     "name": "version",
+     "sqlite": "INTEGER",
+     "pg": "integer",
+     "nullable": false
+    },
+    {
+     "name": "name",
+     "sqlite": "VARCHAR(256)",
+     "pg": "character varying(256)",
+     "nullable": false
+    },
+    {
+     "name": "workspace",
+     "sqlite": "VARCHAR(63)",
+     "pg": "character varying(63)",
+     "nullable": false
+    }
+   ]
+  },
+  {
+   "name": "registered_model_tags",
+   "primaryKey": [
+    "workspace",
+    "key",
+    "name"
+   ],
+   "references": [
+    "registered_models"
+   ],
+   "columns": [
+    {
+     "name": "key",
+     "sqlite": "VARCHAR(250)",
+     "pg": "character varying(250)",
+     "nullable": false
+    },
+    {
+     "name": "value",
+     "sqlite": "VARCHAR(5000)",
+     "pg": "character varying(5000)",
+     "nullable": true
+    },
+    {
+     "name": "name",
+     "sqlite": "VARCHAR(256)",
+     "pg": "character varying(256)",
+     "nullable": false
+    },
+    {
+     "name": "workspace",
+     "sqlite": "VARCHAR(63)",
+     "pg": "character varying(63)",
+     "nullable": false
+    }
+   ]
+  },
+  {
+   "name": "registered_models",
+   "primaryKey": [
+    "workspace",
+    "name"
+   ],
+   "references": [],
+   "columns": [
+    {
+     "name": "name",
+     "sqlite": "VARCHAR(256)",
+     "pg": "character varying(256)",
+     "nullable": false
+    },
+    {
+     "name": "creation_time",
+     "sqlite": "BIGINT",
+     "pg": "bigint",
+     "nullable": true
+    },
+    {
+     "name": "last_updated_time",
+     "sqlite": "BIGINT",
+     "pg": "bigint",
+     "nullable": true
+    },
+    {
+     "name": "description",
+     "sqlite": "VARCHAR(5000)",
+     "pg": "character varying(5000)",
+     "nullable": true
+    },
+    {
+     "name": "workspace",
+     "sqlite": "VARCHAR(63)",
+     "pg": "character varying(63)",
+     "nullable": false
+    }
+   ]
+  },
+  {
+   "name": "review_queue_items",
+   "primaryKey": [
+    "queue_id",
+    "item_id"
+   ],
+   "references": [
+    "review_queues"
+   ],
+   "columns": [
+    {
+     "name": "queue_id",
+     "sqlite": "VARCHAR(36)",
+     "pg": "character varying(36)",
+     "nullable": false
+    },
+    {
+     "name": "item_type",
+     "sqlite": "VARCHAR(16)",
+     "pg": "character varying(16)",
+     "nullable": false
+    },
+    {
+     "name": "item_id",
+     "sqlite": "VARCHAR(50)",
+     "pg": "character varying(50)",
+     "nullable": false
+    },
+    {
+     "name": "status",
+     "sqlite": "VARCHAR(16)",
+     "pg": "character varying(16)",
+     "nullable": false
+    },
+    {
+     "name": "completed_by",
+     "sqlite": "VARCHAR(250)",
+     "pg": "character varying(250)",
+     "nullable": true
+    },
+    {
+     "name": "completed_time_ms",
+     "sqlite": "BIGINT",
+     "pg": "bigint",
+     "nullable": true
+    },
+    {
+     "name": "creation_time_ms",
+     "sqlite": "BIGINT",
+     "pg": "bigint",
+     "nullable": false
+    },
+    {
+     "name": "last_update_time_ms",
+     "sqlite": "BIGINT",
+     "pg": "bigint",
+     "nullable": false
+    }
+   ]
+  },
+  {
+   "name": "review_queue_label_schemas",
+   "primaryKey": [
+    "queue_id",
+    "schema_id"
+   ],
+   "references": [
+    "review_queues"
+   ],
+   "columns": [
+    {
+     "name": "queue_id",
+     "sqlite": "VARCHAR(36)",
+     "pg": "character varying(36)",
+     "nullable": false
+    },
+    {
+     "name": "schema_id",
+     "sqlite": "VARCHAR(36)",
+     "pg": "character varying(36)",
+     "nullable": false
+    }
+   ]
+  },
+  {
+   "name": "review_queue_users",
+   "primaryKey": [
+    "queue_id",
+    "user_id"
+   ],
+   "references": [
+    "review_queues"
+   ],
+   "columns": [
+    {
+     "name": "queue_id",
+     "sqlite": "VARCHAR(36)",
+     "pg": "character varying(36)",
+     "nullable": false
+    },
+    {
+     "name": "user_id",
+     "sqlite": "VARCHAR(250)",
+     "pg": "character varying(250)",
+     "nullable": false
+    }
+   ]
+  },
+  {
+   "name": "review_queues",
+   "primaryKey": [
+    "queue_id"
+   ],
+   "references": [
+    "experiments"
+   ],
+   "columns": [
+    {
+     "name": "queue_id",
+     "sqlite": "VARCHAR(36)",
+     "pg": "character varying(36)",
+     "nullable": false
+    },
+    {
+     "name": "experiment_id",
+     "sqlite": "INTEGER",
+     "pg": "integer",
+     "nullable": false
+    },
+    {
+     "name": "name",
+     "sqlite": "VARCHAR(250)",
+     "pg": "character varying(250)",
+     "nullable": false
+    },
+    {
+     "name": "queue_type",
+     "sqlite": "VARCHAR(16)",
+     "pg": "character varying(16)",
+     "nullable": false
+    },
+    {
+     "name": "created_by",
+     "sqlite": "VARCHAR(255)",
+     "pg": "character varying(255)",
+     "nullable": true
+    },
+    {
+     "name": "creation_time_ms",
+     "sqlite": "BIGINT",
+     "pg": "bigint",
+     "nullable": false
+    },
+    {
+     "name": "last_update_time_ms",
+     "sqlite": "BIGINT",
+     "pg": "bigint",
+     "nullable": false
+    },
+    {
+     "name": "name_key",
+     "sqlite": "VARCHAR(250)",
+     "pg": "character varying(250)",
+     "nullable": false
+    }
+   ]
+  },
+  {
+   "name": "runs",
+   "primaryKey": [
+    "run_uuid"
+   ],
+   "references": [
+    "experiments"
+   ],
+   "columns": [
+    {
+     "name": "run_uuid",
+     "sqlite": "VARCHAR(32)",
+     "pg": "character varying(32)",
+     "nullable": false
+    },
+    {
+     "name": "name",
+     "sqlite": "VARCHAR(250)",
+     "pg": "character varying(250)",
+     "nullable": true
+    },
+    {
+     "name": "source_type",
+     "sqlite": "VARCHAR(20)",
+     "pg": "character varying(20)",
+     "nullable": true
+    },
+    {
+     "name": "source_name",
+     "sqlite": "VARCHAR(500)",
+     "pg": "character varying(500)",
+     "nullable": true
+    },
+    {
+     "name": "entry_point_name",
+     "sqlite": "VARCHAR(50)",
+     "pg": "character varying(50)",
+     "nullable": true
+    },
+    {
+     "name": "user_id",
+     "sqlite": "VARCHAR(256)",
+     "pg": "character varying(256)",
+     "nullable": true
+    },
+    {
+     "name": "status",
+     "sqlite": "VARCHAR(9)",
+     "pg": "character varying(9)",
+     "nullable": true
+    },
+    {
+     "name": "start_time",
+     "sqlite": "BIGINT",
+     "pg": "bigint",
+     "nullable": true
+    },
+    {
+     "name": "end_time",
+     "sqlite": "BIGINT",
+     "pg": "bigint",
+     "nullable": true
+    },
+    {
+     "name": "source_version",
+     "sqlite": "VARCHAR(50)",
+     "pg": "character varying(50)",
+     "nullable": true
+    },
+    {
+     "name": "lifecycle_stage",
+     "sqlite": "VARCHAR(20)",
+     "pg": "character varying(20)",
+     "nullable": true
+    },
+    {
+     "name": "artifact_uri",
+     "sqlite": "VARCHAR(200)",
+     "pg": "character varying(200)",
+     "nullable": true
+    },
+    {
+     "name": "experiment_id",
+     "sqlite": "INTEGER",
+     "pg": "integer",
+     "nullable": true
+    },
+    {
+     "name": "deleted_time",
+     "sqlite": "BIGINT",
+     "pg": "bigint",
+     "nullable": true
+    }
+   ]
+  },
+  {
+   "name": "scheduler_leases",
+   "primaryKey": [
+    "lease_key"
+   ],
+   "references": [],
+   "columns": [
+    {
+     "name": "lease_key",
+     "sqlite": "VARCHAR(255)",
+     "pg": "character varying(255)",
+     "nullable": false
+    },
+    {
+     "name": "acquired_at",
+     "sqlite": "BIGINT",
+     "pg": "bigint",
+     "nullable": false
+    },
+    {
+     "name": "ttl_seconds",
+     "sqlite": "INTEGER",
+     "pg": "integer",
+     "nullable": false
+    }
+   ]
+  },
+  {
+   "name": "scorer_versions",
+   "primaryKey": [
+    "scorer_id",
+    "scorer_version"
+   ],
+   "references": [
+    "scorers"
+   ],
+   "columns": [
+    {
+     "name": "scorer_id",
+     "sqlite": "VARCHAR(36)",
+     "pg": "character varying(36)",
+     "nullable": false
+    },
+    {
+     "name": "scorer_version",
+     "sqlite": "INTEGER",
+     "pg": "integer",
+     "nullable": false
+    },
+    {
+     "name": "serialized_scorer",
+     "sqlite": "TEXT",
+     "pg": "text",
+     "nullable": false
+    },
+    {
+     "name": "creation_time",
+     "sqlite": "BIGINT",
+     "pg": "bigint",
+     "nullable": true
+    }
+   ]
+  },
+  {
+   "name": "scorers",
+   "primaryKey": [
+    "scorer_id"
+   ],
+   "references": [
+    "experiments"
+   ],
+   "columns": [
+    {
+     "name": "experiment_id",
+     "sqlite": "INTEGER",
+     "pg": "integer",
+     "nullable": false
+    },
+    {
+     "name": "scorer_name",
+     "sqlite": "VARCHAR(256)",
+     "pg": "character varying(256)",
+     "nullable": false
+    },
+    {
+     "name": "scorer_id",
+     "sqlite": "VARCHAR(36)",
+     "pg": "character varying(36)",
+     "nullable": false
+    }
+   ]
+  },
+  {
+   "name": "secrets",
+   "primaryKey": [
+    "secret_id"
+   ],
+   "references": [],
+   "columns": [
+    {
+     "name": "secret_id",
+     "sqlite": "VARCHAR(36)",
+     "pg": "character varying(36)",
+     "nullable": false
+    },
+    {
+     "name": "secret_name",
+     "sqlite": "VARCHAR(255)",
+     "pg": "character varying(255)",
+     "nullable": false
+    },
+    {
+     "name": "encrypted_value",
+     "sqlite": "BLOB",
+     "pg": "bytea",
+     "nullable": false
+    },
+    {
+     "name": "wrapped_dek",
+     "sqlite": "BLOB",
+     "pg": "bytea",
+     "nullable": false
+    },
+    {
+     "name": "kek_version",
+     "sqlite": "INTEGER",
+     "pg": "integer",
+     "nullable": false
+    },
+    {
+     "name": "masked_value",
+     "sqlite": "VARCHAR(500)",
+     "pg": "character varying(500)",
+     "nullable": false
+    },
+    {
+     "name": "provider",
+     "sqlite": "VARCHAR(64)",
+     "pg": "character varying(64)",
+     "nullable": true
+    },
+    {
+     "name": "auth_config",
+     "sqlite": "TEXT",
+     "pg": "text",
+     "nullable": true
+    },
+    {
+     "name": "description",
+     "sqlite": "TEXT",
+     "pg": "text",
+     "nullable": true
+    },
+    {
+     "name": "created_by",
+     "sqlite": "VARCHAR(255)",
+     "pg": "character varying(255)",
+     "nullable": true
+    },
+    {
+     "name": "created_at",
+     "sqlite": "BIGINT",
+     "pg": "bigint",
+     "nullable": false
+    },
+    {
+     "name": "last_updated_by",
+     "sqlite": "VARCHAR(255)",
+     "pg": "character varying(255)",
+     "nullable": true
+    },
+    {
+     "name": "last_updated_at",
+     "sqlite": "BIGINT",
+     "pg": "bigint",
+     "nullable": false
+    },
+    {
+     "name": "workspace",
+     "sqlite": "VARCHAR(63)",
+     "pg": "character varying(63)",
+     "nullable": false
+    }
+   ]
+  },
+  {
+   "name": "span_metrics",
+   "primaryKey": [
+    "trace_id",
+    "span_id",
+    "key"
+   ],
+   "references": [
+    "spans"
+   ],
+   "columns": [
+    {
+     "name": "trace_id",
+     "sqlite": "VARCHAR(50)",
+     "pg": "character varying(50)",
+     "nullable": false
+    },
+    {
+     "name": "span_id",
+     "sqlite": "VARCHAR(50)",
+     "pg": "character varying(50)",
+     "nullable": false
+    },
+    {
+     "name": "key",
+     "sqlite": "VARCHAR(250)",
+     "pg": "character varying(250)",
+     "nullable": false
+    },
+    {
+     "name": "value",
+     "sqlite": "FLOAT",
+     "pg": "double precision",
+     "nullable": true
+    }
+   ]
+  },
+  {
+   "name": "spans",
+   "primaryKey": [
+    "trace_id",
+    "span_id"
+   ],
+   "references": [
+    "experiments",
+    "trace_info"
+   ],
+   "columns": [
+    {
+     "name": "trace_id",
+     "sqlite": "VARCHAR(50)",
+     "pg": "character varying(50)",
+     "nullable": false
+    },
+    {
+     "name": "experiment_id",
+     "sqlite": "INTEGER",
+     "pg": "integer",
+     "nullable": false
+    },
+    {
+     "name": "span_id",
+     "sqlite": "VARCHAR(50)",
+     "pg": "character varying(50)",
+     "nullable": false
+    },
+    {
+     "name": "parent_span_id",
+     "sqlite": "VARCHAR(50)",
+     "pg": "character varying(50)",
+     "nullable": true
+    },
+    {
+     "name": "name",
+     "sqlite": "TEXT",
+     "pg": "text",
+     "nullable": true
+    },
+    {
+     "name": "type",
+     "sqlite": "VARCHAR(500)",
+     "pg": "character varying(500)",
+     "nullable": true
+    },
+    {
+     "name": "status",
+     "sqlite": "VARCHAR(50)",
+     "pg": "character varying(50)",
+     "nullable": false
+    },
+    {
+     "name": "start_time_unix_nano",
+     "sqlite": "BIGINT",
+     "pg": "bigint",
+     "nullable": false
+    },
+    {
+     "name": "end_time_unix_nano",
+     "sqlite": "BIGINT",
+     "pg": "bigint",
+     "nullable": true
+    },
+    {
+     "name": "duration_ns",
+     "sqlite": "BIGINT",
+     "pg": "bigint",
+     "nullable": true,
+     "generated": true
+    },
+    {
+     "name": "content",
+     "sqlite": "TEXT",
+     "pg": "text",
+     "nullable": false
+    },
+    {
+     "name": "input_cost",
+     "sqlite": "FLOAT",
+     "pg": "double precision",
+     "nullable": true
+    },
+    {
+     "name": "output_cost",
+     "sqlite": "FLOAT",
+     "pg": "double precision",
+     "nullable": true
+    },
+    {
+     "name": "total_cost",
+     "sqlite": "FLOAT",
+     "pg": "double precision",
+     "nullable": true
+    },
+    {
+     "name": "model_name",
+     "sqlite": "VARCHAR(500)",
+     "pg": "character varying(500)",
+     "nullable": true
+    },
+    {
+     "name": "model_provider",
+     "sqlite": "VARCHAR(500)",
+     "pg": "character varying(500)",
+     "nullable": true
+    }
+   ]
+  },
+  {
+   "name": "sql_assessment_daily_rollups",
+   "primaryKey": [
+    "id"
+   ],
+   "references": [],
+   "columns": [
+    {
+     "name": "id",
+     "sqlite": "INTEGER",
+     "pg": "bigint",
+     "nullable": false,
+     "identity": true
+    },
+    {
+     "name": "experiment_id",
+     "sqlite": "INTEGER",
+     "pg": "integer",
+     "nullable": false
+    },
+    {
+     "name": "rollup_day",
+     "sqlite": "DATE",
+     "pg": "date",
+     "nullable": false
+    },
+    {
+     "name": "metric_name",
+     "sqlite": "VARCHAR(250)",
+     "pg": "character varying(250)",
+     "nullable": false
+    },
+    {
+     "name": "grouping_set",
+     "sqlite": "VARCHAR(50)",
+     "pg": "character varying(50)",
+     "nullable": false
+    },
+    {
+     "name": "sample_count",
+     "sqlite": "BIGINT",
+     "pg": "bigint",
+     "nullable": false
+    },
+    {
+     "name": "sum_value",
+     "sqlite": "FLOAT",
+     "pg": "double precision",
+     "nullable": true
+    },
+    {
+     "name": "min_value",
+     "sqlite": "FLOAT",
+     "pg": "double precision",
+     "nullable": true
+    },
+    {
+     "name": "max_value",
+     "sqlite": "FLOAT",
+     "pg": "double precision",
+     "nullable": true
+    }
+   ]
+  },
+  {
+   "name": "sql_span_cost_daily_rollups",
+   "primaryKey": [
+    "id"
+   ],
+   "references": [],
+   "columns": [
+    {
+     "name": "id",
+     "sqlite": "INTEGER",
+     "pg": "bigint",
+     "nullable": false,
+     "identity": true
+    },
+    {
+     "name": "experiment_id",
+     "sqlite": "INTEGER",
+     "pg": "integer",
+     "nullable": false
+    },
+    {
+     "name": "rollup_day",
+     "sqlite": "DATE",
+     "pg": "date",
+     "nullable": false
+    },
+    {
+     "name": "metric_name",
+     "sqlite": "VARCHAR(250)",
+     "pg": "character varying(250)",
+     "nullable": false
+    },
+    {
+     "name": "grouping_set",
+     "sqlite": "VARCHAR(50)",
+     "pg": "character varying(50)",
+     "nullable": false
+    },
+    {
+     "name": "model_name",
+     "sqlite": "VARCHAR(500)",
+     "pg": "character varying(500)",
+     "nullable": true
+    },
+    {
+     "name": "model_provider",
+     "sqlite": "VARCHAR(500)",
+     "pg": "character varying(500)",
+     "nullable": true
+    },
+    {
+     "name": "sample_count",
+     "sqlite": "BIGINT",
+     "pg": "bigint",
+     "nullable": false
+    },
+    {
+     "name": "sum_value",
+     "sqlite": "FLOAT",
+     "pg": "double precision",
+     "nullable": true
+    },
+    {
+     "name": "min_value",
+     "sqlite": "FLOAT",
+     "pg": "double precision",
+     "nullable": true
+    },
+    {
+     "name": "max_value",
+     "sqlite": "FLOAT",
+     "pg": "double precision",
+     "nullable": true
+    }
+   ]
+  },
+  {
+   "name": "sql_trace_metric_daily_rollups",
+   "primaryKey": [
+    "id"
+   ],
+   "references": [],
+   "columns": [
+    {
+     "name": "id",
+     "sqlite": "INTEGER",
+     "pg": "bigint",
+     "nullable": false,
+     "identity": true
+    },
+    {
+     "name": "experiment_id",
+     "sqlite": "INTEGER",
+     "pg": "integer",
+     "nullable": false
+    },
+    {
+     "name": "rollup_day",
+     "sqlite": "DATE",
+     "pg": "date",
+     "nullable": false
+    },
+    {
+     "name": "metric_name",
+     "sqlite": "VARCHAR(250)",
+     "pg": "character varying(250)",
+     "nullable": false
+    },
+    {
+     "name": "grouping_set",
+     "sqlite": "VARCHAR(50)",
+     "pg": "character varying(50)",
+     "nullable": false
+    },
+    {
+     "name": "trace_status",
+     "sqlite": "VARCHAR(50)",
+     "pg": "character varying(50)",
+     "nullable": true
+    },
+    {
+     "name": "sample_count",
+     "sqlite": "BIGINT",
+     "pg": "bigint",
+     "nullable": false
+    },
+    {
+     "name": "sum_value",
+     "sqlite": "FLOAT",
+     "pg": "double precision",
+     "nullable": true
+    },
+    {
+     "name": "min_value",
+     "sqlite": "FLOAT",
+     "pg": "double precision",
+     "nullable": true
+    },
+    {
+     "name": "max_value",
+     "sqlite": "FLOAT",
+     "pg": "double precision",
+     "nullable": true
+    },
+    {
+     "name": "p50_value",
+     "sqlite": "FLOAT",
+     "pg": "double precision",
+     "nullable": true
+    },
+    {
+     "name": "p90_value",
+     "sqlite": "FLOAT",
+     "pg": "double precision",
+     "nullable": true
+    },
+    {
+     "name": "p99_value",
+     "sqlite": "FLOAT",
+     "pg": "double precision",
+     "nullable": true
+    }
+   ]
+  },
+  {
+   "name": "sql_trace_rollup_rebuild_queue",
+   "primaryKey": [
+    "experiment_id",
+    "rollup_day",
+    "rollup_family"
+   ],
+   "references": [],
+   "columns": [
+    {
+     "name": "experiment_id",
+     "sqlite": "INTEGER",
+     "pg": "integer",
+     "nullable": false
+    },
+    {
+     "name": "rollup_day",
+     "sqlite": "DATE",
+     "pg": "date",
+     "nullable": false
+    },
+    {
+     "name": "rollup_family",
+     "sqlite": "VARCHAR(50)",
+     "pg": "character varying(50)",
+     "nullable": false
+    }
+   ]
+  },
+  {
+   "name": "tags",
+   "primaryKey": [
+    "key",
+    "run_uuid"
+   ],
+   "references": [
+    "runs"
+   ],
+   "columns": [
+    {
+     "name": "key",
+     "sqlite": "VARCHAR(250)",
+     "pg": "character varying(250)",
+     "nullable": false
+    },
+    {
+     "name": "value",
+     "sqlite": "VARCHAR(8000)",
+     "pg": "character varying(8000)",
+     "nullable": true
+    },
+    {
+     "name": "run_uuid",
+     "sqlite": "VARCHAR(32)",
+     "pg": "character varying(32)",
+     "nullable": false
+    }
+   ]
+  },
+  {
+   "name": "trace_info",
+   "primaryKey": [
+    "request_id"
+   ],
+   "references": [
+    "experiments"
+   ],
+   "columns": [
+    {
+     "name": "request_id",
+     "sqlite": "VARCHAR(50)",
+     "pg": "character varying(50)",
+     "nullable": false
+    },
+    {
+     "name": "experiment_id",
+     "sqlite": "INTEGER",
+     "pg": "integer",
+     "nullable": false
+    },
+    {
+     "name": "timestamp_ms",
+     "sqlite": "BIGINT",
+     "pg": "bigint",
+     "nullable": false
+    },
+    {
+     "name": "execution_time_ms",
+     "sqlite": "BIGINT",
+     "pg": "bigint",
+     "nullable": true
+    },
+    {
+     "name": "status",
+     "sqlite": "VARCHAR(50)",
+     "pg": "character varying(50)",
+     "nullable": false
+    },
+    {
+     "name": "client_request_id",
+     "sqlite": "VARCHAR(50)",
+     "pg": "character varying(50)",
+     "nullable": true
+    },
+    {
+     "name": "request_preview",
+     "sqlite": "VARCHAR(1000)",
+     "pg": "character varying(1000)",
+     "nullable": true
+    },
+    {
+     "name": "response_preview",
+     "sqlite": "VARCHAR(1000)",
+     "pg": "character varying(1000)",
+     "nullable": true
+    },
+    {
+     "name": "db_payload_generation",
+     "sqlite": "INTEGER",
+     "pg": "integer",
+     "nullable": false
+    },
+    {
+     "name": "trace_name",
+     "sqlite": "VARCHAR(4096)",
+     "pg": "character varying(4096)",
+     "nullable": true
+    },
+    {
+     "name": "session_id",
+     "sqlite": "VARCHAR(250)",
+     "pg": "character varying(250)",
+     "nullable": true
+    },
+    {
+     "name": "input_tokens",
+     "sqlite": "BIGINT",
+     "pg": "bigint",
+     "nullable": true
+    },
+    {
+     "name": "output_tokens",
+     "sqlite": "BIGINT",
+     "pg": "bigint",
+     "nullable": true
+    },
+    {
+     "name": "total_tokens",
+     "sqlite": "BIGINT",
+     "pg": "bigint",
+     "nullable": true
+    },
+    {
+     "name": "cache_read_input_tokens",
+     "sqlite": "BIGINT",
+     "pg": "bigint",
+     "nullable": true
+    },
+    {
+     "name": "cache_creation_input_tokens",
+     "sqlite": "BIGINT",
+     "pg": "bigint",
+     "nullable": true
+    },
+    {
+     "name": "cache_creation_input_tokens_above_1hr",
+     "sqlite": "BIGINT",
+     "pg": "bigint",
+     "nullable": true
+    },
+    {
+     "name": "input_cost",
+     "sqlite": "FLOAT",
+     "pg": "double precision",
+     "nullable": true
+    },
+    {
+     "name": "output_cost",
+     "sqlite": "FLOAT",
+     "pg": "double precision",
+     "nullable": true
+    },
+    {
+     "name": "total_cost",
+     "sqlite": "FLOAT",
+     "pg": "double precision",
+     "nullable": true
+    }
+   ]
+  },
+  {
+   "name": "trace_metrics",
+   "primaryKey": [
+    "request_id",
+    "key"
+   ],
+   "references": [
+    "trace_info"
+   ],
+   "columns": [
+    {
+     "name": "request_id",
+     "sqlite": "VARCHAR(50)",
+     "pg": "character varying(50)",
+     "nullable": false
+    },
+    {
+     "name": "key",
+     "sqlite": "VARCHAR(250)",
+     "pg": "character varying(250)",
+     "nullable": false
+    },
+    {
+     "name": "value",
+     "sqlite": "FLOAT",
+     "pg": "double precision",
+     "nullable": true
+    }
+   ]
+  },
+  {
+   "name": "trace_request_metadata",
+   "primaryKey": [
+    "key",
+    "request_id"
+   ],
+   "references": [
+    "trace_info"
+   ],
+   "columns": [
+    {
+     "name": "key",
+     "sqlite": "VARCHAR(250)",
+     "pg": "character varying(250)",
+     "nullable": false
+    },
+    {
+     "name": "value",
+     "sqlite": "VARCHAR(8000)",
+     "pg": "character varying(8000)",
+     "nullable": true
+    },
+    {
+     "name": "request_id",
+     "sqlite": "VARCHAR(50)",
+     "pg": "character varying(50)",
+     "nullable": false
+    }
+   ]
+  },
+  {
+   "name": "trace_tags",
+   "primaryKey": [
+    "key",
+    "request_id"
+   ],
+   "references": [
+    "trace_info"
+   ],
+   "columns": [
+    {
+     "name": "key",
+     "sqlite": "VARCHAR(250)",
+     "pg": "character varying(250)",
+     "nullable": false
+    },
+    {
+     "name": "value",
+     "sqlite": "VARCHAR(8000)",
+     "pg": "character varying(8000)",
+     "nullable": true
+    },
+    {
+     "name": "request_id",
+     "sqlite": "VARCHAR(50)",
+     "pg": "character varying(50)",
+     "nullable": false
+    }
+   ]
+  },
+  {
+   "name": "webhook_events",
+   "primaryKey": [
+    "webhook_id",
+    "entity",
+    "action"
+   ],
+   "references": [
+    "webhooks"
+   ],
+   "columns": [
+    {
+     "name": "webhook_id",
+     "sqlite": "VARCHAR(256)",
+     "pg": "character varying(256)",
+     "nullable": false
+    },
+    {
+     "name": "entity",
+     "sqlite": "VARCHAR(50)",
+     "pg": "character varying(50)",
+     "nullable": false
+    },
+    {
+     "name": "action",
+     "sqlite": "VARCHAR(50)",
+     "pg": "character varying(50)",
+     "nullable": false
+    }
+   ]
+  },
+  {
+   "name": "webhooks",
+   "primaryKey": [
+    "webhook_id"
+   ],
+   "references": [],
+   "columns": [
+    {
+     "name": "webhook_id",
+     "sqlite": "VARCHAR(256)",
+     "pg": "character varying(256)",
+     "nullable": false
+    },
+    {
+     "name": "name",
+     "sqlite": "VARCHAR(256)",
+     "pg": "character varying(256)",
+     "nullable": false
+    },
+    {
+     "name": "description",
+     "sqlite": "VARCHAR(1000)",
+     "pg": "character varying(1000)",
+     "nullable": true
+    },
+    {
+     "name": "url",
+     "sqlite": "VARCHAR(500)",
+     "pg": "character varying(500)",
+     "nullable": false
+    },
+    {
+     "name": "status",
+     "sqlite": "VARCHAR(20)",
+     "pg": "character varying(20)",
+     "nullable": false
+    },
+    {
+     "name": "secret",
+     "sqlite": "VARCHAR(1000)",
+     "pg": "character varying(1000)",
+     "nullable": true
+    },
+    {
+     "name": "creation_timestamp",
+     "sqlite": "BIGINT",
+     "pg": "bigint",
+     "nullable": true
+    },
+    {
+     "name": "last_updated_timestamp",
+     "sqlite": "BIGINT",
+     "pg": "bigint",
+     "nullable": true
+    },
+    {
+     "name": "deleted_timestamp",
+     "sqlite": "BIGINT",
+     "pg": "bigint",
+     "nullable": true
+    },
+    {
+     "name": "workspace",
+     "sqlite": "VARCHAR(63)",
+     "pg": "character varying(63)",
+     "nullable": false
+    }
+   ]
+  },
+  {
+   "name": "workspaces",
+   "primaryKey": [
+    "name"
+   ],
+   "references": [],
+   "columns": [
+    {
+     "name": "name",
+     "sqlite": "VARCHAR(63)",
+     "pg": "character varying(63)",
+     "nullable": false
+    },
+    {
+     "name": "description",
+     "sqlite": "TEXT",
+     "pg": "text",
+     "nullable": true
+    },
+    {
+     "name": "default_artifact_root",
+     "sqlite": "TEXT",
+     "pg": "text",
+     "nullable": true
+    },
+    {
+     "name": "trace_archival_location",
+     "sqlite": "TEXT",
+     "pg": "text",
+     "nullable": true
+    },
+    {
+     "name": "trace_archival_retention",
+     "sqlite": "VARCHAR(32)",
+     "pg": "character varying(32)",
+     "nullable": true
+    }
+   ]
+  }
+ ],
+ "sequences": [
+  {
+   "name": "experiments_experiment_id_seq",
+   "table": "experiments",
+   "column": "experiment_id"
+  },
+  {
+   "name": "sql_assessment_daily_rollups_id_seq",
+   "table": "sql_assessment_daily_rollups",
+   "column": "id"
+  },
+  {
+   "name": "sql_span_cost_daily_rollups_id_seq",
+   "table": "sql_span_cost_daily_rollups",
+   "column": "id"
+  },
+  {
+   "name": "sql_trace_metric_daily_rollups_id_seq",
+   "table": "sql_trace_metric_daily_rollups",
+   "column": "id"
+  }
+ ],
+ "createdRows": {
+  "alembic_version": 1,
+  "experiments": 1,
+  "workspaces": 1
+ }
+}
+
+"""#,
+preData: #"""
+CREATE FUNCTION prevent_secrets_aad_mutation() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    IF OLD.secret_id != NEW.secret_id OR OLD.secret_name != NEW.secret_name THEN
+        RAISE EXCEPTION 'secret_id and secret_name are immutable (used as AAD in encryption)';
+    END IF;
+    RETURN NEW;
+END;
+$$;
+
+CREATE TABLE alembic_version (
+    version_num character varying(32) NOT NULL
+);
+
+CREATE TABLE assessments (
+    assessment_id character varying(50) NOT NULL,
+    trace_id character varying(50) NOT NULL,
+    name character varying(250) NOT NULL,
+    assessment_type character varying(20) NOT NULL,
+    value text NOT NULL,
+    error text,
+    created_timestamp bigint NOT NULL,
+    last_updated_timestamp bigint NOT NULL,
+    source_type character varying(50) NOT NULL,
+    source_id character varying(250),
+    run_id character varying(32),
+    span_id character varying(50),
+    rationale text,
+    overrides character varying(50),
+    valid boolean NOT NULL,
+    assessment_metadata text,
+    experiment_id integer,
+    trace_timestamp_ms bigint,
+    aggregate_value double precision,
+    is_numeric_value boolean DEFAULT false NOT NULL
+);
+
+CREATE TABLE budget_policies (
+    budget_policy_id character varying(36) NOT NULL,
+    budget_unit character varying(32) NOT NULL,
+    budget_amount double precision NOT NULL,
+    duration_unit character varying(32) NOT NULL,
+    duration_value integer NOT NULL,
+    target_scope character varying(32) NOT NULL,
+    budget_action character varying(32) NOT NULL,
+    created_by character varying(255),
+    created_at bigint NOT NULL,
+    last_updated_by character varying(255),
+    last_updated_at bigint NOT NULL,
+    workspace character varying(63) DEFAULT 'default'::character varying NOT NULL,
+    target_value character varying(255)
+);
+
+CREATE TABLE datasets (
+    dataset_uuid character varying(36) NOT NULL,
+    experiment_id integer NOT NULL,
+    name character varying(500) NOT NULL,
+    digest character varying(36) NOT NULL,
+    dataset_source_type character varying(36) NOT NULL,
+    dataset_source text NOT NULL,
+    dataset_schema text,
+    dataset_profile text
+);
+
+CREATE TABLE endpoint_bindings (
+    endpoint_id character varying(36) NOT NULL,
+    resource_type character varying(50) NOT NULL,
+    resource_id character varying(255) NOT NULL,
+    created_at bigint NOT NULL,
+    created_by character varying(255),
+    last_updated_at bigint NOT NULL,
+    last_updated_by character varying(255),
+    display_name character varying(255)
+);
+
+CREATE TABLE endpoint_model_mappings (
+    mapping_id character varying(36) NOT NULL,
+    endpoint_id character varying(36) NOT NULL,
+    model_definition_id character varying(36) NOT NULL,
+    weight double precision NOT NULL,
+    created_by character varying(255),
+    created_at bigint NOT NULL,
+    linkage_type character varying(64) DEFAULT 'PRIMARY'::character varying NOT NULL,
+    fallback_order integer
+);
+
+CREATE TABLE endpoint_tags (
+    key character varying(250) NOT NULL,
+    value character varying(5000),
+    endpoint_id character varying(36) NOT NULL
+);
+
+CREATE TABLE endpoints (
+    endpoint_id character varying(36) NOT NULL,
+    name character varying(255),
+    created_by character varying(255),
+    created_at bigint NOT NULL,
+    last_updated_by character varying(255),
+    last_updated_at bigint NOT NULL,
+    routing_strategy character varying(64),
+    fallback_config_json text,
+    experiment_id integer,
+    usage_tracking boolean DEFAULT false NOT NULL,
+    workspace character varying(63) DEFAULT 'default'::character varying NOT NULL
+);
+
+CREATE TABLE entity_associations (
+    association_id character varying(36) NOT NULL,
+    source_type character varying(36) NOT NULL,
+    source_id character varying(36) NOT NULL,
+    destination_type character varying(36) NOT NULL,
+    destination_id character varying(36) NOT NULL,
+    created_time bigint
+);
+
+CREATE TABLE evaluation_dataset_records (
+    dataset_record_id character varying(36) NOT NULL,
+    dataset_id character varying(36) NOT NULL,
+    inputs json NOT NULL,
+    expectations json,
+    tags json,
+    source json,
+    source_id character varying(36),
+    source_type character varying(255),
+    created_time bigint,
+    last_update_time bigint,
+    created_by character varying(255),
+    last_updated_by character varying(255),
+    input_hash character varying(64) NOT NULL,
+    outputs json
+);
+
+CREATE TABLE evaluation_dataset_tags (
+    dataset_id character varying(36) NOT NULL,
+    key character varying(255) NOT NULL,
+    value character varying(5000)
+);
+
+CREATE TABLE evaluation_datasets (
+    dataset_id character varying(36) NOT NULL,
+    name character varying(255) NOT NULL,
+    schema text,
+    profile text,
+    digest character varying(64),
+    created_time bigint,
+    last_update_time bigint,
+    created_by character varying(255),
+    last_updated_by character varying(255),
+    workspace character varying(63) DEFAULT 'default'::character varying NOT NULL
+);
+
+CREATE TABLE experiment_tags (
+    key character varying(250) NOT NULL,
+    value text,
+    experiment_id integer NOT NULL
+);
+
+CREATE TABLE experiments (
+    experiment_id integer NOT NULL,
+    name character varying(256) NOT NULL,
+    artifact_location character varying(256),
+    lifecycle_stage character varying(32),
+    creation_time bigint,
+    last_update_time bigint,
+    workspace character varying(63) DEFAULT 'default'::character varying NOT NULL,
+    CONSTRAINT experiments_lifecycle_stage CHECK (((lifecycle_stage)::text = ANY ((ARRAY['active'::character varying, 'deleted'::character varying])::text[])))
+);
+
+CREATE SEQUENCE experiments_experiment_id_seq
+    AS integer
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1;
+
+ALTER SEQUENCE experiments_experiment_id_seq OWNED BY experiments.experiment_id;
+
+CREATE TABLE guardrail_configs (
+    endpoint_id character varying(36) NOT NULL,
+    guardrail_id character varying(36) NOT NULL,
+    execution_order integer,
+    created_by character varying(255),
+    created_at bigint NOT NULL,
+    workspace character varying(63) DEFAULT 'default'::character varying NOT NULL
+);
+
+CREATE TABLE guardrails (
+    guardrail_id character varying(36) NOT NULL,
+    name character varying(255) NOT NULL,
+    scorer_id character varying(36) NOT NULL,
+    scorer_version integer NOT NULL,
+    stage character varying(32) NOT NULL,
+    action character varying(32) NOT NULL,
+    action_endpoint_id character varying(36),
+    created_by character varying(255),
+    created_at bigint NOT NULL,
+    last_updated_by character varying(255),
+    last_updated_at bigint NOT NULL,
+    workspace character varying(63) DEFAULT 'default'::character varying NOT NULL
+);
+
+CREATE TABLE input_tags (
+    input_uuid character varying(36) NOT NULL,
+    name character varying(255) NOT NULL,
+    value character varying(500) NOT NULL
+);
+
+CREATE TABLE inputs (
+    input_uuid character varying(36) NOT NULL,
+    source_type character varying(36) NOT NULL,
+    source_id character varying(36) NOT NULL,
+    destination_type character varying(36) NOT NULL,
+    destination_id character varying(36) NOT NULL,
+    step bigint DEFAULT '0'::bigint NOT NULL
+);
+
+CREATE TABLE issues (
+    issue_id character varying(36) NOT NULL,
+    experiment_id integer NOT NULL,
+    name character varying(250) NOT NULL,
+    description text NOT NULL,
+    status character varying(50) NOT NULL,
+    severity character varying(50),
+    root_causes text,
+    source_run_id character varying(32),
+    categories text,
+    created_timestamp bigint NOT NULL,
+    last_updated_timestamp bigint NOT NULL,
+    created_by character varying(255)
+);
+
+CREATE TABLE job_locks (
+    lock_key character varying(255) NOT NULL,
+    job_id character varying(36) NOT NULL,
+    acquired_at bigint NOT NULL
+);
+
+CREATE TABLE jobs (
+    id character varying(36) NOT NULL,
+    creation_time bigint NOT NULL,
+    job_name character varying(500) NOT NULL,
+    params text NOT NULL,
+    timeout double precision,
+    status integer NOT NULL,
+    result text,
+    retry_count integer NOT NULL,
+    last_update_time bigint NOT NULL,
+    workspace character varying(63) DEFAULT 'default'::character varying NOT NULL,
+    status_details json,
+    creator character varying(255),
+    executor_backend character varying(255),
+    lease_expires_at bigint,
+    status_message text,
+    progress json,
+    progress_updated_at bigint,
+    token_hash character varying(64),
+    scoped_permissions json,
+    next_attempt_at bigint
+);
+
+CREATE TABLE label_schemas (
+    schema_id character varying(36) NOT NULL,
+    experiment_id integer NOT NULL,
+    name character varying(250) NOT NULL,
+    type character varying(16) NOT NULL,
+    instruction text,
+    enable_comment boolean DEFAULT false NOT NULL,
+    input_type character varying(32) NOT NULL,
+    input_config text NOT NULL,
+    created_by character varying(255),
+    created_time bigint NOT NULL,
+    last_update_time bigint NOT NULL,
+    is_default boolean DEFAULT false NOT NULL
+);
+
+CREATE TABLE latest_metrics (
+    key character varying(250) NOT NULL,
+    value double precision NOT NULL,
+    "timestamp" bigint,
+    step bigint NOT NULL,
+    is_nan boolean NOT NULL,
+    run_uuid character varying(32) NOT NULL
+);
+
+CREATE TABLE logged_model_metrics (
+    model_id character varying(36) NOT NULL,
+    metric_name character varying(500) NOT NULL,
+    metric_timestamp_ms bigint NOT NULL,
+    metric_step bigint NOT NULL,
+    metric_value double precision,
+    experiment_id integer NOT NULL,
+    run_id character varying(32) NOT NULL,
+    dataset_uuid character varying(36),
+    dataset_name character varying(500),
+    dataset_digest character varying(36)
+);
+
+CREATE TABLE logged_model_params (
+    model_id character varying(36) NOT NULL,
+    experiment_id integer NOT NULL,
+    param_key character varying(255) NOT NULL,
+    param_value text NOT NULL
+);
+
+CREATE TABLE logged_model_tags (
+    model_id character varying(36) NOT NULL,
+    experiment_id integer NOT NULL,
+    tag_key character varying(255) NOT NULL,
+    tag_value text NOT NULL
+);
+
+CREATE TABLE logged_models (
+    model_id character varying(36) NOT NULL,
+    experiment_id integer NOT NULL,
+    name character varying(500) NOT NULL,
+    artifact_location character varying(1000) NOT NULL,
+    creation_timestamp_ms bigint NOT NULL,
+    last_updated_timestamp_ms bigint NOT NULL,
+    status integer NOT NULL,
+    lifecycle_stage character varying(32),
+    model_type character varying(500),
+    source_run_id character varying(32),
+    status_message character varying(1000),
+    CONSTRAINT logged_models_lifecycle_stage_check CHECK (((lifecycle_stage)::text = ANY ((ARRAY['active'::character varying, 'deleted'::character varying])::text[])))
+);
+
+CREATE TABLE mcp_access_endpoints (
+    id character varying(36) NOT NULL,
+    workspace character varying(63) DEFAULT 'default'::character varying NOT NULL,
+    server_name character varying(256) NOT NULL,
+    server_version character varying(128),
+    server_alias character varying(256),
+    url character varying(2048) NOT NULL,
+    transport_type character varying(32) DEFAULT 'streamable-http'::character varying NOT NULL,
+    created_by character varying(256),
+    last_updated_by character varying(256),
+    created_at bigint NOT NULL,
+    last_updated_at bigint NOT NULL
+);
+
+CREATE TABLE mcp_server_aliases (
+    workspace character varying(63) DEFAULT 'default'::character varying NOT NULL,
+    name character varying(256) NOT NULL,
+    alias character varying(256) NOT NULL,
+    version character varying(128) NOT NULL
+);
+
+CREATE TABLE mcp_server_tags (
+    workspace character varying(63) DEFAULT 'default'::character varying NOT NULL,
+    name character varying(256) NOT NULL,
+    key character varying(250) NOT NULL,
+    value character varying(5000)
+);
+
+CREATE TABLE mcp_server_version_tags (
+    workspace character varying(63) DEFAULT 'default'::character varying NOT NULL,
+    name character varying(256) NOT NULL,
+    version character varying(128) NOT NULL,
+    key character varying(250) NOT NULL,
+    value character varying(5000)
+);
+
+CREATE TABLE mcp_server_versions (
+    workspace character varying(63) DEFAULT 'default'::character varying NOT NULL,
+    name character varying(256) NOT NULL,
+    version character varying(128) NOT NULL,
+    version_major integer NOT NULL,
+    version_minor integer NOT NULL,
+    version_patch integer NOT NULL,
+    version_prerelease_sort_key character varying(512) NOT NULL,
+    server_json json NOT NULL,
+    status character varying(20) DEFAULT 'draft'::character varying NOT NULL,
+    tools json,
+    source character varying(512),
+    connect_options json,
+    created_by character varying(256),
+    last_updated_by character varying(256),
+    created_at bigint NOT NULL,
+    last_updated_at bigint NOT NULL
+);
+
+CREATE TABLE mcp_servers (
+    workspace character varying(63) DEFAULT 'default'::character varying NOT NULL,
+    name character varying(256) NOT NULL,
+    display_name character varying(256),
+    description text,
+    icons json,
+    created_by character varying(256),
+    last_updated_by character varying(256),
+    created_at bigint NOT NULL,
+    last_updated_at bigint NOT NULL
+);
+
+CREATE TABLE metrics (
+    key character varying(250) NOT NULL,
+    value double precision NOT NULL,
+    "timestamp" bigint NOT NULL,
+    run_uuid character varying(32) NOT NULL,
+    step bigint DEFAULT '0'::bigint NOT NULL,
+    is_nan boolean DEFAULT false NOT NULL
+);
+
+CREATE TABLE model_definitions (
+    model_definition_id character varying(36) NOT NULL,
+    name character varying(255) NOT NULL,
+    secret_id character varying(36),
+    provider character varying(64) NOT NULL,
+    model_name character varying(256) NOT NULL,
+    created_by character varying(255),
+    created_at bigint NOT NULL,
+    last_updated_by character varying(255),
+    last_updated_at bigint NOT NULL,
+    workspace character varying(63) DEFAULT 'default'::character varying NOT NULL
+);
+
+CREATE TABLE model_version_tags (
+    key character varying(250) NOT NULL,
+    value text,
+    name character varying(256) NOT NULL,
+    version integer NOT NULL,
+    workspace character varying(63) DEFAULT 'default'::character varying NOT NULL
+);
+
+CREATE TABLE model_versions (
+    name character varying(256) NOT NULL,
+    version integer NOT NULL,
+    creation_time bigint,
+    last_updated_time bigint,
+    description character varying(5000),
+    user_id character varying(256),
+    current_stage character varying(20),
+    source character varying(500),
+    run_id character varying(32),
+    status character varying(20),
+    status_message character varying(500),
+    run_link character varying(500),
+    storage_location character varying(500),
+    workspace character varying(63) DEFAULT 'default'::character varying NOT NULL
+);
+
+CREATE TABLE online_scoring_configs (
+    online_scoring_config_id character varying(36) NOT NULL,
+    scorer_id character varying(36) NOT NULL,
+    sample_rate double precision NOT NULL,
+    experiment_id integer NOT NULL,
+    filter_string text
+);
+
+CREATE TABLE params (
+    key character varying(250) NOT NULL,
+    value character varying(8000) NOT NULL,
+    run_uuid character varying(32) NOT NULL
+);
+
+CREATE TABLE registered_model_aliases (
+    alias character varying(256) NOT NULL,
+    version integer NOT NULL,
+    name character varying(256) NOT NULL,
+    workspace character varying(63) DEFAULT 'default'::character varying NOT NULL
+);
+
+CREATE TABLE registered_model_tags (
+    key character varying(250) NOT NULL,
+    value character varying(5000),
+    name character varying(256) NOT NULL,
+    workspace character varying(63) DEFAULT 'default'::character varying NOT NULL
+);
+
+CREATE TABLE registered_models (
+    name character varying(256) NOT NULL,
+    creation_time bigint,
+    last_updated_time bigint,
+    description character varying(5000),
+    workspace character varying(63) DEFAULT 'default'::character varying NOT NULL
+);
+
+CREATE TABLE review_queue_items (
+    queue_id character varying(36) NOT NULL,
+    item_type character varying(16) NOT NULL,
+    item_id character varying(50) NOT NULL,
+    status character varying(16) NOT NULL,
+    completed_by character varying(250),
+    completed_time_ms bigint,
+    creation_time_ms bigint NOT NULL,
+    last_update_time_ms bigint NOT NULL
+);
+
+CREATE TABLE review_queue_label_schemas (
+    queue_id character varying(36) NOT NULL,
+    schema_id character varying(36) NOT NULL
+);
+
+CREATE TABLE review_queue_users (
+    queue_id character varying(36) NOT NULL,
+    user_id character varying(250) NOT NULL
+);
+
+CREATE TABLE review_queues (
+    queue_id character varying(36) NOT NULL,
+    experiment_id integer NOT NULL,
+    name character varying(250) NOT NULL,
+    queue_type character varying(16) NOT NULL,
+    created_by character varying(255),
+    creation_time_ms bigint NOT NULL,
+    last_update_time_ms bigint NOT NULL,
+    name_key character varying(250) NOT NULL
+);
+
+CREATE TABLE runs (
+    run_uuid character varying(32) NOT NULL,
+    name character varying(250),
+    source_type character varying(20),
+    source_name character varying(500),
+    entry_point_name character varying(50),
+    user_id character varying(256),
+    status character varying(9),
+    start_time bigint,
+    end_time bigint,
+    source_version character varying(50),
+    lifecycle_stage character varying(20),
+    artifact_uri character varying(200),
+    experiment_id integer,
+    deleted_time bigint,
+    CONSTRAINT runs_lifecycle_stage CHECK (((lifecycle_stage)::text = ANY ((ARRAY['active'::character varying, 'deleted'::character varying])::text[]))),
+    CONSTRAINT runs_status_check CHECK (((status)::text = ANY ((ARRAY['SCHEDULED'::character varying, 'FAILED'::character varying, 'FINISHED'::character varying, 'RUNNING'::character varying, 'KILLED'::character varying])::text[]))),
+    CONSTRAINT source_type CHECK (((source_type)::text = ANY ((ARRAY['NOTEBOOK'::character varying, 'JOB'::character varying, 'LOCAL'::character varying, 'UNKNOWN'::character varying, 'PROJECT'::character varying])::text[])))
+);
+
+CREATE TABLE scheduler_leases (
+    lease_key character varying(255) NOT NULL,
+    acquired_at bigint NOT NULL,
+    ttl_seconds integer NOT NULL
+);
+
+CREATE TABLE scorer_versions (
+    scorer_id character varying(36) NOT NULL,
+    scorer_version integer NOT NULL,
+    serialized_scorer text NOT NULL,
+    creation_time bigint
+);
+
+CREATE TABLE scorers (
+    experiment_id integer NOT NULL,
+    scorer_name character varying(256) NOT NULL,
+    scorer_id character varying(36) NOT NULL
+);
+
+CREATE TABLE secrets (
+    secret_id character varying(36) NOT NULL,
+    secret_name character varying(255) NOT NULL,
+    encrypted_value bytea NOT NULL,
+    wrapped_dek bytea NOT NULL,
+    kek_version integer NOT NULL,
+    masked_value character varying(500) NOT NULL,
+    provider character varying(64),
+    auth_config text,
+    description text,
+    created_by character varying(255),
+    created_at bigint NOT NULL,
+    last_updated_by character varying(255),
+    last_updated_at bigint NOT NULL,
+    workspace character varying(63) DEFAULT 'default'::character varying NOT NULL
+);
+
+CREATE TABLE span_metrics (
+    trace_id character varying(50) NOT NULL,
+    span_id character varying(50) NOT NULL,
+    key character varying(250) NOT NULL,
+    value double precision
+);
+
+CREATE TABLE spans (
+    trace_id character varying(50) NOT NULL,
+    experiment_id integer NOT NULL,
+    span_id character varying(50) NOT NULL,
+    parent_span_id character varying(50),
+    name text,
+    type character varying(500),
+    status character varying(50) NOT NULL,
+    start_time_unix_nano bigint NOT NULL,
+    end_time_unix_nano bigint,
+    duration_ns bigint GENERATED ALWAYS AS ((end_time_unix_nano - start_time_unix_nano)) STORED,
+    content text NOT NULL,
+    input_cost double precision,
+    output_cost double precision,
+    total_cost double precision,
+    model_name character varying(500),
+    model_provider character varying(500)
+);
+
+CREATE TABLE sql_assessment_daily_rollups (
+    id bigint NOT NULL,
+    experiment_id integer NOT NULL,
+    rollup_day date NOT NULL,
+    metric_name character varying(250) NOT NULL,
+    grouping_set character varying(50) NOT NULL,
+    sample_count bigint NOT NULL,
+    sum_value double precision,
+    min_value double precision,
+    max_value double precision
+);
+
+ALTER TABLE sql_assessment_daily_rollups ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME sql_assessment_daily_rollups_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+CREATE TABLE sql_span_cost_daily_rollups (
+    id bigint NOT NULL,
+    experiment_id integer NOT NULL,
+    rollup_day date NOT NULL,
+    metric_name character varying(250) NOT NULL,
+    grouping_set character varying(50) NOT NULL,
+    model_name character varying(500),
+    model_provider character varying(500),
+    sample_count bigint NOT NULL,
+    sum_value double precision,
+    min_value double precision,
+    max_value double precision
+);
+
+ALTER TABLE sql_span_cost_daily_rollups ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME sql_span_cost_daily_rollups_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+CREATE TABLE sql_trace_metric_daily_rollups (
+    id bigint NOT NULL,
+    experiment_id integer NOT NULL,
+    rollup_day date NOT NULL,
+    metric_name character varying(250) NOT NULL,
+    grouping_set character varying(50) NOT NULL,
+    trace_status character varying(50),
+    sample_count bigint NOT NULL,
+    sum_value double precision,
+    min_value double precision,
+    max_value double precision,
+    p50_value double precision,
+    p90_value double precision,
+    p99_value double precision
+);
+
+ALTER TABLE sql_trace_metric_daily_rollups ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME sql_trace_metric_daily_rollups_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+CREATE TABLE sql_trace_rollup_rebuild_queue (
+    experiment_id integer NOT NULL,
+    rollup_day date NOT NULL,
+    rollup_family character varying(50) NOT NULL
+);
+
+CREATE TABLE tags (
+    key character varying(250) NOT NULL,
+    value character varying(8000),
+    run_uuid character varying(32) NOT NULL
+);
+
+CREATE TABLE trace_info (
+    request_id character varying(50) NOT NULL,
+    experiment_id integer NOT NULL,
+    timestamp_ms bigint NOT NULL,
+    execution_time_ms bigint,
+    status character varying(50) NOT NULL,
+    client_request_id character varying(50),
+    request_preview character varying(1000),
+    response_preview character varying(1000),
+    db_payload_generation integer DEFAULT 0 NOT NULL,
+    trace_name character varying(4096),
+    session_id character varying(250),
+    input_tokens bigint,
+    output_tokens bigint,
+    total_tokens bigint,
+    cache_read_input_tokens bigint,
+    cache_creation_input_tokens bigint,
+    cache_creation_input_tokens_above_1hr bigint,
+    input_cost double precision,
+    output_cost double precision,
+    total_cost double precision
+);
+
+CREATE TABLE trace_metrics (
+    request_id character varying(50) NOT NULL,
+    key character varying(250) NOT NULL,
+    value double precision
+);
+
+CREATE TABLE trace_request_metadata (
+    key character varying(250) NOT NULL,
+    value character varying(8000),
+    request_id character varying(50) NOT NULL
+);
+
+CREATE TABLE trace_tags (
+    key character varying(250) NOT NULL,
+    value character varying(8000),
+    request_id character varying(50) NOT NULL
+);
+
+CREATE TABLE webhook_events (
+    webhook_id character varying(256) NOT NULL,
+    entity character varying(50) NOT NULL,
+    action character varying(50) NOT NULL
+);
+
+CREATE TABLE webhooks (
+    webhook_id character varying(256) NOT NULL,
+    name character varying(256) NOT NULL,
+    description character varying(1000),
+    url character varying(500) NOT NULL,
+    status character varying(20) DEFAULT 'ACTIVE'::character varying NOT NULL,
+    secret character varying(1000),
+    creation_timestamp bigint,
+    last_updated_timestamp bigint,
+    deleted_timestamp bigint,
+    workspace character varying(63) DEFAULT 'default'::character varying NOT NULL
+);
+
+CREATE TABLE workspaces (
+    name character varying(63) NOT NULL,
+    description text,
+    default_artifact_root text,
+    trace_archival_location text,
+    trace_archival_retention character varying(32)
+);
+
+ALTER TABLE ONLY experiments ALTER COLUMN experiment_id SET DEFAULT nextval('experiments_experiment_id_seq'::regclass);
+
+"""#,
+postData: #"""
+ALTER TABLE ONLY alembic_version
+    ADD CONSTRAINT alembic_version_pkc PRIMARY KEY (version_num);
+
+ALTER TABLE ONLY assessments
+    ADD CONSTRAINT assessments_pk PRIMARY KEY (assessment_id);
+
+ALTER TABLE ONLY budget_policies
+    ADD CONSTRAINT budget_policies_pk PRIMARY KEY (budget_policy_id);
+
+ALTER TABLE ONLY datasets
+    ADD CONSTRAINT dataset_pk PRIMARY KEY (experiment_id, name, digest);
+
+ALTER TABLE ONLY endpoint_bindings
+    ADD CONSTRAINT endpoint_bindings_pk PRIMARY KEY (endpoint_id, resource_type, resource_id);
+
+ALTER TABLE ONLY endpoint_model_mappings
+    ADD CONSTRAINT endpoint_model_mappings_pk PRIMARY KEY (mapping_id);
+
+ALTER TABLE ONLY endpoint_tags
+    ADD CONSTRAINT endpoint_tag_pk PRIMARY KEY (key, endpoint_id);
+
+ALTER TABLE ONLY endpoints
+    ADD CONSTRAINT endpoints_pk PRIMARY KEY (endpoint_id);
+
+ALTER TABLE ONLY entity_associations
+    ADD CONSTRAINT entity_associations_pk PRIMARY KEY (source_type, source_id, destination_type, destination_id);
+
+ALTER TABLE ONLY evaluation_dataset_records
+    ADD CONSTRAINT evaluation_dataset_records_pk PRIMARY KEY (dataset_record_id);
+
+ALTER TABLE ONLY evaluation_dataset_tags
+    ADD CONSTRAINT evaluation_dataset_tags_pk PRIMARY KEY (dataset_id, key);
+
+ALTER TABLE ONLY evaluation_datasets
+    ADD CONSTRAINT evaluation_datasets_pk PRIMARY KEY (dataset_id);
+
+ALTER TABLE ONLY experiments
+    ADD CONSTRAINT experiment_pk PRIMARY KEY (experiment_id);
+
+ALTER TABLE ONLY experiment_tags
+    ADD CONSTRAINT experiment_tag_pk PRIMARY KEY (key, experiment_id);
+
+ALTER TABLE ONLY guardrail_configs
+    ADD CONSTRAINT guardrail_configs_pk PRIMARY KEY (endpoint_id, guardrail_id);
+
+ALTER TABLE ONLY guardrails
+    ADD CONSTRAINT guardrails_pk PRIMARY KEY (guardrail_id);
+
+ALTER TABLE ONLY input_tags
+    ADD CONSTRAINT input_tags_pk PRIMARY KEY (input_uuid, name);
+
+ALTER TABLE ONLY inputs
+    ADD CONSTRAINT inputs_pk PRIMARY KEY (source_type, source_id, destination_type, destination_id);
+
+ALTER TABLE ONLY issues
+    ADD CONSTRAINT issues_pk PRIMARY KEY (issue_id);
+
+ALTER TABLE ONLY job_locks
+    ADD CONSTRAINT job_locks_pk PRIMARY KEY (lock_key);
+
+ALTER TABLE ONLY jobs
+    ADD CONSTRAINT jobs_pk PRIMARY KEY (id);
+
+ALTER TABLE ONLY label_schemas
+    ADD CONSTRAINT label_schemas_pk PRIMARY KEY (schema_id);
+
+ALTER TABLE ONLY latest_metrics
+    ADD CONSTRAINT latest_metric_pk PRIMARY KEY (key, run_uuid);
+
+ALTER TABLE ONLY logged_model_metrics
+    ADD CONSTRAINT logged_model_metrics_pk PRIMARY KEY (model_id, metric_name, metric_timestamp_ms, metric_step, run_id);
+
+ALTER TABLE ONLY logged_model_params
+    ADD CONSTRAINT logged_model_params_pk PRIMARY KEY (model_id, param_key);
+
+ALTER TABLE ONLY logged_model_tags
+    ADD CONSTRAINT logged_model_tags_pk PRIMARY KEY (model_id, tag_key);
+
+ALTER TABLE ONLY logged_models
+    ADD CONSTRAINT logged_models_pk PRIMARY KEY (model_id);
+
+ALTER TABLE ONLY mcp_access_endpoints
+    ADD CONSTRAINT mcp_access_endpoints_pk PRIMARY KEY (id);
+
+ALTER TABLE ONLY mcp_server_aliases
+    ADD CONSTRAINT mcp_server_aliases_pk PRIMARY KEY (workspace, name, alias);
+
+ALTER TABLE ONLY mcp_server_tags
+    ADD CONSTRAINT mcp_server_tags_pk PRIMARY KEY (workspace, name, key);
+
+ALTER TABLE ONLY mcp_server_version_tags
+    ADD CONSTRAINT mcp_server_version_tags_pk PRIMARY KEY (workspace, name, version, key);
+
+ALTER TABLE ONLY mcp_server_versions
+    ADD CONSTRAINT mcp_server_versions_pk PRIMARY KEY (workspace, name, version);
+
+ALTER TABLE ONLY mcp_servers
+    ADD CONSTRAINT mcp_servers_pk PRIMARY KEY (workspace, name);
+
+ALTER TABLE ONLY metrics
+    ADD CONSTRAINT metric_pk PRIMARY KEY (key, "timestamp", step, run_uuid, value, is_nan);
+
+ALTER TABLE ONLY model_definitions
+    ADD CONSTRAINT model_definitions_pk PRIMARY KEY (model_definition_id);
+
+ALTER TABLE ONLY model_versions
+    ADD CONSTRAINT model_version_pk PRIMARY KEY (workspace, name, version);
+
+ALTER TABLE ONLY model_version_tags
+    ADD CONSTRAINT model_version_tag_pk PRIMARY KEY (workspace, key, name, version);
+
+ALTER TABLE ONLY online_scoring_configs
+    ADD CONSTRAINT online_scoring_config_pk PRIMARY KEY (online_scoring_config_id);
+
+ALTER TABLE ONLY params
+    ADD CONSTRAINT param_pk PRIMARY KEY (key, run_uuid);
+
+ALTER TABLE ONLY registered_model_aliases
+    ADD CONSTRAINT registered_model_alias_pk PRIMARY KEY (workspace, name, alias);
+
+ALTER TABLE ONLY registered_models
+    ADD CONSTRAINT registered_model_pk PRIMARY KEY (workspace, name);
+
+ALTER TABLE ONLY registered_model_tags
+    ADD CONSTRAINT registered_model_tag_pk PRIMARY KEY (workspace, key, name);
+
+ALTER TABLE ONLY review_queue_items
+    ADD CONSTRAINT review_queue_items_pk PRIMARY KEY (queue_id, item_id);
+
+ALTER TABLE ONLY review_queue_label_schemas
+    ADD CONSTRAINT review_queue_label_schemas_pk PRIMARY KEY (queue_id, schema_id);
+
+ALTER TABLE ONLY review_queue_users
+    ADD CONSTRAINT review_queue_users_pk PRIMARY KEY (queue_id, user_id);
+
+ALTER TABLE ONLY review_queues
+    ADD CONSTRAINT review_queues_pk PRIMARY KEY (queue_id);
+
+ALTER TABLE ONLY runs
+    ADD CONSTRAINT run_pk PRIMARY KEY (run_uuid);
+
+ALTER TABLE ONLY scheduler_leases
+    ADD CONSTRAINT scheduler_leases_pk PRIMARY KEY (lease_key);
+
+ALTER TABLE ONLY scorers
+    ADD CONSTRAINT scorer_pk PRIMARY KEY (scorer_id);
+
+ALTER TABLE ONLY scorer_versions
+    ADD CONSTRAINT scorer_version_pk PRIMARY KEY (scorer_id, scorer_version);
+
+ALTER TABLE ONLY secrets
+    ADD CONSTRAINT secrets_pk PRIMARY KEY (secret_id);
+
+ALTER TABLE ONLY span_metrics
+    ADD CONSTRAINT span_metrics_pk PRIMARY KEY (trace_id, span_id, key);
+
+ALTER TABLE ONLY spans
+    ADD CONSTRAINT spans_pk PRIMARY KEY (trace_id, span_id);
+
+ALTER TABLE ONLY sql_assessment_daily_rollups
+    ADD CONSTRAINT sql_assessment_daily_rollups_pk PRIMARY KEY (id);
+
+ALTER TABLE ONLY sql_span_cost_daily_rollups
+    ADD CONSTRAINT sql_span_cost_daily_rollups_pk PRIMARY KEY (id);
+
+ALTER TABLE ONLY sql_trace_metric_daily_rollups
+    ADD CONSTRAINT sql_trace_metric_daily_rollups_pk PRIMARY KEY (id);
+
+ALTER TABLE ONLY sql_trace_rollup_rebuild_queue
+    ADD CONSTRAINT sql_trace_rollup_rebuild_queue_pk PRIMARY KEY (experiment_id, rollup_day, rollup_family);
+
+ALTER TABLE ONLY tags
+    ADD CONSTRAINT tag_pk PRIMARY KEY (key, run_uuid);
+
+ALTER TABLE ONLY trace_info
+    ADD CONSTRAINT trace_info_pk PRIMARY KEY (request_id);
+
+ALTER TABLE ONLY trace_metrics
+    ADD CONSTRAINT trace_metrics_pk PRIMARY KEY (request_id, key);
+
+ALTER TABLE ONLY trace_request_metadata
+    ADD CONSTRAINT trace_request_metadata_pk PRIMARY KEY (key, request_id);
+
+ALTER TABLE ONLY trace_tags
+    ADD CONSTRAINT trace_tag_pk PRIMARY KEY (key, request_id);
+
+ALTER TABLE ONLY evaluation_dataset_records
+    ADD CONSTRAINT unique_dataset_input UNIQUE (dataset_id, input_hash);
+
+ALTER TABLE ONLY endpoints
+    ADD CONSTRAINT uq_endpoints_workspace_name UNIQUE (workspace, name);
+
+ALTER TABLE ONLY experiments
+    ADD CONSTRAINT uq_experiments_workspace_name UNIQUE (workspace, name);
+
+ALTER TABLE ONLY label_schemas
+    ADD CONSTRAINT uq_label_schemas_exp_name UNIQUE (experiment_id, name);
+
+ALTER TABLE ONLY model_definitions
+    ADD CONSTRAINT uq_model_definitions_workspace_name UNIQUE (workspace, name);
+
+ALTER TABLE ONLY review_queues
+    ADD CONSTRAINT uq_review_queues_experiment_name_key UNIQUE (experiment_id, name_key);
+
+ALTER TABLE ONLY secrets
+    ADD CONSTRAINT uq_secrets_workspace_secret_name UNIQUE (workspace, secret_name);
+
+ALTER TABLE ONLY webhook_events
+    ADD CONSTRAINT webhook_event_pk PRIMARY KEY (webhook_id, entity, action);
+
+ALTER TABLE ONLY webhooks
+    ADD CONSTRAINT webhook_pk PRIMARY KEY (webhook_id);
+
+ALTER TABLE ONLY workspaces
+    ADD CONSTRAINT workspaces_pk PRIMARY KEY (name);
+
+CREATE INDEX idx_assessment_rollups_lookup ON sql_assessment_daily_rollups USING btree (experiment_id, rollup_day, metric_name, grouping_set);
+
+CREATE INDEX idx_assessments_exp_name_valid ON assessments USING btree (experiment_id, name, valid);
+
+CREATE INDEX idx_assessments_exp_trace_ts ON assessments USING btree (experiment_id, trace_timestamp_ms);
+
+CREATE INDEX idx_assessments_exp_trace_ts_name ON assessments USING btree (experiment_id, trace_timestamp_ms, name);
+
+CREATE INDEX idx_budget_policies_target_value ON budget_policies USING btree (target_value);
+
+CREATE INDEX idx_budget_policies_workspace ON budget_policies USING btree (workspace);
+
+CREATE INDEX idx_endpoints_workspace ON endpoints USING btree (workspace);
+
+CREATE INDEX idx_evaluation_datasets_workspace ON evaluation_datasets USING btree (workspace);
+
+CREATE INDEX idx_experiments_workspace ON experiments USING btree (workspace);
+
+CREATE INDEX idx_experiments_workspace_creation_time ON experiments USING btree (workspace, creation_time);
+
+CREATE INDEX idx_guardrail_configs_endpoint_id ON guardrail_configs USING btree (endpoint_id);
+
+CREATE INDEX idx_guardrail_configs_guardrail_id ON guardrail_configs USING btree (guardrail_id);
+
+CREATE INDEX idx_guardrails_scorer ON guardrails USING btree (scorer_id, scorer_version);
+
+CREATE INDEX idx_guardrails_workspace ON guardrails USING btree (workspace);
+
+CREATE INDEX idx_mcp_server_versions_latest ON mcp_server_versions USING btree (workspace, name, status, version_major DESC, version_minor DESC, version_patch DESC);
+
+CREATE INDEX idx_model_definitions_workspace ON model_definitions USING btree (workspace);
+
+CREATE INDEX idx_model_version_tags_workspace_name_version ON model_version_tags USING btree (workspace, name, version);
+
+CREATE INDEX idx_registered_model_tags_workspace_name ON registered_model_tags USING btree (workspace, name);
+
+CREATE INDEX idx_registered_models_workspace ON registered_models USING btree (workspace);
+
+CREATE INDEX idx_secrets_workspace ON secrets USING btree (workspace);
+
+CREATE INDEX idx_span_cost_rollups_lookup ON sql_span_cost_daily_rollups USING btree (experiment_id, rollup_day, metric_name, grouping_set, model_name, model_provider);
+
+CREATE INDEX idx_spans_cost_exp_time_cover ON spans USING btree (experiment_id, start_time_unix_nano) INCLUDE (input_cost, output_cost, total_cost, model_name, model_provider) WHERE ((input_cost IS NOT NULL) OR (output_cost IS NOT NULL) OR (total_cost IS NOT NULL));
+
+CREATE INDEX idx_spans_cost_trace_time_cover ON spans USING btree (trace_id, start_time_unix_nano) INCLUDE (input_cost, output_cost, total_cost, model_name, model_provider) WHERE ((input_cost IS NOT NULL) OR (output_cost IS NOT NULL) OR (total_cost IS NOT NULL));
+
+CREATE INDEX idx_trace_rollups_lookup ON sql_trace_metric_daily_rollups USING btree (experiment_id, rollup_day, metric_name, grouping_set, trace_status);
+
+CREATE INDEX idx_webhook_events_action ON webhook_events USING btree (action);
+
+CREATE INDEX idx_webhook_events_entity ON webhook_events USING btree (entity);
+
+CREATE INDEX idx_webhook_events_entity_action ON webhook_events USING btree (entity, action);
+
+CREATE INDEX idx_webhooks_name ON webhooks USING btree (name);
+
+CREATE INDEX idx_webhooks_status ON webhooks USING btree (status);
+
+CREATE INDEX idx_webhooks_workspace ON webhooks USING btree (workspace);
+
+CREATE INDEX index_assessments_assessment_type ON assessments USING btree (assessment_type);
+
+CREATE INDEX index_assessments_last_updated_timestamp ON assessments USING btree (last_updated_timestamp);
+
+CREATE INDEX index_assessments_run_id_created_timestamp ON assessments USING btree (run_id, created_timestamp);
+
+CREATE INDEX index_assessments_trace_id_created_timestamp ON assessments USING btree (trace_id, created_timestamp);
+
+CREATE INDEX index_datasets_dataset_uuid ON datasets USING btree (dataset_uuid);
+
+CREATE INDEX index_datasets_experiment_id_dataset_source_type ON datasets USING btree (experiment_id, dataset_source_type);
+
+CREATE INDEX index_endpoint_model_mappings_endpoint_id ON endpoint_model_mappings USING btree (endpoint_id);
+
+CREATE INDEX index_endpoint_model_mappings_model_definition_id ON endpoint_model_mappings USING btree (model_definition_id);
+
+CREATE INDEX index_endpoint_tags_endpoint_id ON endpoint_tags USING btree (endpoint_id);
+
+CREATE INDEX index_entity_associations_association_id ON entity_associations USING btree (association_id);
+
+CREATE INDEX index_entity_associations_reverse_lookup ON entity_associations USING btree (destination_type, destination_id, source_type, source_id);
+
+CREATE INDEX index_evaluation_dataset_records_dataset_id ON evaluation_dataset_records USING btree (dataset_id);
+
+CREATE INDEX index_evaluation_dataset_tags_dataset_id ON evaluation_dataset_tags USING btree (dataset_id);
+
+CREATE INDEX index_evaluation_datasets_created_time ON evaluation_datasets USING btree (created_time);
+
+CREATE INDEX index_evaluation_datasets_name ON evaluation_datasets USING btree (name);
+
+CREATE INDEX index_inputs_destination_type_destination_id_source_type ON inputs USING btree (destination_type, destination_id, source_type);
+
+CREATE INDEX index_inputs_input_uuid ON inputs USING btree (input_uuid);
+
+CREATE INDEX index_issues_experiment_id ON issues USING btree (experiment_id);
+
+CREATE INDEX index_issues_source_run_id ON issues USING btree (source_run_id);
+
+CREATE INDEX index_issues_status ON issues USING btree (status);
+
+CREATE INDEX index_job_locks_job_id ON job_locks USING btree (job_id);
+
+CREATE INDEX index_jobs_name_status_creation_time ON jobs USING btree (job_name, workspace, status, creation_time);
+
+CREATE INDEX index_jobs_status_lease_expires_at ON jobs USING btree (status, lease_expires_at);
+
+CREATE INDEX index_label_schemas_experiment_id ON label_schemas USING btree (experiment_id);
+
+CREATE INDEX index_latest_metrics_run_uuid ON latest_metrics USING btree (run_uuid);
+
+CREATE INDEX index_logged_model_metrics_model_id ON logged_model_metrics USING btree (model_id);
+
+CREATE INDEX index_metrics_run_uuid ON metrics USING btree (run_uuid);
+
+CREATE INDEX index_metrics_run_uuid_key_step ON metrics USING btree (run_uuid, key, step);
+
+CREATE INDEX index_model_definitions_provider ON model_definitions USING btree (provider);
+
+CREATE INDEX index_model_definitions_secret_id ON model_definitions USING btree (secret_id);
+
+CREATE INDEX index_params_run_uuid ON params USING btree (run_uuid);
+
+CREATE INDEX index_review_queue_items_item_id ON review_queue_items USING btree (item_id);
+
+CREATE INDEX index_review_queue_items_queue_id_status ON review_queue_items USING btree (queue_id, status);
+
+CREATE INDEX index_review_queue_label_schemas_schema_id ON review_queue_label_schemas USING btree (schema_id);
+
+CREATE INDEX index_review_queue_users_user_id ON review_queue_users USING btree (user_id);
+
+CREATE INDEX index_review_queues_experiment_id ON review_queues USING btree (experiment_id);
+
+CREATE INDEX index_scorer_versions_scorer_id ON scorer_versions USING btree (scorer_id);
+
+CREATE UNIQUE INDEX index_scorers_experiment_id_scorer_name ON scorers USING btree (experiment_id, scorer_name);
+
+CREATE INDEX index_span_metrics_trace_id_span_id ON span_metrics USING btree (trace_id, span_id);
+
+CREATE INDEX index_spans_experiment_id_duration ON spans USING btree (experiment_id, duration_ns);
+
+CREATE INDEX index_spans_experiment_id_start_time ON spans USING btree (experiment_id, start_time_unix_nano);
+
+CREATE INDEX index_spans_experiment_id_status_type ON spans USING btree (experiment_id, status, type);
+
+CREATE INDEX index_spans_experiment_id_type_status ON spans USING btree (experiment_id, type, status);
+
+CREATE INDEX index_tags_run_uuid ON tags USING btree (run_uuid);
+
+CREATE INDEX index_trace_info_experiment_id_session_id ON trace_info USING btree (experiment_id, session_id);
+
+CREATE INDEX index_trace_info_experiment_id_timestamp_ms ON trace_info USING btree (experiment_id, timestamp_ms);
+
+CREATE INDEX index_trace_info_timestamp_ms_request_id ON trace_info USING btree (timestamp_ms, request_id);
+
+CREATE INDEX index_trace_metrics_request_id ON trace_metrics USING btree (request_id);
+
+CREATE INDEX index_trace_request_metadata_request_id ON trace_request_metadata USING btree (request_id);
+
+CREATE INDEX index_trace_tags_request_id ON trace_tags USING btree (request_id);
+
+CREATE INDEX ix_mcp_access_endpoints_alias ON mcp_access_endpoints USING btree (workspace, server_name, server_alias);
+
+CREATE INDEX ix_mcp_access_endpoints_server_name ON mcp_access_endpoints USING btree (workspace, server_name);
+
+CREATE INDEX ix_mcp_access_endpoints_version ON mcp_access_endpoints USING btree (workspace, server_name, server_version);
+
+CREATE UNIQUE INDEX unique_endpoint_model_linkage_mapping ON endpoint_model_mappings USING btree (endpoint_id, model_definition_id, linkage_type);
+
+CREATE TRIGGER prevent_secrets_aad_mutation BEFORE UPDATE ON secrets FOR EACH ROW EXECUTE FUNCTION prevent_secrets_aad_mutation();
+
+ALTER TABLE ONLY experiment_tags
+    ADD CONSTRAINT experiment_tags_experiment_id_fkey FOREIGN KEY (experiment_id) REFERENCES experiments(experiment_id);
+
+ALTER TABLE ONLY assessments
+    ADD CONSTRAINT fk_assessments_trace_id FOREIGN KEY (trace_id) REFERENCES trace_info(request_id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY datasets
+    ADD CONSTRAINT fk_datasets_experiment_id_experiments FOREIGN KEY (experiment_id) REFERENCES experiments(experiment_id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY endpoint_bindings
+    ADD CONSTRAINT fk_endpoint_bindings_endpoint_id FOREIGN KEY (endpoint_id) REFERENCES endpoints(endpoint_id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY endpoint_model_mappings
+    ADD CONSTRAINT fk_endpoint_model_mappings_endpoint_id FOREIGN KEY (endpoint_id) REFERENCES endpoints(endpoint_id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY endpoint_model_mappings
+    ADD CONSTRAINT fk_endpoint_model_mappings_model_definition_id FOREIGN KEY (model_definition_id) REFERENCES model_definitions(model_definition_id);
+
+ALTER TABLE ONLY endpoint_tags
+    ADD CONSTRAINT fk_endpoint_tags_endpoint_id FOREIGN KEY (endpoint_id) REFERENCES endpoints(endpoint_id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY endpoints
+    ADD CONSTRAINT fk_endpoints_experiment_id FOREIGN KEY (experiment_id) REFERENCES experiments(experiment_id) ON DELETE SET NULL;
+
+ALTER TABLE ONLY evaluation_dataset_records
+    ADD CONSTRAINT fk_evaluation_dataset_records_dataset_id FOREIGN KEY (dataset_id) REFERENCES evaluation_datasets(dataset_id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY evaluation_dataset_tags
+    ADD CONSTRAINT fk_evaluation_dataset_tags_dataset_id FOREIGN KEY (dataset_id) REFERENCES evaluation_datasets(dataset_id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY guardrail_configs
+    ADD CONSTRAINT fk_guardrail_configs_endpoint_id FOREIGN KEY (endpoint_id) REFERENCES endpoints(endpoint_id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY guardrail_configs
+    ADD CONSTRAINT fk_guardrail_configs_guardrail_id FOREIGN KEY (guardrail_id) REFERENCES guardrails(guardrail_id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY guardrails
+    ADD CONSTRAINT fk_guardrails_action_endpoint_id FOREIGN KEY (action_endpoint_id) REFERENCES endpoints(endpoint_id) ON DELETE SET NULL;
+
+ALTER TABLE ONLY guardrails
+    ADD CONSTRAINT fk_guardrails_scorer_version FOREIGN KEY (scorer_id, scorer_version) REFERENCES scorer_versions(scorer_id, scorer_version);
+
+ALTER TABLE ONLY issues
+    ADD CONSTRAINT fk_issues_experiment_id FOREIGN KEY (experiment_id) REFERENCES experiments(experiment_id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY issues
+    ADD CONSTRAINT fk_issues_source_run_id FOREIGN KEY (source_run_id) REFERENCES runs(run_uuid) ON DELETE SET NULL;
+
+ALTER TABLE ONLY job_locks
+    ADD CONSTRAINT fk_job_locks_job_id FOREIGN KEY (job_id) REFERENCES jobs(id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY label_schemas
+    ADD CONSTRAINT fk_label_schemas_experiment_id FOREIGN KEY (experiment_id) REFERENCES experiments(experiment_id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY logged_model_metrics
+    ADD CONSTRAINT fk_logged_model_metrics_experiment_id FOREIGN KEY (experiment_id) REFERENCES experiments(experiment_id);
+
+ALTER TABLE ONLY logged_model_metrics
+    ADD CONSTRAINT fk_logged_model_metrics_model_id FOREIGN KEY (model_id) REFERENCES logged_models(model_id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY logged_model_metrics
+    ADD CONSTRAINT fk_logged_model_metrics_run_id FOREIGN KEY (run_id) REFERENCES runs(run_uuid) ON DELETE CASCADE;
+
+ALTER TABLE ONLY logged_model_params
+    ADD CONSTRAINT fk_logged_model_params_experiment_id FOREIGN KEY (experiment_id) REFERENCES experiments(experiment_id);
+
+ALTER TABLE ONLY logged_model_params
+    ADD CONSTRAINT fk_logged_model_params_model_id FOREIGN KEY (model_id) REFERENCES logged_models(model_id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY logged_model_tags
+    ADD CONSTRAINT fk_logged_model_tags_experiment_id FOREIGN KEY (experiment_id) REFERENCES experiments(experiment_id);
+
+ALTER TABLE ONLY logged_model_tags
+    ADD CONSTRAINT fk_logged_model_tags_model_id FOREIGN KEY (model_id) REFERENCES logged_models(model_id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY logged_models
+    ADD CONSTRAINT fk_logged_models_experiment_id FOREIGN KEY (experiment_id) REFERENCES experiments(experiment_id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY model_definitions
+    ADD CONSTRAINT fk_model_definitions_secret_id FOREIGN KEY (secret_id) REFERENCES secrets(secret_id) ON DELETE SET NULL;
+
+ALTER TABLE ONLY model_version_tags
+    ADD CONSTRAINT fk_model_version_tags_model_versions FOREIGN KEY (workspace, name, version) REFERENCES model_versions(workspace, name, version) ON UPDATE CASCADE;
+
+ALTER TABLE ONLY model_versions
+    ADD CONSTRAINT fk_model_versions_registered_models FOREIGN KEY (workspace, name) REFERENCES registered_models(workspace, name) ON UPDATE CASCADE;
+
+ALTER TABLE ONLY online_scoring_configs
+    ADD CONSTRAINT fk_online_scoring_configs_experiment_id FOREIGN KEY (experiment_id) REFERENCES experiments(experiment_id);
+
+ALTER TABLE ONLY online_scoring_configs
+    ADD CONSTRAINT fk_online_scoring_configs_scorer_id FOREIGN KEY (scorer_id) REFERENCES scorers(scorer_id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY registered_model_aliases
+    ADD CONSTRAINT fk_registered_model_aliases_registered_models FOREIGN KEY (workspace, name) REFERENCES registered_models(workspace, name) ON UPDATE CASCADE ON DELETE CASCADE;
+
+ALTER TABLE ONLY registered_model_tags
+    ADD CONSTRAINT fk_registered_model_tags_registered_models FOREIGN KEY (workspace, name) REFERENCES registered_models(workspace, name) ON UPDATE CASCADE;
+
+ALTER TABLE ONLY review_queue_items
+    ADD CONSTRAINT fk_review_queue_items_queue_id FOREIGN KEY (queue_id) REFERENCES review_queues(queue_id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY review_queue_label_schemas
+    ADD CONSTRAINT fk_review_queue_label_schemas_queue_id FOREIGN KEY (queue_id) REFERENCES review_queues(queue_id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY review_queue_users
+    ADD CONSTRAINT fk_review_queue_users_queue_id FOREIGN KEY (queue_id) REFERENCES review_queues(queue_id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY review_queues
+    ADD CONSTRAINT fk_review_queues_experiment_id FOREIGN KEY (experiment_id) REFERENCES experiments(experiment_id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY scorer_versions
+    ADD CONSTRAINT fk_scorer_versions_scorer_id FOREIGN KEY (scorer_id) REFERENCES scorers(scorer_id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY scorers
+    ADD CONSTRAINT fk_scorers_experiment_id FOREIGN KEY (experiment_id) REFERENCES experiments(experiment_id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY span_metrics
+    ADD CONSTRAINT fk_span_metrics_span FOREIGN KEY (trace_id, span_id) REFERENCES spans(trace_id, span_id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY spans
+    ADD CONSTRAINT fk_spans_experiment_id FOREIGN KEY (experiment_id) REFERENCES experiments(experiment_id);
+
+ALTER TABLE ONLY spans
+    ADD CONSTRAINT fk_spans_trace_id FOREIGN KEY (trace_id) REFERENCES trace_info(request_id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY trace_info
+    ADD CONSTRAINT fk_trace_info_experiment_id FOREIGN KEY (experiment_id) REFERENCES experiments(experiment_id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY trace_metrics
+    ADD CONSTRAINT fk_trace_metrics_request_id FOREIGN KEY (request_id) REFERENCES trace_info(request_id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY trace_request_metadata
+    ADD CONSTRAINT fk_trace_request_metadata_request_id FOREIGN KEY (request_id) REFERENCES trace_info(request_id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY trace_tags
+    ADD CONSTRAINT fk_trace_tags_request_id FOREIGN KEY (request_id) REFERENCES trace_info(request_id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY latest_metrics
+    ADD CONSTRAINT latest_metrics_run_uuid_fkey FOREIGN KEY (run_uuid) REFERENCES runs(run_uuid);
+
+ALTER TABLE ONLY mcp_access_endpoints
+    ADD CONSTRAINT mcp_access_endpoints_server_fkey FOREIGN KEY (workspace, server_name) REFERENCES mcp_servers(workspace, name) ON UPDATE CASCADE ON DELETE CASCADE;
+
+ALTER TABLE ONLY mcp_server_aliases
+    ADD CONSTRAINT mcp_server_aliases_server_fkey FOREIGN KEY (workspace, name) REFERENCES mcp_servers(workspace, name) ON UPDATE CASCADE ON DELETE CASCADE;
+
+ALTER TABLE ONLY mcp_server_tags
+    ADD CONSTRAINT mcp_server_tags_server_fkey FOREIGN KEY (workspace, name) REFERENCES mcp_servers(workspace, name) ON UPDATE CASCADE ON DELETE CASCADE;
+
+ALTER TABLE ONLY mcp_server_version_tags
+    ADD CONSTRAINT mcp_server_version_tags_version_fkey FOREIGN KEY (workspace, name, version) REFERENCES mcp_server_versions(workspace, name, version) ON UPDATE CASCADE ON DELETE CASCADE;
+
+ALTER TABLE ONLY mcp_server_versions
+    ADD CONSTRAINT mcp_server_versions_server_fkey FOREIGN KEY (workspace, name) REFERENCES mcp_servers(workspace, name) ON UPDATE CASCADE ON DELETE CASCADE;
+
+ALTER TABLE ONLY metrics
+    ADD CONSTRAINT metrics_run_uuid_fkey FOREIGN KEY (run_uuid) REFERENCES runs(run_uuid);
+
+ALTER TABLE ONLY params
+    ADD CONSTRAINT params_run_uuid_fkey FOREIGN KEY (run_uuid) REFERENCES runs(run_uuid);
+
+ALTER TABLE ONLY runs
+    ADD CONSTRAINT runs_experiment_id_fkey FOREIGN KEY (experiment_id) REFERENCES experiments(experiment_id);
+
+ALTER TABLE ONLY tags
+    ADD CONSTRAINT tags_run_uuid_fkey FOREIGN KEY (run_uuid) REFERENCES runs(run_uuid);
+
+ALTER TABLE ONLY webhook_events
+    ADD CONSTRAINT webhook_events_webhook_id_fkey FOREIGN KEY (webhook_id) REFERENCES webhooks(webhook_id) ON DELETE CASCADE;
+
+"""#
+    ),
     ]
+
+    /// The text of schema/alembic-chain.json: MLflow's migration chain, base first.
+    static let chain = #"""
+{
+ "from": "mlflow 3.17.2",
+ "chain": [
+  {
+   "revision": "451aebb31d03",
+   "doc": "add metric step"
+  },
+  {
+   "revision": "90e64c465722",
+   "doc": "migrate user column to tags"
+  },
+  {
+   "revision": "181f10493468",
+   "doc": "allow nulls for metric values"
+  },
+  {
+   "revision": "df50e92ffc5e",
+   "doc": "Add Experiment Tags Table"
+  },
+  {
+   "revision": "7ac759974ad8",
+   "doc": "Update run tags with larger limit"
+  },
+  {
+   "revision": "89d4b8295536",
+   "doc": "create latest metrics table"
+  },
+  {
+   "revision": "2b4d017a5e9b",
+   "doc": "add model registry tables to db"
+  },
+  {
+   "revision": "cfd24bdc0731",
+   "doc": "Update run status constraint with killed"
+  },
+  {
+   "revision": "0a8213491aaa",
+   "doc": "drop_duplicate_killed_constraint"
+  },
+  {
+   "revision": "728d730b5ebd",
+   "doc": "add registered model tags table"
+  },
+  {
+   "revision": "27a6a02d2cf1",
+   "doc": "add model version tags table"
+  },
+  {
+   "revision": "84291f40a231",
+   "doc": "add run_link to model_version"
+  },
+  {
+   "revision": "a8c4a736bde6",
+   "doc": "allow nulls for run_id"
+  },
+  {
+   "revision": "39d1c3be5f05",
+   "doc": "add_is_nan_constraint_for_metrics_tables_if_necessary"
+  },
+  {
+   "revision": "c48cb773bb87",
+   "doc": "reset_default_value_for_is_nan_in_metrics_table_for_mysql"
+  },
+  {
+   "revision": "bd07f7e963c5",
+   "doc": "create index on run_uuid"
+  },
+  {
+   "revision": "0c779009ac13",
+   "doc": "add deleted_time field to runs table"
+  },
+  {
+   "revision": "cc1f77228345",
+   "doc": "change param value length to 500"
+  },
+  {
+   "revision": "97727af70f4d",
+   "doc": "Add creation_time and last_update_time to experiments table"
+  },
+  {
+   "revision": "3500859a5d39",
+   "doc": "Add Model Aliases table"
+  },
+  {
+   "revision": "7f2a7d5fae7d",
+   "doc": "add datasets inputs input_tags tables"
+  },
+  {
+   "revision": "2d6e25af4d3e",
+   "doc": "increase max param val length from 500 to 8000"
+  },
+  {
+   "revision": "acf3f17fdcc7",
+   "doc": "add storage location field to model versions"
+  },
+  {
+   "revision": "867495a8f9d4",
+   "doc": "add trace tables"
+  },
+  {
+   "revision": "5b0e9adcef9c",
+   "doc": "add cascade deletion to trace tables foreign keys"
+  },
+  {
+   "revision": "4465047574b1",
+   "doc": "increase max dataset schema size"
+  },
+  {
+   "revision": "f5a4f2784254",
+   "doc": "increase run tag value limit to 8000"
+  },
+  {
+   "revision": "0584bdc529eb",
+   "doc": "add cascading deletion to datasets from experiments"
+  },
+  {
+   "revision": "400f98739977",
+   "doc": "add logged model tables"
+  },
+  {
+   "revision": "6953534de441",
+   "doc": "add step to inputs table"
+  },
+  {
+   "revision": "bda7b8c39065",
+   "doc": "increase_model_version_tag_value_limit"
+  },
+  {
+   "revision": "cbc13b556ace",
+   "doc": "add V3 trace schema columns"
+  },
+  {
+   "revision": "770bee3ae1dd",
+   "doc": "add assessments table"
+  },
+  {
+   "revision": "a1b2c3d4e5f6",
+   "doc": "add spans table"
+  },
+  {
+   "revision": "de4033877273",
+   "doc": "create entity_associations table"
+  },
+  {
+   "revision": "1a0cddfcaa16",
+   "doc": "Add webhooks and webhook_events tables"
+  },
+  {
+   "revision": "534353b11cbc",
+   "doc": "add scorer tables"
+  },
+  {
+   "revision": "71994744cf8e",
+   "doc": "add evaluation datasets"
+  },
+  {
+   "revision": "3da73c924c2f",
+   "doc": "add outputs to dataset record"
+  },
+  {
+   "revision": "bf29a5ff90ea",
+   "doc": "add jobs table"
+  },
+  {
+   "revision": "1bd49d398cd23",
+   "doc": "add secrets tables"
+  },
+  {
+   "revision": "b7c8d9e0f1a2",
+   "doc": "add trace metrics table"
+  },
+  {
+   "revision": "5d2d30f0abce",
+   "doc": "update job table"
+  },
+  {
+   "revision": "c9d4e5f6a7b8",
+   "doc": "add routing strategy to endpoints and linkage type to mappings"
+  },
+  {
+   "revision": "2c33131f4dae",
+   "doc": "add online_scoring_configs table"
+  },
+  {
+   "revision": "d3e4f5a6b7c8",
+   "doc": "add display_name to endpoint_bindings"
+  },
+  {
+   "revision": "d0e1f2a3b4c5",
+   "doc": "add experiment_id and usage_tracking to endpoints table"
+  },
+  {
+   "revision": "c8d9e0f1a2b3",
+   "doc": "add span metrics table and dimension attributes column"
+  },
+  {
+   "revision": "1b5f0d9ad7c1",
+   "doc": "Add workspace columns and catalog table"
+  },
+  {
+   "revision": "e1f2a3b4c5d6",
+   "doc": "add budget_policies table"
+  },
+  {
+   "revision": "76601a5f987d",
+   "doc": "add issues table"
+  },
+  {
+   "revision": "c3d6457b6d8a",
+   "doc": "add status_details column to jobs table"
+  },
+  {
+   "revision": "a5b4c3d2e1f0",
+   "doc": "add composite index on metrics (run_uuid, key, step)"
+  },
+  {
+   "revision": "ae8bbe7743c9",
+   "doc": "add guardrails and guardrail_configs tables"
+  },
+  {
+   "revision": "7d34483879f0",
+   "doc": "Add indexes for relationship loading after workspace PK migration"
+  },
+  {
+   "revision": "da6fb0208061",
+   "doc": "add trace archival workspace columns"
+  },
+  {
+   "revision": "89d3d66ed43f",
+   "doc": "add label_schemas table"
+  },
+  {
+   "revision": "b7e4c1a90f23",
+   "doc": "add review_queue tables"
+  },
+  {
+   "revision": "a8b9c0d1e2f3",
+   "doc": "add MCP server registry tables"
+  },
+  {
+   "revision": "c1d2e3f4a5b6",
+   "doc": "add span experiment and start time index"
+  },
+  {
+   "revision": "c3d9e7f1a2b4",
+   "doc": "add target_value to budget_policies"
+  },
+  {
+   "revision": "6f8d9c3b2a1e",
+   "doc": "Add ON DELETE CASCADE to `trace_info.experiment_id`."
+  },
+  {
+   "revision": "1971f2d9a75b",
+   "doc": "add trace archival candidate index"
+  },
+  {
+   "revision": "17e22815139b",
+   "doc": "increase experiment tag value limit to 20000"
+  },
+  {
+   "revision": "b7e2c1a4d9f3",
+   "doc": "add creator column to jobs"
+  },
+  {
+   "revision": "75868b020152",
+   "doc": "add sql trace analytics schema"
+  },
+  {
+   "revision": "dc11669786a5",
+   "doc": "add job executor persistence model"
+  }
+ ]
+}
+
+"""#
 }
