@@ -1,4 +1,4 @@
-"""Write MLflow SQLite fixture stores through MLflow's own Python API.
+"""Write MLflow SQLite fixture stores through MLflow's own Python API (1.30.1, 2.x, 3.x).
 
 Run by Fixtures/make-fixtures.sh inside a virtualenv with the MLflow version that writes them.
 Each store is written to a temporary folder and then copied to Fixtures/mlflow-<version>/<name>.db.
@@ -10,14 +10,25 @@ Each store is written to a temporary folder and then copied to Fixtures/mlflow-<
             (NaN, +-inf, -0.0, subnormals, +-DBL_MAX, the same step twice), registered models with
             versions in every stage, tags, aliases, a deleted version (Deleted_Internal), datasets
             and run inputs with tags.
-  empty.db  a store MLflow created and nothing else: only alembic_version and the Default experiment.
+            MLflow 3.x adds traces with spans, assessments (feedback and expectation), a logged
+            model with params and metrics, a prompt and an evaluation dataset with records.
+            Features a version lacks are left out (1.x: no datasets, no aliases, params <= 500).
+  empty.db  a store MLflow created and nothing else: only alembic_version, the Default experiment
+            (and in 3.x the default workspace).
 """
 import argparse, math, os, shutil, sqlite3, sys, tempfile, time
+
+os.environ.setdefault("MLFLOW_ENABLE_ASYNC_TRACE_LOGGING", "false")
 
 import mlflow
 from mlflow import MlflowClient
 from mlflow.entities import Metric, Param, RunTag, ViewType
 
+VERSION = tuple(int(x) for x in mlflow.__version__.split(".")[:2])
+HAS_ALIASES = VERSION >= (2, 3)
+HAS_INPUTS = VERSION >= (2, 4)
+HAS_GENAI = VERSION >= (3, 0)
+MAX_PARAM = 500 if VERSION < (2, 0) else 6000  # MLflow's MAX_PARAM_VAL_LENGTH
 DBL_MAX = sys.float_info.max
 SUBNORMAL = 5e-324
 
@@ -62,7 +73,7 @@ def make_rich(path, root):
 
     params = [
         Param("lr", "0.001"),
-        Param("longest", "x" * 6000),  # MLflow 2.9.2's MAX_PARAM_VAL_LENGTH
+        Param("longest", "x" * MAX_PARAM),
         Param("unicode", "ünïcødé 日本語 العربية"),
         Param("emoji", "🚀🔥👩‍👩‍👧‍👦🇯🇵"),
         Param("backslash", "C:\\Users\\alice\\data\\new"),
@@ -110,7 +121,15 @@ def make_rich(path, root):
     c.delete_experiment(e_restored)
     c.restore_experiment(e_restored)
 
-    # Datasets and run inputs (MLflow 2.4+).
+    if HAS_INPUTS:
+        log_inputs(child1, child2)
+    make_registry(c, parent, child1, child2, failed, killed, deleted_run)
+    if HAS_GENAI:
+        make_genai(c, art)
+
+
+def log_inputs(child1, child2):
+    """Datasets and run inputs (MLflow 2.4+)."""
     import pandas as pd
     from mlflow.data.pandas_dataset import from_pandas
     df = pd.DataFrame({"x": [1.0, 2.0, float("nan")], "label": ["a", "b", "ü"]})
@@ -122,7 +141,10 @@ def make_rich(path, root):
     with mlflow.start_run(run_id=child2):
         mlflow.log_input(ds, context="training")
 
-    # Model registry.
+
+
+def make_registry(c, parent, child1, child2, failed, killed, deleted_run):
+    """Registered models with versions in every stage, tags, aliases and a deleted version."""
     c.create_registered_model("classifier", tags={"owner": "ml-team"}, description="The main model ✓")
     c.create_registered_model("empty-description", description="")
     c.create_registered_model("no-versions")
@@ -136,12 +158,56 @@ def make_rich(path, root):
     c.transition_model_version_stage("classifier", versions[2], "Production")
     c.transition_model_version_stage("classifier", versions[3], "Archived")
     c.delete_model_version("classifier", versions[4])  # becomes Deleted_Internal, stays in the table
-    c.set_registered_model_alias("classifier", "champion", versions[2])
-    c.set_registered_model_alias("classifier", "challenger", versions[1])
+    if HAS_ALIASES:
+        c.set_registered_model_alias("classifier", "champion", versions[2])
+        c.set_registered_model_alias("classifier", "challenger", versions[1])
     c.set_model_version_tag("classifier", versions[0], "validated", "false")
     c.create_model_version("ünïcødé-model 🤖", "/abs/path/model", run_id=deleted_run)
     c.create_model_version("empty-description", "s3://bucket/model", run_id=None)
     c.update_registered_model("empty-description", description="")
+
+
+def make_genai(c, art):
+    """MLflow 3.x: traces with spans, assessments, a logged model, a prompt, an evaluation dataset."""
+    from mlflow.entities import AssessmentSource
+    from mlflow.genai.datasets import create_dataset
+    exp = c.create_experiment("genai-experiment", artifact_location=art("genai"))
+    mlflow.set_experiment(experiment_id=exp)
+
+    @mlflow.trace(name="answer")
+    def answer(question):
+        with mlflow.start_span("retrieve") as span:
+            span.set_inputs({"question": question})
+            span.set_outputs({"documents": ["doc-1", "ドキュメント 2"]})
+        with mlflow.start_span("generate") as span:
+            span.set_attribute("temperature", 0.25)
+        return "42 ✓"
+
+    answer("What is the answer?")
+    first = mlflow.get_last_active_trace_id()
+    answer("Second question, with\ttab and \\N")
+    second = mlflow.get_last_active_trace_id()
+    mlflow.log_feedback(trace_id=first, name="correct", value=True, rationale="matches the reference",
+                        source=AssessmentSource(source_type="HUMAN", source_id="alice"))
+    mlflow.log_feedback(trace_id=second, name="score", value=0.5,
+                        source=AssessmentSource(source_type="LLM_JUDGE", source_id="judge-v1"))
+    mlflow.log_expectation(trace_id=first, name="expected_answer", value="42")
+    c.set_trace_tag(second, "reviewed", "no")
+
+    model = mlflow.initialize_logged_model(name="agent-model", tags={"framework": "none"})
+    mlflow.log_model_params({"temperature": "0.25", "prompt": "greeting@1"}, model_id=model.model_id)
+    for step, value in enumerate([0.5, 0.75, float("nan")]):
+        mlflow.log_metric("accuracy", value, step=step, model_id=model.model_id)
+
+    mlflow.genai.register_prompt(name="greeting", template="Hello {{name}} 👋", commit_message="first")
+    mlflow.genai.register_prompt(name="greeting", template="Hi {{name}}!", commit_message="shorter")
+
+    dataset = create_dataset(name="eval-set", experiment_id=[exp], tags={"purpose": "regression"})
+    dataset.merge_records([
+        {"inputs": {"question": "What is the answer?"}, "expectations": {"answer": "42"}},
+        {"inputs": {"question": "ünïcødé?", "context": ["a", "b"]}, "expectations": {"answer": "yes"}},
+    ])
+    mlflow.end_run()  # the fluent log_metric above started a run
 
 
 def main():
@@ -157,7 +223,7 @@ def main():
         make(path, "/srv/mlflow")
         db = sqlite3.connect(path)
         assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-        assert db.execute("PRAGMA foreign_key_check").fetchall() == []
+        assert db.execute("PRAGMA foreign_key_check").fetchall() == [], db.execute("PRAGMA foreign_key_check").fetchall()
         db.execute("VACUUM")
         db.close()
         shutil.copyfile(path, os.path.join(folder, f"{name}.db"))

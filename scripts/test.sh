@@ -6,7 +6,7 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
 scripts/setup.sh
-scripts/mlflow-venv.sh 2.9.2 >/dev/null
+for v in 1.30.1 2.9.2 3.17.2; do scripts/mlflow-venv.sh "$v" >/dev/null; done
 cluster="$(mktemp -d /tmp/mlflow-pg-migrate-test.XXXXXX)"
 trap 'scripts/pg-cluster.sh stop "$cluster"' EXIT
 eval "$(scripts/pg-cluster.sh start "$cluster")"

@@ -5,7 +5,6 @@ import XCTest
 /// the bundle-imported database, a snapshot taken while MLflow keeps logging, and every kind of
 /// damaged bundle refused with the target unchanged.
 final class ExportTests: XCTestCase {
-    static let fixtures = ["mlflow-2.9.2/rich.db", "mlflow-2.9.2/empty.db"]
 
     func temporaryFolder() throws -> URL {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("e2e-bundle-\(UUID().uuidString)")
@@ -21,12 +20,12 @@ final class ExportTests: XCTestCase {
 
     func testExportImportVerifyEveryFixture() throws {
         let env = try TestEnvironment.require()
-        for fixture in Self.fixtures {
+        for (fixture, version) in TestEnvironment.fixtures {
             let source = TestEnvironment.fixture(fixture)
             let bundle = try temporaryFolder().appendingPathComponent("bundle").path
             try export(env, source, to: bundle)
             let manifest = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: bundle + "/manifest.json"))) as? [String: Any]
-            XCTAssertEqual(manifest?["revision"] as? String, "acf3f17fdcc7")
+            XCTAssertNotNil(manifest?["revision"] as? String)
             XCTAssertEqual((manifest?["source"] as? [String: Any])?["name"] as? String, URL(fileURLWithPath: source).lastPathComponent)
             XCTAssertFalse(try String(contentsOfFile: bundle + "/manifest.json", encoding: .utf8).contains("/"+"tmp"), "absolute path in manifest")
 
@@ -48,7 +47,8 @@ final class ExportTests: XCTestCase {
             }
             if fixture.hasSuffix("rich.db") {
                 let copy = try TestEnvironment.temporaryCopy(of: source)
-                assertSameJSON(try env.judge("snapshot", "sqlite:///\(copy)"), try env.judge("snapshot", env.mlflowURI(db)),
+                assertSameJSON(try env.judge("snapshot", "sqlite:///\(copy)", mlflow: version),
+                               try env.judge("snapshot", env.mlflowURI(db), mlflow: version),
                                "\(fixture) imported from a bundle")
                 // Verify against the bundle names a changed row, like against SQLite.
                 try env.admin(database: db).execute("UPDATE params SET value = 'changed' WHERE key = 'lr'")

@@ -36,6 +36,13 @@ struct TestEnvironment {
         return path
     }
 
+    /// Every fixture store and the MLflow version that wrote it (and judges it).
+    static let fixtures: [(path: String, mlflow: String)] = [
+        ("mlflow-1.30.1/rich.db", "1.30.1"), ("mlflow-1.30.1/empty.db", "1.30.1"),
+        ("mlflow-2.9.2/rich.db", "2.9.2"), ("mlflow-2.9.2/empty.db", "2.9.2"),
+        ("mlflow-3.17.2/rich.db", "3.17.2"), ("mlflow-3.17.2/empty.db", "3.17.2"),
+    ]
+
     /// A fixture file under Fixtures/.
     static func fixture(_ relative: String) -> String {
         root.appendingPathComponent("Fixtures/\(relative)").path
@@ -64,7 +71,7 @@ struct TestEnvironment {
 
     /// The SQLAlchemy URI MLflow uses for a database of the test server.
     func mlflowURI(_ database: String) -> String {
-        "postgresql://postgres@/\(database)?host=\(pgHost)&port=\(pgPort)"
+        "postgresql+psycopg2://postgres@/\(database)?host=\(pgHost)&port=\(pgPort)"
     }
 
     /// Runs one of the built executables.

@@ -10,7 +10,7 @@ import XCTest
 final class VerifyTests: XCTestCase {
     func testCorrectImportOfEveryFixtureVerifies() throws {
         let env = try TestEnvironment.require()
-        for fixture in ["mlflow-2.9.2/rich.db", "mlflow-2.9.2/empty.db"] {
+        for (fixture, _) in TestEnvironment.fixtures {
             let (db, conninfo) = try importFresh(env, fixture)
             defer { env.dropDatabase(db) }
             let result = try env.tool("mlflow-verify", [TestEnvironment.fixture(fixture), "--target", conninfo])

@@ -12,13 +12,20 @@ Run with the Python of a virtualenv holding the MLflow version that wrote the st
                                  every existing model; prints the ids MLflow handed out.
   mlflow_judge.py create URI     lets MLflow create its schema in an empty database (a fresh store).
 
+Works with MLflow 1.30.1, 2.x and 3.x: sections a version lacks (dataset inputs before 2.4,
+aliases before 2.3) are left out; for 3.x the snapshot adds traces with their spans and
+assessments, logged models with params and metrics, prompts and evaluation datasets.
 Two stores hold the same data for MLflow exactly when their snapshots are equal.
 """
-import json, struct, sys
+import json, os, struct, sys
 
+os.environ.setdefault("MLFLOW_ENABLE_ASYNC_TRACE_LOGGING", "false")
+import mlflow
 import sqlalchemy
 from mlflow import MlflowClient
 from mlflow.entities import ViewType
+
+VERSION = tuple(int(x) for x in mlflow.__version__.split(".")[:2])
 
 VIEWS = {"active": ViewType.ACTIVE_ONLY, "deleted": ViewType.DELETED_ONLY, "all": ViewType.ALL}
 
@@ -49,7 +56,8 @@ def run(c, r):
     for key in sorted(r.data.metrics):
         histories[key] = sorted([m.timestamp, m.step, bits(m.value)] for m in c.get_metric_history(info.run_id, key))
     inputs = []
-    for di in (r.inputs.dataset_inputs if r.inputs else []):
+    run_inputs = getattr(r, "inputs", None)
+    for di in (run_inputs.dataset_inputs if run_inputs else []):
         d = di.dataset
         inputs.append({"name": d.name, "digest": d.digest, "source_type": d.source_type, "source": d.source,
                        "schema": d.schema, "profile": d.profile,
@@ -70,7 +78,7 @@ def version(v):
             "last_updated_timestamp": v.last_updated_timestamp, "description": v.description,
             "user_id": v.user_id, "current_stage": v.current_stage, "source": v.source, "run_id": v.run_id,
             "status": v.status, "status_message": v.status_message, "run_link": v.run_link,
-            "tags": dict(sorted(v.tags.items())), "aliases": sorted(v.aliases)}
+            "tags": dict(sorted(v.tags.items())), "aliases": sorted(getattr(v, "aliases", []))}
 
 
 def raw_counts(uri):
@@ -101,21 +109,63 @@ def snapshot(uri):
     for m in models:
         versions = sorted((version(v) for v in c.search_model_versions(f"name='{m.name}'")),
                           key=lambda v: int(v["version"]))
+        aliases = getattr(m, "aliases", {})
         out["registered_models"].append({
             "name": m.name, "creation_timestamp": m.creation_timestamp,
             "last_updated_timestamp": m.last_updated_timestamp, "description": m.description,
-            "tags": dict(sorted(m.tags.items())), "aliases": dict(sorted(m.aliases.items())),
+            "tags": dict(sorted(m.tags.items())), "aliases": dict(sorted(aliases.items())),
             "latest_versions": sorted(version(v)["version"] for v in m.latest_versions),
             "versions": versions,
-            "by_alias": {a: c.get_model_version_by_alias(m.name, a).version for a in sorted(m.aliases)},
+            "by_alias": {a: c.get_model_version_by_alias(m.name, a).version for a in sorted(aliases)},
         })
+    if VERSION >= (3, 0):
+        out["genai"] = genai(c, uri, exp_ids)
     out["raw_row_counts"] = raw_counts(uri)
+    return out
+
+
+def genai(c, uri, exp_ids):
+    """MLflow 3.x: traces (info, spans, assessments), logged models, prompts, evaluation datasets."""
+    mlflow.set_tracking_uri(uri)
+    mlflow.set_registry_uri(uri)
+    out = {}
+    traces = c.search_traces(locations=exp_ids, max_results=1000, include_spans=True)
+    out["traces"] = sorted((json.loads(t.to_json()) for t in traces), key=lambda t: t["info"]["trace_id"])
+    models = c.search_logged_models(experiment_ids=exp_ids, max_results=1000)
+    out["logged_models"] = sorted(
+        ({"model_id": m.model_id, "name": m.name, "experiment_id": m.experiment_id, "status": str(m.status),
+          "creation_timestamp": m.creation_timestamp, "last_updated_timestamp": m.last_updated_timestamp,
+          "source_run_id": m.source_run_id, "artifact_location": m.artifact_location,
+          "tags": dict(sorted(m.tags.items())), "params": dict(sorted(m.params.items())),
+          "metrics": sorted([x.key, x.step, x.timestamp, bits(x.value)] for x in (m.metrics or []))}
+         for m in models), key=lambda m: m["model_id"])
+    prompts = mlflow.genai.search_prompts(max_results=1000)
+    out["prompts"] = []
+    for p in sorted(prompts, key=lambda p: p.name):
+        versions = []
+        for n in range(1, 100):
+            try:
+                pv = mlflow.genai.load_prompt(f"prompts:/{p.name}/{n}")
+            except Exception:
+                break
+            versions.append({"version": pv.version, "template": pv.template, "commit_message": pv.commit_message,
+                             "tags": dict(sorted(pv.tags.items()))})
+        out["prompts"].append({"name": p.name, "tags": dict(sorted(p.tags.items())), "versions": versions})
+    from mlflow.genai.datasets import get_dataset, search_datasets
+    out["evaluation_datasets"] = []
+    for d in sorted(search_datasets(experiment_ids=exp_ids), key=lambda d: d.dataset_id):
+        full = get_dataset(dataset_id=d.dataset_id)
+        records = json.loads(full.to_df().to_json(orient="records", date_format="iso"))
+        out["evaluation_datasets"].append({"dataset_id": d.dataset_id, "name": d.name, "digest": d.digest,
+                                           "tags": d.tags, "created_time": d.created_time,
+                                           "records": sorted(records, key=lambda r: json.dumps(r, sort_keys=True))})
     return out
 
 
 def write(uri):
     c = MlflowClient(tracking_uri=uri, registry_uri=uri)
-    existing = sorted(m.name for m in paged(c.search_registered_models, max_results=1000))
+    existing = sorted(m.name for m in paged(c.search_registered_models, max_results=1000)
+                      if m.tags.get("mlflow.prompt.is_prompt") != "true")
     exp = c.create_experiment("judge-new-experiment", artifact_location="/tmp/judge-artifacts")
     r = c.create_run(exp, run_name="judge-new-run")
     c.log_param(r.info.run_id, "p", "v")
@@ -128,8 +178,19 @@ def write(uri):
     new_versions = {name: c.create_model_version(name, "s3://judge/model", run_id=r.info.run_id).version
                     for name in existing + ["judge-new-model"]}
     exp2 = c.create_experiment("judge-second-experiment")
-    return {"experiment_ids": [exp, exp2], "new_versions": new_versions,
-            "experiments_after": len(paged(c.search_experiments, view_type=ViewType.ALL, max_results=1000))}
+    result = {"experiment_ids": [exp, exp2], "new_versions": new_versions,
+              "experiments_after": len(paged(c.search_experiments, view_type=ViewType.ALL, max_results=1000))}
+    if VERSION >= (3, 0):
+        mlflow.set_tracking_uri(uri)
+        mlflow.set_registry_uri(uri)
+        mlflow.set_experiment(experiment_id=exp)
+        with mlflow.start_span("judge-span") as span:
+            span.set_inputs({"x": 1})
+        trace = c.get_trace(mlflow.get_last_active_trace_id())
+        model = mlflow.initialize_logged_model(name="judge-model")
+        prompt = mlflow.genai.register_prompt(name="greeting", template="Judge {{x}}")
+        result["genai"] = {"trace_spans": len(trace.data.spans), "model_named": model.name, "prompt_version": prompt.version}
+    return result
 
 
 def main():
