@@ -17,6 +17,10 @@ public struct ImportSummary: Sendable {
     public let sequences: [(name: String, next: Int64)]
     /// Tables in the source that the schema map does not know (not loaded).
     public let unknownTables: [String]
+    /// Rows a policy left out, per table (recorded in the reject directory).
+    public let leftOut: [String: Int]
+    /// Columns a policy widened: the schema now differs from MLflow's there.
+    public let widened: [RejectRecord.Widened]
     public let seconds: Double
 
     public var totalRows: Int { tables.reduce(0) { $0 + $1.rows } }
@@ -35,6 +39,12 @@ public struct ImportSummary: Sendable {
                 + String(t.rows).leftPadded(12) + formatSeconds(t.seconds).leftPadded(10))
         }
         for s in sequences { lines.append("  sequence \(s.name): next value \(s.next)") }
+        for (table, rows) in leftOut.sorted(by: { $0.key < $1.key }) {
+            lines.append("  left out of \(table): \(rows) row(s), recorded in the reject directory")
+        }
+        for w in widened {
+            lines.append("  widened \(w.table).\(w.column) from \(w.from) to \(w.to): the schema now differs from MLflow's here")
+        }
         if !unknownTables.isEmpty {
             lines.append("  not MLflow's, not loaded: \(unknownTables.joined(separator: ", "))")
         }

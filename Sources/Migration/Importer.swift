@@ -13,13 +13,59 @@ public struct Importer {
     public let sourcePath: String
     /// A libpq URI or key=value string; nil uses libpq's environment and ~/.pgpass.
     public let conninfo: String?
+    /// What to do with rows the pre-flight finds a problem in (default: refuse the import).
+    public let policy: RejectPolicy
+    /// Run the pre-flight first (SQLite sources). Off only for a source a dry run has just passed.
+    public let preflight: Bool
     /// Receives one line per finished step (for `--verbose`-style logging); may be nil.
     public let log: ((String) -> Void)?
 
-    public init(sourcePath: String, conninfo: String?, log: ((String) -> Void)? = nil) {
+    public init(sourcePath: String, conninfo: String?, policy: RejectPolicy = RejectPolicy(), preflight: Bool = true,
+                log: ((String) -> Void)? = nil) {
         self.sourcePath = sourcePath
         self.conninfo = conninfo
+        self.policy = policy
+        self.preflight = preflight
         self.log = log
+    }
+
+    /// The pre-flight's verdict for a source under the policy: rows to leave out, columns to widen.
+    struct Plan {
+        var leftOut = LeftOutRows.none
+        var widen: [RejectRecord.Widened] = []
+        var problems: [Problem] = []
+    }
+
+    /// Runs the pre-flight and applies the policy; throws `preflightFailed` for unhandled problems.
+    func plan(_ source: any MigrationSource, preflighted: Preflight.Result? = nil) throws -> Plan {
+        guard let store = source as? SourceStore else {
+            guard policy.isStrict else {
+                throw MigrationError.usage("--skip-rows and --widen-too-long need the SQLite file; a bundle was checked when it was exported")
+            }
+            return Plan()
+        }
+        guard preflight || !policy.isStrict else { return Plan() }
+        let result = try preflighted ?? Preflight(source: store).run()
+        if result.integrity != ["ok"] {
+            throw MigrationError.sourceDamaged(path: sourcePath, messages: result.integrity)
+        }
+        let unhandled = result.problems.filter { !policy.handles($0) }
+        guard unhandled.isEmpty else { throw MigrationError.preflightFailed(path: sourcePath, problems: unhandled) }
+        var plan = Plan()
+        plan.leftOut = try LeftOutRows(problems: result.problems, policy: policy, source: store)
+        if policy.widenTooLong {
+            for (name, longest) in result.longest.sorted(by: { $0.key < $1.key }) {
+                let parts = name.split(separator: ".", maxSplits: 1).map(String.init)
+                guard let column = store.schema.table(parts[0])?.column(parts[1]) else { continue }
+                plan.widen.append(.init(table: parts[0], column: parts[1], from: column.pgType.description,
+                                        to: PGType.text(maxCharacters: longest).description))
+            }
+        }
+        plan.problems = plan.leftOut.problems + result.problems.filter { $0.kind == .tooLong && policy.widenTooLong }
+        if (!plan.leftOut.rowids.isEmpty || !plan.widen.isEmpty) && policy.rejectDirectory == nil {
+            throw MigrationError.usage("a policy that leaves out rows or widens columns needs --reject-dir DIR, where they are recorded")
+        }
+        return plan
     }
 
     /// Runs the import and returns what it did.
@@ -27,6 +73,7 @@ public struct Importer {
         let started = Date()
         let source = try openSource(sourcePath)
         let schema = source.schema
+        let plan = try plan(source)
         let conn: PGConnection
         do {
             conn = try PGConnection(conninfo: conninfo, applicationName: "mlflow-import")
@@ -46,10 +93,14 @@ public struct Importer {
                                      operation: "removing the rows MLflow inserted into \(table.name)")
                 }
             }
+            for w in plan.widen {
+                try conn.execute("ALTER TABLE \(conn.quoteIdentifier(w.table)) ALTER COLUMN \(conn.quoteIdentifier(w.column)) TYPE \(w.to)",
+                                 operation: "widening \(w.table).\(w.column) to \(w.to)")
+            }
             var loaded: [ImportSummary.Table] = []
             for table in schema.tables {
                 let t0 = Date()
-                let rows = try copy(table, from: source, to: conn)
+                let rows = try copy(table, from: source, to: conn, skipping: plan.leftOut.rowids[table.name] ?? [])
                 loaded.append(.init(name: table.name, rows: rows, seconds: Date().timeIntervalSince(t0)))
                 log?("\(table.name): \(rows) rows")
             }
@@ -67,10 +118,14 @@ public struct Importer {
                                operation: "setting sequence \(sequence.name)")
                 sequences.append((sequence.name, next))
             }
+            if let directory = policy.rejectDirectory, let store = source as? SourceStore, !plan.problems.isEmpty || !plan.widen.isEmpty {
+                try RejectDirectory.write(directory, source: store, problems: plan.problems, leftOut: plan.leftOut.rowids, widened: plan.widen)
+            }
             try conn.execute("COMMIT", operation: "committing the import")
             return ImportSummary(source: sourcePath, revision: schema.revision, mlflowVersions: schema.mlflowVersions,
                                  target: conn.displayName, targetState: state, tables: loaded, sequences: sequences,
-                                 unknownTables: source.unknownTables, seconds: Date().timeIntervalSince(started))
+                                 unknownTables: source.unknownTables, leftOut: plan.leftOut.rowids.mapValues(\.count),
+                                 widened: plan.widen, seconds: Date().timeIntervalSince(started))
         } catch {
             try? conn.execute("ROLLBACK")
             if let error = error as? PGError {
@@ -81,8 +136,9 @@ public struct Importer {
     }
 
     /// Streams one table; a value PostgreSQL rejects is reported with the source row it came from.
-    private func copy(_ table: TableSpec, from source: any MigrationSource, to conn: PGConnection) throws -> Int {
-        let (stream, sent) = try source.copy(table, into: conn)
+    private func copy(_ table: TableSpec, from source: any MigrationSource, to conn: PGConnection, skipping: Set<Int64>) throws -> Int {
+        let (stream, sent) = try (source as? SourceStore).map { try $0.copy(table, into: conn, skipping: skipping) }
+            ?? source.copy(table, into: conn)
         do {
             let stored = try stream.finish()
             guard stored == sent else {

@@ -11,6 +11,12 @@ public enum MigrationError: Error, CustomStringConvertible {
     case sourceNotMLflow(path: String, reason: String)
     /// The store's alembic revision is not one this build knows; `advice` names the nearest supported ones.
     case unknownRevision(path: String, revision: String, advice: String)
+    /// The pre-flight found rows PostgreSQL would reject and no policy handles them.
+    case preflightFailed(path: String, problems: [Problem])
+    /// `PRAGMA integrity_check` reports damage.
+    case sourceDamaged(path: String, messages: [String])
+    /// Options that do not go together.
+    case usage(String)
     /// The store's tables or columns are not what its revision prescribes.
     case sourceSchemaMismatch(path: String, problems: [String])
     /// A bundle that cannot be used: missing, altered or truncated files, a manifest that does not match.
@@ -37,8 +43,9 @@ public enum MigrationError: Error, CustomStringConvertible {
     /// The process exit code for this error (documented in the README).
     public var exitCode: Int32 {
         switch self {
-        case .rejectedValue, .loadFailed: 1
-        case .sourceUnreadable, .sourceNotSQLite, .sourceNotMLflow, .unknownRevision, .sourceSchemaMismatch, .sourceRead, .bundleInvalid: 3
+        case .rejectedValue, .loadFailed, .preflightFailed: 1
+        case .usage: 2
+        case .sourceDamaged, .sourceUnreadable, .sourceNotSQLite, .sourceNotMLflow, .unknownRevision, .sourceSchemaMismatch, .sourceRead, .bundleInvalid: 3
         case .outputUnusable: 7
         case .targetUnreachable, .verifyFailed: 4
         case .targetRefused, .targetNotMLflow, .revisionMismatch: 5
@@ -62,6 +69,19 @@ public enum MigrationError: Error, CustomStringConvertible {
             return "\(path) does not have the tables and columns its MLflow revision prescribes:\n"
                 + problems.map { "  - \($0)" }.joined(separator: "\n")
                 + "\n  The file was changed by something other than MLflow; repair it or migrate a clean copy."
+        case let .preflightFailed(path, problems):
+            let counts = Dictionary(grouping: problems, by: \.kind).map { "\($0.value.count) \($0.key.rawValue)" }.sorted()
+            var text = "\(path) holds \(problems.count) row problem(s) PostgreSQL would reject (\(counts.joined(separator: ", "))):\n"
+            text += problems.prefix(20).map { "  - [\($0.kind.rawValue)] \($0.line)" }.joined(separator: "\n")
+            if problems.count > 20 { text += "\n  ... and \(problems.count - 20) more (see --dry-run --format json)" }
+            text += "\n  Correct them in a copy of the SQLite file, or choose a policy: --widen-too-long, --skip-rows KIND,..."
+            text += " (with --reject-dir DIR, which records every row left out). Nothing was written."
+            return text
+        case let .sourceDamaged(path, messages):
+            return "\(path) is damaged (PRAGMA integrity_check: \(messages.prefix(5).joined(separator: "; "))).\n"
+                + "  Recover it first (sqlite3 \(path) '.recover' | sqlite3 recovered.db) and migrate the recovered copy."
+        case let .usage(message):
+            return message
         case let .bundleInvalid(path, problem):
             return "the bundle \(path) is refused: \(problem).\n"
                 + "  Copy the bundle again from where mlflow-export wrote it, or export the SQLite store again. Nothing was written."
@@ -89,7 +109,7 @@ public enum MigrationError: Error, CustomStringConvertible {
             return "reading the target failed: \(error)"
         case let .rejectedValue(path, table, row, column, problem, remedy):
             return "\(path): table \(table), row \(row.map(String.init(describing:)) ?? "?"), column \(column): \(problem).\n"
-                + "  \(remedy)\n  The import was rolled back; the target is unchanged."
+                + "  \(remedy)\n  Nothing was written; the target is unchanged."
         case let .loadFailed(path, table, row, error):
             var text = "PostgreSQL rejected the load"
             if let table { text += " of \(path) table \(table)" }

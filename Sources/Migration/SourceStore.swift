@@ -14,6 +14,8 @@ public final class SourceStore: MigrationSource {
     public let schema: SchemaRevision
     /// Tables in the file that the schema map does not know: reported, never loaded.
     public let unknownTables: [String]
+    /// Rows to leave out of `tuples(_:)`, per table: what a reject record accounts for (verify).
+    public var leftOut: [String: Set<Int64>] = [:]
     let db: SQLiteDatabase
 
     /// Opens `path` and validates it against `catalog`.
@@ -87,25 +89,57 @@ public final class SourceStore: MigrationSource {
         }
     }
 
-    /// A statement that reads the table's loaded columns in storage order (rowid), the order COPY sends.
+    /// A statement that reads the table's loaded columns in storage order (rowid), the order COPY
+    /// sends, followed by the rowid itself (one column more than the table loads).
     func scan(_ table: TableSpec) throws -> SQLiteStatement {
         let columns = table.loadedColumns.map { sqlQuote($0.name) }.joined(separator: ", ")
         return try Self.read(db, path: path, table: table.name) {
-            try $0.prepare("SELECT \(columns) FROM \(sqlQuote(table.name)) ORDER BY rowid")
+            try $0.prepare("SELECT \(columns), rowid FROM \(sqlQuote(table.name)) ORDER BY rowid")
         }
     }
 
+    /// The rows a PRAGMA returns, first column as text.
+    func pragmaRows(_ sql: String) throws -> [String] {
+        try Self.read(db, path: path, table: nil) { try $0.rows(sql).map { $0.first.flatMap { $0 } ?? "" } }
+    }
+
+    /// The rowids a query returns.
+    func rowids(_ sql: String, table: String) throws -> [Int64] {
+        try Self.read(db, path: path, table: table) { db in
+            let stmt = try db.prepare(sql)
+            var out: [Int64] = []
+            while try stmt.step() { out.append(stmt.int64(0)) }
+            return out
+        }
+    }
+
+    /// The primary key of the row with this rowid, displayed.
+    func keyParts(_ table: TableSpec, rowid: Int64) -> [VerifyReport.KeyPart] {
+        let columns = table.primaryKey.map(sqlQuote).joined(separator: ", ")
+        guard !table.primaryKey.isEmpty, let stmt = try? db.prepare("SELECT \(columns) FROM \(sqlQuote(table.name)) WHERE rowid = ?") else { return [] }
+        try? stmt.bind(1, rowid)
+        guard (try? stmt.step()) == true else { return [] }
+        return table.primaryKey.indices.map { VerifyReport.KeyPart(column: table.primaryKey[$0], value: displayCell(stmt, Int32($0))) }
+    }
+
     public func tuples(_ table: TableSpec) throws -> any TupleReader {
-        try SourceTupleReader(source: self, table: table)
+        try SourceTupleReader(source: self, table: table, skipping: leftOut[table.name] ?? [])
     }
 
     public func copy(_ table: TableSpec, into conn: PGConnection) throws -> (stream: CopyInStream, rows: Int) {
+        try copy(table, into: conn, skipping: [])
+    }
+
+    /// Sends every row except the rowids in `skipping` (rows a policy leaves out).
+    func copy(_ table: TableSpec, into conn: PGConnection, skipping: Set<Int64>) throws -> (stream: CopyInStream, rows: Int) {
         let stream = try conn.copyIn(table: table.name, columns: table.loadedColumns.map(\.name))
         let encoder = RowEncoder(path: path, table: table)
+        let rowidColumn = Int32(table.loadedColumns.count)
         var sent = 0
         do {
             let stmt = try scan(table)
             while try step(stmt, table) {
+                if !skipping.isEmpty, skipping.contains(stmt.int64(rowidColumn)) { continue }
                 try encoder.encode(stmt, into: stream.buffer)
                 try stream.rowDone()
                 sent += 1

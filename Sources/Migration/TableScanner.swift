@@ -30,8 +30,12 @@ final class SourceTupleReader: TupleReader {
     private let encoder: RowEncoder
     private let buffer = BinaryTupleBuffer()
     private let reader: BinaryTupleReader
+    private let skipping: Set<Int64>
+    private let rowidColumn: Int32
 
-    init(source: SourceStore, table: TableSpec) throws {
+    init(source: SourceStore, table: TableSpec, skipping: Set<Int64> = []) throws {
+        self.skipping = skipping
+        self.rowidColumn = Int32(table.loadedColumns.count)
         self.source = source
         self.table = table
         self.stmt = try source.scan(table)
@@ -43,6 +47,9 @@ final class SourceTupleReader: TupleReader {
     @inline(__always)
     func next() throws -> BinaryTuple? {
         guard try source.step(stmt, table) else { return nil }
+        while !skipping.isEmpty, skipping.contains(stmt.int64(rowidColumn)) {
+            guard try source.step(stmt, table) else { return nil }
+        }
         buffer.removeAll()
         try encoder.encode(stmt, into: buffer)
         var offset = 0

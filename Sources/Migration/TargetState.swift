@@ -14,7 +14,7 @@ extension TargetState {
     /// Inspects the connection's current schema for an import of `schema`; throws `targetRefused`
     /// when the schema holds anything else. Run it inside the import's transaction, so that the
     /// locks it takes keep the state until commit.
-    static func inspect(_ conn: PGConnection, for schema: SchemaRevision) throws -> TargetState {
+    static func inspect(_ conn: PGConnection, for schema: SchemaRevision, lock: Bool = true) throws -> TargetState {
         let target = conn.displayName
         guard let namespace = try conn.query("SELECT current_schema()").scalar else {
             throw MigrationError.targetRefused(target: target, found: "no schema is selected (search_path is empty)",
@@ -59,7 +59,7 @@ extension TargetState {
         }
         // MLflow's tables: lock them, then look at what they hold.
         let list = schema.tables.map { conn.quoteIdentifier($0.name) }.joined(separator: ", ")
-        try conn.execute("LOCK TABLE \(list) IN ACCESS EXCLUSIVE MODE", operation: "locking MLflow's tables in the target")
+        if lock { try conn.execute("LOCK TABLE \(list) IN ACCESS EXCLUSIVE MODE", operation: "locking MLflow's tables in the target") }
         var used: [String] = []
         for table in schema.tables {
             let count = Int(try conn.query("SELECT count(*) FROM \(conn.quoteIdentifier(table.name))").scalar ?? "0") ?? 0

@@ -14,16 +14,38 @@ public struct Verifier {
     /// At most this many differing rows (and series) are listed.
     public let maxDiffs: Int
 
-    public init(sourcePath: String, conninfo: String?, maxDiffs: Int = 20) {
+    /// The import's reject directory: rows it records as left out are not expected in the target.
+    public let rejectDirectory: String?
+
+    public init(sourcePath: String, conninfo: String?, maxDiffs: Int = 20, rejectDirectory: String? = nil) {
         self.sourcePath = sourcePath
         self.conninfo = conninfo
         self.maxDiffs = maxDiffs
+        self.rejectDirectory = rejectDirectory
     }
 
     public func run() throws -> VerifyReport {
         let started = Date()
         let source = try openSource(sourcePath)
         let schema = source.schema
+        var accounted: [String] = []
+        if let rejectDirectory {
+            guard let store = source as? SourceStore else {
+                throw MigrationError.usage("--reject-dir goes with the SQLite file the import read")
+            }
+            let (record, leftOut) = try RejectDirectory.read(rejectDirectory)
+            guard record.revision == schema.revision else {
+                throw MigrationError.usage("the reject directory \(rejectDirectory) is for revision \(record.revision), the source is at \(schema.revision)")
+            }
+            store.leftOut = leftOut
+            for t in record.leftOut {
+                let why = t.reasons.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")
+                accounted.append("\(t.table): \(t.rows) row(s) left out by the import (\(why)), recorded in \(rejectDirectory)/rows/\(t.table).jsonl")
+            }
+            for w in record.widened {
+                accounted.append("\(w.table).\(w.column) widened from \(w.from) to \(w.to) (values unchanged)")
+            }
+        }
         let conn: PGConnection
         do {
             conn = try PGConnection(conninfo: conninfo, applicationName: "mlflow-verify")
@@ -33,7 +55,15 @@ public struct Verifier {
         do {
             try conn.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
             defer { try? conn.execute("ROLLBACK") }
-            return try verify(source, schema, conn, started: started)
+            var report: VerifyReport
+            do {
+                report = try verify(source, schema, conn, started: started)
+            } catch MigrationError.rejectedValue(let path, let table, let row, let column, let problem, _) {
+                throw MigrationError.rejectedValue(path: path, table: table, row: row, column: column, problem: problem,
+                    remedy: "This source row cannot be in any PostgreSQL target. If the import left it out by a policy, pass its --reject-dir.")
+            }
+            report.accounted = accounted
+            return report
         } catch let error as PGError {
             throw MigrationError.verifyFailed(error: error)
         }

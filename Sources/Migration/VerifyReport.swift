@@ -60,6 +60,8 @@ public struct VerifyReport: Codable, Sendable {
     public let seriesDifferences: [SeriesDifference]
     /// True when `--max-diffs` cut the list of differing rows.
     public let differencesTruncated: Bool
+    /// Differences the import's reject directory accounts for (rows left out, columns widened).
+    public var accounted: [String] = []
     public let seconds: Double
 
     /// True when every check passed.
@@ -67,7 +69,7 @@ public struct VerifyReport: Codable, Sendable {
 
     enum CodingKeys: String, CodingKey {
         case formatVersion = "format_version", tool, source, target, revision, result, checks, differences
-        case seriesDifferences = "series_differences", differencesTruncated = "differences_truncated", seconds
+        case seriesDifferences = "series_differences", differencesTruncated = "differences_truncated", seconds, accounted
     }
 
     public init(tool: String, source: String, target: String, revision: String, checks: [Check],
@@ -95,6 +97,7 @@ public struct VerifyReport: Codable, Sendable {
         seriesDifferences = try c.decode([SeriesDifference].self, forKey: .seriesDifferences)
         differencesTruncated = try c.decode(Bool.self, forKey: .differencesTruncated)
         seconds = try c.decode(Double.self, forKey: .seconds)
+        accounted = try c.decodeIfPresent([String].self, forKey: .accounted) ?? []
     }
 
     public func encode(to encoder: Encoder) throws {
@@ -110,6 +113,7 @@ public struct VerifyReport: Codable, Sendable {
         try c.encode(seriesDifferences, forKey: .seriesDifferences)
         try c.encode(differencesTruncated, forKey: .differencesTruncated)
         try c.encode(seconds, forKey: .seconds)
+        try c.encode(accounted, forKey: .accounted)
     }
 }
 

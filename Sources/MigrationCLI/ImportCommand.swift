@@ -30,15 +30,58 @@ public struct ImportCommand: ParsableCommand {
     @Flag(help: "Run mlflow-verify's checks right after a successful import.")
     public var verify = false
 
+    @Flag(help: "Read the source and the target, write nothing, and report the plan and every row PostgreSQL would reject (exit 0: the import would succeed, 1: it would not).")
+    public var dryRun = false
+
+    @Flag(help: "Policy: widen varchar columns to hold over-long values (the schema then differs from MLflow's there).")
+    public var widenTooLong = false
+
+    @Option(help: ArgumentHelp("Policy: leave out rows with these problems (comma-separated kinds, or all); rows referencing them are left out too.", valueName: "kinds"))
+    public var skipRows: String?
+
+    @Option(help: ArgumentHelp("Where a policy records every row it leaves out (original bytes, reason) and every column it widens.", valueName: "dir"))
+    public var rejectDir: String?
+
+    @Flag(help: "Skip the pre-flight scan (only for a source a dry run has just passed; the import still stops at the first bad value).")
+    public var noPreflight = false
+
     @OptionGroup(title: "Verification report (with --verify)") public var report: ReportOptions
 
     public init() {}
 
+    public func validate() throws {
+        _ = try policy()
+    }
+
+    func policy() throws -> RejectPolicy {
+        var skip: Set<Problem.Kind> = []
+        for word in (skipRows ?? "").split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) where !word.isEmpty {
+            if word == "all" {
+                skip.formUnion(Problem.Kind.allCases.filter { $0 != .tooLong || !widenTooLong })
+            } else if let kind = Problem.Kind(rawValue: word) {
+                skip.insert(kind)
+            } else {
+                throw ValidationError("unknown problem kind '\(word)' for --skip-rows; kinds: \(Problem.Kind.allCases.map(\.rawValue).joined(separator: ", ")), all")
+            }
+        }
+        return RejectPolicy(widenTooLong: widenTooLong, skip: skip, rejectDirectory: rejectDir)
+    }
+
     public func run() throws {
-        let summary = try Importer(sourcePath: source, conninfo: target.target).run()
+        if dryRun {
+            let report = try DryRun(sourcePath: source, conninfo: target.target, policy: try policy()).run()
+            switch self.report.format {
+            case .text: print(report.text())
+            case .json: print(report.json)
+            case .markdown: print(report.markdown, terminator: "")
+            }
+            if !report.wouldSucceed { throw ExitCode(1) }
+            return
+        }
+        let summary = try Importer(sourcePath: source, conninfo: target.target, policy: try policy(), preflight: !noPreflight).run()
         if !quiet { print(summary.text) }
         guard verify else { return }
-        let result = try Verifier(sourcePath: source, conninfo: target.target, maxDiffs: report.maxDiffs).run()
+        let result = try Verifier(sourcePath: source, conninfo: target.target, maxDiffs: report.maxDiffs, rejectDirectory: rejectDir).run()
         try report.emit(result)
         if !result.passed { throw ExitCode(6) }
     }

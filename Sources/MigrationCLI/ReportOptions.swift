@@ -6,10 +6,10 @@ import Migration
 public struct ReportOptions: ParsableArguments {
     /// The format of the report on stdout.
     public enum Format: String, ExpressibleByArgument, CaseIterable, Sendable {
-        case text, json
+        case text, json, markdown
     }
 
-    @Option(help: "The report on stdout: text or json (shape in docs/verify-report.md).")
+    @Option(help: "The report on stdout: text, json (shape in docs/verify-report.md) or markdown.")
     public var format: Format = .text
 
     @Option(help: ArgumentHelp("Also write a JUnit XML report (one test case per table and check).", valueName: "file"))
@@ -29,7 +29,11 @@ public struct ReportOptions: ParsableArguments {
 
     /// Prints the report and writes the requested files.
     func emit(_ report: VerifyReport) throws {
-        print(format == .json ? report.json : report.text)
+        switch format {
+        case .text: print(report.text)
+        case .json: print(report.json)
+        case .markdown: print(report.markdown, terminator: "")
+        }
         if let junit { try write(report.junit, to: junit) }
         if let markdown { try write(report.markdown, to: markdown) }
     }

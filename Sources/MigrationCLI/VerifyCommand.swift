@@ -21,10 +21,13 @@ public struct VerifyCommand: ParsableCommand {
     @OptionGroup public var target: TargetOptions
     @OptionGroup public var report: ReportOptions
 
+    @Option(help: ArgumentHelp("The reject directory of the import: rows it records as left out are expected to be missing.", valueName: "dir"))
+    public var rejectDir: String?
+
     public init() {}
 
     public func run() throws {
-        let result = try Verifier(sourcePath: source, conninfo: target.target, maxDiffs: report.maxDiffs).run()
+        let result = try Verifier(sourcePath: source, conninfo: target.target, maxDiffs: report.maxDiffs, rejectDirectory: rejectDir).run()
         try report.emit(result)
         if !result.passed { throw ExitCode(1) }
     }

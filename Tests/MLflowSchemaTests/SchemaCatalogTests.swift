@@ -93,3 +93,44 @@ final class SchemaCatalogTests: XCTestCase {
         }
     }
 }
+
+final class ConstraintParsingTests: XCTestCase {
+    func testChecksAndForeignKeysOf2_9_2() throws {
+        let revision = try XCTUnwrap(SchemaCatalog.embedded.revision("acf3f17fdcc7"))
+        let checks = revision.checks
+        XCTAssertEqual(checks.map(\.name).sorted(), ["experiments_lifecycle_stage", "runs_lifecycle_stage", "runs_status_check", "source_type"])
+        XCTAssertEqual(checks.first { $0.name == "runs_status_check" },
+                       CheckSpec(name: "runs_status_check", table: "runs", column: "status",
+                                 allowed: ["SCHEDULED", "FAILED", "FINISHED", "RUNNING", "KILLED"]))
+        let fks = revision.foreignKeys
+        XCTAssertEqual(fks.count, 11)
+        XCTAssertEqual(fks.first { $0.name == "model_version_tags_name_version_fkey" },
+                       ForeignKeySpec(name: "model_version_tags_name_version_fkey", table: "model_version_tags",
+                                      columns: ["name", "version"], parent: "model_versions", parentColumns: ["name", "version"]))
+    }
+
+    /// Every CHECK and FOREIGN KEY in every captured revision is understood.
+    func testEveryRevisionParsesCompletely() {
+        for revision in SchemaCatalog.embedded.revisions {
+            XCTAssertEqual(revision.checks.count, revision.preDataSQL.components(separatedBy: " CHECK (").count - 1, revision.revision)
+            XCTAssertEqual(revision.foreignKeys.count, revision.postDataSQL.components(separatedBy: " FOREIGN KEY (").count - 1, revision.revision)
+            for fk in revision.foreignKeys {
+                XCTAssertNotNil(revision.table(fk.table)?.column(fk.columns[0]), "\(revision.revision) \(fk.name)")
+                XCTAssertNotNil(revision.table(fk.parent)?.column(fk.parentColumns[0]), "\(revision.revision) \(fk.name)")
+            }
+        }
+    }
+}
+
+final class UniqueKeyParsingTests: XCTestCase {
+    func testPrimaryAndUniqueKeys() throws {
+        let revision = try XCTUnwrap(SchemaCatalog.embedded.revision("acf3f17fdcc7"))
+        let keys = revision.uniqueKeys
+        XCTAssertEqual(keys.count, 17)  // 16 primary keys and experiments(name)
+        XCTAssertTrue(keys.contains(UniqueSpec(name: "experiments_name_key", table: "experiments", columns: ["name"])))
+        XCTAssertTrue(keys.contains(UniqueSpec(name: "metric_pk", table: "metrics", columns: ["key", "timestamp", "step", "run_uuid", "value", "is_nan"])))
+        for table in revision.tables {
+            XCTAssertTrue(keys.contains { $0.table == table.name && $0.columns == table.primaryKey }, table.name)
+        }
+    }
+}

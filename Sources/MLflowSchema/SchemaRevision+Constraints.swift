@@ -1,0 +1,104 @@
+/// A `CHECK (column IN (...))` constraint of MLflow's schema, the only form MLflow uses.
+public struct CheckSpec: Sendable, Equatable {
+    public let name: String
+    public let table: String
+    public let column: String
+    /// The allowed values.
+    public let allowed: [String]
+}
+
+/// A foreign key of MLflow's schema: `table(columns)` references `parent(parentColumns)`.
+public struct ForeignKeySpec: Sendable, Equatable {
+    public let name: String
+    public let table: String
+    public let columns: [String]
+    public let parent: String
+    public let parentColumns: [String]
+}
+
+/// A primary key or UNIQUE constraint: no two rows may share these columns' values.
+public struct UniqueSpec: Sendable, Equatable {
+    public let name: String
+    public let table: String
+    public let columns: [String]
+}
+
+extension SchemaRevision {
+    /// Primary keys and UNIQUE constraints in the post-data DDL.
+    public var uniqueKeys: [UniqueSpec] {
+        postDataSQL.components(separatedBy: ";\n").compactMap { statement in
+            let text = statement.split(whereSeparator: \.isNewline).map { $0.drop { $0 == " " } }.joined(separator: " ")
+            guard text.hasPrefix("ALTER TABLE ONLY ") else { return nil }
+            let head = text.dropFirst("ALTER TABLE ONLY ".count).split(separator: " ")
+            guard head.count >= 6, head[1] == "ADD", head[2] == "CONSTRAINT" else { return nil }
+            let kind = head[4] == "UNIQUE" ? "UNIQUE (" : (head[4] == "PRIMARY" && head[5] == "KEY" ? "PRIMARY KEY (" : nil)
+            guard let kind, let open = text.range(of: kind), let close = text[open.upperBound...].firstIndex(of: ")") else { return nil }
+            let columns = text[open.upperBound..<close].split(separator: ",").map { $0.trimmingSpaces.unquotedIdentifier }
+            return UniqueSpec(name: String(head[3]), table: String(head[0]).unquotedIdentifier, columns: columns)
+        }
+    }
+
+    /// The CHECK constraints in the pre-data DDL, parsed from pg_dump's spelling:
+    /// `CONSTRAINT n CHECK (((col)::text = ANY ((ARRAY['a'::character varying, ...])::text[])))`.
+    public var checks: [CheckSpec] {
+        var out: [CheckSpec] = []
+        var table: String?
+        for raw in preDataSQL.split(separator: "\n") {
+            let line = raw.drop { $0 == " " }
+            if line.hasPrefix("CREATE TABLE ") {
+                table = String(line.dropFirst("CREATE TABLE ".count).prefix { $0 != " " && $0 != "(" }).unquotedIdentifier
+            } else if line.hasPrefix(");") {
+                table = nil
+            } else if let table, line.hasPrefix("CONSTRAINT "), let check = Self.parseCheck(String(line), table: table) {
+                out.append(check)
+            }
+        }
+        return out
+    }
+
+    static func parseCheck(_ line: String, table: String) -> CheckSpec? {
+        let words = line.split(separator: " ", maxSplits: 3)
+        guard words.count == 4, words[2] == "CHECK", let open = line.range(of: "CHECK (((") else { return nil }
+        let rest = line[open.upperBound...]
+        guard let close = rest.firstIndex(of: ")"), rest[close...].hasPrefix(")::text = ANY ((ARRAY[") else { return nil }
+        let column = String(rest[..<close]).unquotedIdentifier
+        guard let start = rest.range(of: "ARRAY["), let end = rest.range(of: "])::text[]") else { return nil }
+        let items = rest[start.upperBound..<end.lowerBound].components(separatedBy: "::character varying, ")
+        let allowed = items.map { item -> String in
+            var v = Substring(item)
+            if v.hasSuffix("::character varying") { v = v.dropLast("::character varying".count) }
+            return String(v.dropFirst().dropLast()).replacingOccurrences(of: "''", with: "'")
+        }
+        return CheckSpec(name: String(words[1]), table: table, column: column, allowed: allowed)
+    }
+
+    /// The foreign keys in the post-data DDL.
+    public var foreignKeys: [ForeignKeySpec] {
+        postDataSQL.components(separatedBy: ";\n").compactMap { statement in
+            let text = statement.split(whereSeparator: \.isNewline).map { $0.drop { $0 == " " } }.joined(separator: " ")
+            guard text.hasPrefix("ALTER TABLE ONLY "), let fk = text.range(of: " FOREIGN KEY (") else { return nil }
+            let head = text.dropFirst("ALTER TABLE ONLY ".count).split(separator: " ")
+            guard head.count >= 4, head[1] == "ADD", head[2] == "CONSTRAINT" else { return nil }
+            let afterFK = text[fk.upperBound...]
+            guard let closeCols = afterFK.firstIndex(of: ")"), let ref = afterFK.range(of: " REFERENCES ") else { return nil }
+            let columns = afterFK[..<closeCols].split(separator: ",").map { $0.trimmingSpaces.unquotedIdentifier }
+            let target = afterFK[ref.upperBound...]
+            guard let open = target.firstIndex(of: "("), let close = target.firstIndex(of: ")") else { return nil }
+            let parent = String(target[..<open]).unquotedIdentifier
+            let parentColumns = target[target.index(after: open)..<close].split(separator: ",").map { $0.trimmingSpaces.unquotedIdentifier }
+            return ForeignKeySpec(name: String(head[3]), table: String(head[0]).unquotedIdentifier, columns: columns,
+                                  parent: parent, parentColumns: parentColumns)
+        }
+    }
+}
+
+extension StringProtocol {
+    var trimmingSpaces: String {
+        String(drop { $0 == " " }.reversed().drop { $0 == " " }.reversed())
+    }
+
+    /// `"timestamp"` → `timestamp`; other names as they are.
+    var unquotedIdentifier: String {
+        hasPrefix("\"") && hasSuffix("\"") && count >= 2 ? String(dropFirst().dropLast()).replacingOccurrences(of: "\"\"", with: "\"") : String(self)
+    }
+}

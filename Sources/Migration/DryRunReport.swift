@@ -1,0 +1,133 @@
+import Foundation
+import MLflowSchema
+
+/// What `mlflow-import --dry-run` found: source, target, plan and every problem.
+public struct DryRunReport: Codable, Sendable {
+    /// Import speed measured by Benchmarks/run.sh (docs/benchmarks.md), for the estimate.
+    static let measuredRowsPerSecond = 200_000.0
+
+    public struct TableRows: Codable, Sendable {
+        public let table: String
+        public let rows: Int
+    }
+
+    public struct SourceInfo: Codable, Sendable {
+        public var path: String
+        public var kind = "sqlite"
+        public var size: Int64 = 0
+        public var revision: String
+        public var mlflowVersions: [String]
+        public var tables: [TableRows] = []
+        public var integrityCheck: [String]?
+        public var sqliteForeignKeyViolations: Int?
+        public var unknownTables: [String] = []
+        public var notes: [String] = []
+
+        init(path: String, revision: String, mlflowVersions: [String]) {
+            self.path = path
+            self.revision = revision
+            self.mlflowVersions = mlflowVersions
+        }
+    }
+
+    public struct TargetInfo: Codable, Sendable {
+        public var target: String
+        public var serverVersion = ""
+        public var timescaledb: String?
+        public var encoding = ""
+        public var collation = ""
+        public var state = ""
+        public var notes: [String] = []
+
+        init(target: String) { self.target = target }
+    }
+
+    public struct Sequence: Codable, Sendable {
+        public let name: String
+        public let next: Int64
+    }
+
+    public struct Plan: Codable, Sendable {
+        public var action = ""
+        public var tables: [TableRows] = []
+        public var sequences: [Sequence] = []
+        public var rowsToReplace: [TableRows] = []
+        public var leftOut: [TableRows] = []
+        public var widened: [RejectRecord.Widened] = []
+        public var estimatedSeconds = 0.0
+    }
+
+    public var source: SourceInfo
+    public var target = TargetInfo(target: "")
+    public var plan = Plan()
+    public var problems: [Problem] = []
+    /// Problems no policy handles.
+    public var unhandled = 0
+    /// Why the import would not start, apart from row problems (target state, damage, options).
+    public var blockers: [String] = []
+
+    /// True when the real import with the same options would succeed.
+    public var wouldSucceed: Bool { unhandled == 0 && blockers.isEmpty }
+
+    init(source: SourceInfo) { self.source = source }
+
+    /// Counts per problem kind.
+    public var counts: [String: Int] { Dictionary(grouping: problems, by: \.kind.rawValue).mapValues(\.count) }
+}
+
+extension DryRunReport {
+    /// The report as text for a terminal (problems listed up to `limit`).
+    public func text(limit: Int = 50) -> String {
+        var l: [String] = []
+        l.append("Dry run: nothing was written. The import \(wouldSucceed ? "WOULD SUCCEED" : "WOULD FAIL").")
+        l.append("")
+        l.append("Source: \(source.path) (\(source.kind), \(source.size) bytes), revision \(source.revision) (MLflow \(source.mlflowVersions.joined(separator: ", ")))")
+        if let integrity = source.integrityCheck { l.append("  integrity_check: \(integrity.joined(separator: "; "))") }
+        if let fk = source.sqliteForeignKeyViolations { l.append("  foreign_key_check: \(fk) violation(s) of SQLite's declared keys") }
+        for n in source.notes { l.append("  note: \(n)") }
+        if !source.unknownTables.isEmpty { l.append("  not MLflow's, not loaded: \(source.unknownTables.joined(separator: ", "))") }
+        l.append("Target: \(target.target), PostgreSQL \(target.serverVersion), TimescaleDB \(target.timescaledb ?? "not installed"), encoding \(target.encoding), collation \(target.collation)")
+        l.append("  state: \(target.state)")
+        for n in target.notes { l.append("  note: \(n)") }
+        l.append("Plan: \(plan.action.isEmpty ? "none" : plan.action)")
+        for t in plan.tables { l.append("  \(t.table.padding(toLength: 28, withPad: " ", startingAt: 0)) \(String(t.rows).leftPadded(12)) rows") }
+        for r in plan.rowsToReplace { l.append("  replace MLflow's own rows of \(r.table): \(r.rows)") }
+        for s in plan.sequences { l.append("  set sequence \(s.name): next value \(s.next)") }
+        for t in plan.leftOut { l.append("  leave out of \(t.table): \(t.rows) row(s) (recorded in --reject-dir)") }
+        for w in plan.widened { l.append("  widen \(w.table).\(w.column) from \(w.from) to \(w.to)") }
+        l.append("  estimated duration: about \(Int(plan.estimatedSeconds.rounded(.up))) s")
+        l.append("Problems: \(problems.count)" + (problems.isEmpty ? "" : " (" + counts.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ") + "), \(unhandled) not handled by a policy"))
+        for p in problems.prefix(limit) { l.append("  - [\(p.kind.rawValue)] \(p.line)") }
+        if problems.count > limit { l.append("  ... and \(problems.count - limit) more (--format json lists all)") }
+        for b in blockers { l.append("Blocked: \(b)") }
+        return l.joined(separator: "\n")
+    }
+
+    /// The report as JSON (all problems).
+    public var json: String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        var object = (try? JSONSerialization.jsonObject(with: encoder.encode(self))) as? [String: Any] ?? [:]
+        object["would_succeed"] = wouldSucceed
+        object["counts"] = counts
+        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])) ?? Data()
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    /// The report as Markdown.
+    public var markdown: String {
+        var md = ["## mlflow-import dry run: \(wouldSucceed ? "✅ would succeed" : "❌ would fail")", "",
+                  "Source `\(source.path)` (revision `\(source.revision)`), target `\(target.target)` (\(target.state)).", "",
+                  "| table | rows |", "|---|---|"]
+        md += plan.tables.map { "| \($0.table) | \($0.rows) |" }
+        if !problems.isEmpty {
+            md += ["", "### Problems", "", "| kind | table | key | column | detail |", "|---|---|---|---|---|"]
+            md += problems.prefix(200).map { p in
+                "| \(p.kind.rawValue) | \(p.table) | \(p.key.map { "\($0.column)=\($0.value)" }.joined(separator: ", ").replacingOccurrences(of: "|", with: "\\|")) | \(p.column ?? "") | \(p.detail.replacingOccurrences(of: "|", with: "\\|")) |"
+            }
+        }
+        if !blockers.isEmpty { md += ["", "### Blocked", ""] + blockers.map { "- " + $0.replacingOccurrences(of: "\n", with: " ") } }
+        return md.joined(separator: "\n") + "\n"
+    }
+}

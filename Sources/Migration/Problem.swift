@@ -1,0 +1,42 @@
+/// One reason PostgreSQL would reject a source row, found before anything is written.
+public struct Problem: Codable, Sendable {
+    /// The kinds of problem, each with its own policy.
+    public enum Kind: String, Codable, Sendable, CaseIterable {
+        case tooLong = "too_long"
+        case nulCharacter = "nul_character"
+        case invalidUTF8 = "invalid_utf8"
+        case integerRange = "integer_range"
+        case storageClass = "storage_class"
+        case notNull = "not_null"
+        case boolean
+        case date
+        case invalidJSON = "invalid_json"
+        case check = "check_violation"
+        case orphan
+        case duplicateKey = "duplicate_key"
+        /// Left out with a row it references (policy `--skip-bad-rows` only).
+        case referencesLeftOutRow = "references_left_out_row"
+    }
+
+    public let kind: Kind
+    public let table: String
+    /// SQLite's rowid of the row.
+    public let rowid: Int64
+    /// The row's primary key, displayed.
+    public let key: [VerifyReport.KeyPart]
+    public let column: String?
+    /// The offending value, shortened for display.
+    public let value: String?
+    public let detail: String
+    /// For `too_long`: the value's length in characters and the column's limit.
+    public let length: Int?
+    public let limit: Int?
+
+    enum CodingKeys: String, CodingKey { case kind, table, rowid, key, column, value, detail, length, limit }
+
+    /// One line for a report: table, key, column, what is wrong.
+    public var line: String {
+        let keyText = "(" + key.map { "\($0.column)=\($0.value)" }.joined(separator: ", ") + ")"
+        return "table \(table), row \(keyText)" + (column.map { ", column \($0)" } ?? "") + ": \(detail)" + (value.map { ": \($0)" } ?? "")
+    }
+}

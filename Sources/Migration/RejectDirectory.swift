@@ -1,0 +1,139 @@
+import Foundation
+import MLflowSchema
+import SQLiteSource
+
+/// The record of everything an import left out or changed (docs/reject-format.md):
+/// `rejects.json` (summary, widened columns) and `rows/<table>.jsonl` (each left-out row with its
+/// original SQLite values and the reason). `mlflow-verify --reject-dir` reads it.
+public struct RejectRecord: Codable, Sendable {
+    public struct Widened: Codable, Sendable, Equatable {
+        public let table: String
+        public let column: String
+        public let from: String
+        public let to: String
+    }
+
+    public struct LeftOut: Codable, Sendable {
+        public let table: String
+        public let rows: Int
+        public let reasons: [String: Int]
+    }
+
+    public var format = "mlflow-pg-migrate-rejects"
+    public var formatVersion = 1
+    public let source: String
+    public let revision: String
+    public let createdAt: String
+    public let widened: [Widened]
+    public let leftOut: [LeftOut]
+
+    enum CodingKeys: String, CodingKey {
+        case format, formatVersion = "format_version", source, revision, createdAt = "created_at", widened, leftOut = "left_out"
+    }
+}
+
+/// One left-out row as written to `rows/<table>.jsonl`.
+struct RejectedRow: Codable {
+    struct Cell: Codable {
+        let column: String
+        /// SQLite storage class: integer, real, text, blob or null.
+        let type: String
+        /// integer: the decimal value; real: the IEEE-754 bits as 16 hex digits.
+        let value: String?
+        /// text and blob: the exact bytes, base64.
+        let base64: String?
+    }
+
+    let table: String
+    let rowid: Int64
+    let reasons: [String]
+    let details: [String]
+    let cells: [Cell]
+}
+
+enum RejectDirectory {
+    /// Writes the record and every left-out row (read again from the snapshot, all columns as stored).
+    static func write(_ path: String, source: SourceStore, problems: [Problem], leftOut: [String: Set<Int64>],
+                      widened: [RejectRecord.Widened]) throws {
+        let fm = FileManager.default
+        let root = URL(fileURLWithPath: path)
+        if fm.fileExists(atPath: root.appendingPathComponent("rejects.json").path) {
+            throw MigrationError.outputUnusable(path: path, reason: "it already holds a reject record; give an empty or new folder")
+        }
+        do {
+            try fm.createDirectory(at: root.appendingPathComponent("rows"), withIntermediateDirectories: true)
+        } catch {
+            throw MigrationError.outputUnusable(path: path, reason: "\(error.localizedDescription)")
+        }
+        let byRow = Dictionary(grouping: problems, by: { "\($0.table)#\($0.rowid)" })
+        var summary: [RejectRecord.LeftOut] = []
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        for table in source.schema.tables {
+            guard let rowids = leftOut[table.name], !rowids.isEmpty else { continue }
+            var lines = Data()
+            var reasons: [String: Int] = [:]
+            let columns = table.columns.filter { !$0.generated }
+            for rowid in rowids.sorted() {
+                let found = byRow["\(table.name)#\(rowid)"] ?? []
+                for p in found { reasons[p.kind.rawValue, default: 0] += 1 }
+                let row = RejectedRow(table: table.name, rowid: rowid, reasons: found.map(\.kind.rawValue),
+                                      details: found.map(\.line), cells: try source.originalCells(table, columns: columns, rowid: rowid))
+                lines.append(try encoder.encode(row))
+                lines.append(0x0A)
+            }
+            try lines.write(to: root.appendingPathComponent("rows/\(table.name).jsonl"))
+            summary.append(.init(table: table.name, rows: rowids.count, reasons: reasons))
+        }
+        let record = RejectRecord(source: URL(fileURLWithPath: source.path).lastPathComponent, revision: source.schema.revision,
+                                  createdAt: ISO8601DateFormatter().string(from: Date()), widened: widened, leftOut: summary)
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        try encoder.encode(record).write(to: root.appendingPathComponent("rejects.json"))
+    }
+
+    /// Reads a reject directory: the record and the rowids left out per table.
+    static func read(_ path: String) throws -> (record: RejectRecord, leftOut: [String: Set<Int64>]) {
+        let root = URL(fileURLWithPath: path)
+        func invalid(_ why: String) -> MigrationError { .sourceUnreadable(path: path, reason: "not a reject directory: \(why)") }
+        guard let data = FileManager.default.contents(atPath: root.appendingPathComponent("rejects.json").path) else {
+            throw invalid("rejects.json is missing")
+        }
+        let record: RejectRecord
+        do { record = try JSONDecoder().decode(RejectRecord.self, from: data) } catch { throw invalid("rejects.json: \(error)") }
+        var leftOut: [String: Set<Int64>] = [:]
+        for table in record.leftOut {
+            guard table.table.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }),
+                  let text = try? String(contentsOf: root.appendingPathComponent("rows/\(table.table).jsonl"), encoding: .utf8) else {
+                throw invalid("rows/\(table.table).jsonl is missing")
+            }
+            for line in text.split(separator: "\n") {
+                let row = try JSONDecoder().decode(RejectedRow.self, from: Data(line.utf8))
+                leftOut[table.table, default: []].insert(row.rowid)
+            }
+            guard leftOut[table.table]?.count == table.rows else { throw invalid("rows/\(table.table).jsonl does not hold \(table.rows) rows") }
+        }
+        return (record, leftOut)
+    }
+}
+
+extension SourceStore {
+    /// The cells of one row exactly as SQLite stores them, for the reject record.
+    func originalCells(_ table: TableSpec, columns: [ColumnSpec], rowid: Int64) throws -> [RejectedRow.Cell] {
+        let list = columns.map { sqlQuote($0.name) }.joined(separator: ", ")
+        return try Self.read(db, path: path, table: table.name) { db in
+            let stmt = try db.prepare("SELECT \(list) FROM \(sqlQuote(table.name)) WHERE rowid = ?")
+            try stmt.bind(1, rowid)
+            guard try stmt.step() else { return [] }
+            return columns.indices.map { i in
+                let c = Int32(i)
+                switch stmt.storage(c) {
+                case .null: return .init(column: columns[i].name, type: "null", value: nil, base64: nil)
+                case .integer: return .init(column: columns[i].name, type: "integer", value: String(stmt.int64(c)), base64: nil)
+                case .real: return .init(column: columns[i].name, type: "real", value: hex(stmt.double(c).bitPattern), base64: nil)
+                case .text: return .init(column: columns[i].name, type: "text", value: nil, base64: stmt.withBytes(c) { Data($0).base64EncodedString() })
+                case .blob: return .init(column: columns[i].name, type: "blob", value: nil, base64: stmt.withBytes(c) { Data($0).base64EncodedString() })
+                }
+            }
+        }
+    }
+}

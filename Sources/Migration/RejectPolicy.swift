@@ -1,0 +1,23 @@
+/// What the import does with rows the pre-flight found a problem in. The default refuses them all.
+public struct RejectPolicy: Sendable, Equatable {
+    /// Widen `varchar(n)` columns to the longest value instead of refusing `too_long` rows.
+    public var widenTooLong = false
+    /// Problem kinds whose rows are left out (and recorded in the reject directory).
+    public var skip: Set<Problem.Kind> = []
+    /// Where left-out rows and widened columns are recorded; required with any policy.
+    public var rejectDirectory: String?
+
+    public init(widenTooLong: Bool = false, skip: Set<Problem.Kind> = [], rejectDirectory: String? = nil) {
+        self.widenTooLong = widenTooLong
+        self.skip = skip
+        self.rejectDirectory = rejectDirectory
+    }
+
+    /// True when no policy is set: every problem refuses the import.
+    public var isStrict: Bool { !widenTooLong && skip.isEmpty }
+
+    /// True when this policy lets the import go ahead despite `problem`.
+    func handles(_ problem: Problem) -> Bool {
+        (problem.kind == .tooLong && widenTooLong) || skip.contains(problem.kind)
+    }
+}
