@@ -45,7 +45,7 @@ public struct Importer {
             return Plan()
         }
         guard preflight || !policy.isStrict else { return Plan() }
-        let result = try preflighted ?? Preflight(source: store).run()
+        let result = try preflighted ?? Preflight(source: store, thorough: false).run()
         if result.integrity != ["ok"] {
             throw MigrationError.sourceDamaged(path: sourcePath, messages: result.integrity)
         }

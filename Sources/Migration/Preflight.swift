@@ -23,15 +23,18 @@ public struct Preflight {
     }
 
     let source: SourceStore
+    /// `PRAGMA integrity_check` (thorough, for the dry run) or `quick_check` (before an import).
+    let thorough: Bool
 
-    public init(source: SourceStore) {
+    public init(source: SourceStore, thorough: Bool = true) {
         self.source = source
+        self.thorough = thorough
     }
 
     public func run() throws -> Result {
         var result = Result()
         let schema = source.schema
-        result.integrity = try source.pragmaRows("PRAGMA integrity_check(20)")
+        result.integrity = try source.pragmaRows(thorough ? "PRAGMA integrity_check(20)" : "PRAGMA quick_check(20)")
         result.sqliteForeignKeyViolations = try source.pragmaRows("PRAGMA foreign_key_check").count
         let checks = Dictionary(grouping: schema.checks, by: { "\($0.table).\($0.column)" })
         for table in schema.tables {
@@ -107,6 +110,8 @@ public struct Preflight {
     /// Rows whose key a row with a smaller rowid already has.
     private func duplicates(_ key: UniqueSpec, into result: inout Result) throws {
         guard let table = source.schema.table(key.table) else { return }
+        // A unique index of SQLite's on the same columns already rules duplicates out.
+        if try source.hasUniqueIndex(key.table, columns: key.columns) { return }
         let cols = key.columns.map(sqlQuote).joined(separator: ", ")
         let notNull = key.columns.map { "\(sqlQuote($0)) IS NOT NULL" }.joined(separator: " AND ")
         let sql = """

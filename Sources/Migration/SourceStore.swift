@@ -103,6 +103,18 @@ public final class SourceStore: MigrationSource {
         try Self.read(db, path: path, table: nil) { try $0.rows(sql).map { $0.first.flatMap { $0 } ?? "" } }
     }
 
+    /// True when SQLite has a unique index on exactly these columns (in any order).
+    func hasUniqueIndex(_ table: String, columns: [String]) throws -> Bool {
+        try Self.read(db, path: path, table: table) { db in
+            for index in try db.rows("PRAGMA index_list(\(sqlQuote(table)))") where index.count > 2 && index[2] == "1" {
+                guard let name = index[1] else { continue }
+                let indexed = try db.rows("PRAGMA index_info(\(sqlQuote(name)))").compactMap { $0.count > 2 ? $0[2] : nil }
+                if Set(indexed) == Set(columns) && indexed.count == columns.count { return true }
+            }
+            return false
+        }
+    }
+
     /// The rowids a query returns.
     func rowids(_ sql: String, table: String) throws -> [Int64] {
         try Self.read(db, path: path, table: table) { db in
