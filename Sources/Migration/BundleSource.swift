@@ -119,8 +119,13 @@ public final class BundleSource: MigrationSource {
         try BundleTupleReader(path: dataPath(entry(table)), maxFields: table.loadedColumns.count)
     }
 
-    public func copy(_ table: TableSpec, into conn: PGConnection) throws -> (stream: CopyInStream, rows: Int) {
+    public func rowCount(_ table: TableSpec) throws -> Int { entry(table).rows }
+
+    public func copy(_ table: TableSpec, into conn: PGConnection, skipping: Set<Int64>,
+                     progress: ((Int) -> Void)?) throws -> (stream: CopyInStream, rows: Int) {
+        precondition(skipping.isEmpty, "policies need the SQLite file")
         let entry = entry(table)
+        var sentBytes: Int64 = 0
         let stream = try conn.copyIn(table: table.name, columns: table.loadedColumns.map(\.name), raw: true)
         do {
             guard let handle = FileHandle(forReadingAtPath: dataPath(entry)) else {
@@ -129,6 +134,8 @@ public final class BundleSource: MigrationSource {
             defer { try? handle.close() }
             while let data = try handle.read(upToCount: FileChecksum.chunk), !data.isEmpty {
                 try data.withUnsafeBytes { try stream.send(raw: $0) }
+                sentBytes += Int64(data.count)
+                progress?(Int(Double(entry.rows) * Double(sentBytes) / Double(max(1, entry.size))))
             }
         } catch {
             stream.abort("stopped: \(error)")

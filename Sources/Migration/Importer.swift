@@ -17,16 +17,16 @@ public struct Importer {
     public let policy: RejectPolicy
     /// Run the pre-flight first (SQLite sources). Off only for a source a dry run has just passed.
     public let preflight: Bool
-    /// Receives one line per finished step (for `--verbose`-style logging); may be nil.
-    public let log: ((String) -> Void)?
+    /// Receives progress events; may be nil.
+    public let progress: ProgressHandler?
 
     public init(sourcePath: String, conninfo: String?, policy: RejectPolicy = RejectPolicy(), preflight: Bool = true,
-                log: ((String) -> Void)? = nil) {
+                progress: ProgressHandler? = nil) {
         self.sourcePath = sourcePath
         self.conninfo = conninfo
         self.policy = policy
         self.preflight = preflight
-        self.log = log
+        self.progress = progress
     }
 
     /// The pre-flight's verdict for a source under the policy: rows to leave out, columns to widen.
@@ -73,6 +73,7 @@ public struct Importer {
         let started = Date()
         let source = try openSource(sourcePath)
         let schema = source.schema
+        if preflight, source is SourceStore { progress?(.step("pre-flight: checking every row of \(sourcePath)")) }
         let plan = try plan(source)
         let conn: PGConnection
         do {
@@ -86,6 +87,7 @@ public struct Importer {
             let state = try TargetState.inspect(conn, for: schema)
             switch state {
             case .empty:
+                progress?(.step("creating MLflow's \(schema.revision) tables"))
                 try conn.execute(schema.preDataSQL, operation: "creating MLflow's \(schema.revision) tables")
             case .createdByMLflow:
                 for table in schema.tables.reversed() where schema.createdRows[table.name] != nil {
@@ -102,9 +104,10 @@ public struct Importer {
                 let t0 = Date()
                 let rows = try copy(table, from: source, to: conn, skipping: plan.leftOut.rowids[table.name] ?? [])
                 loaded.append(.init(name: table.name, rows: rows, seconds: Date().timeIntervalSince(t0)))
-                log?("\(table.name): \(rows) rows")
+                progress?(.tableFinished(table: table.name, rows: rows, seconds: Date().timeIntervalSince(t0)))
             }
             if state == .empty {
+                progress?(.step("building MLflow's keys, indexes and foreign keys"))
                 do {
                     try conn.execute(schema.postDataSQL, operation: "adding MLflow's keys, indexes and foreign keys")
                 } catch let error as PGError {
@@ -121,6 +124,7 @@ public struct Importer {
             if let directory = policy.rejectDirectory, let store = source as? SourceStore, !plan.problems.isEmpty || !plan.widen.isEmpty {
                 try RejectDirectory.write(directory, source: store, problems: plan.problems, leftOut: plan.leftOut.rowids, widened: plan.widen)
             }
+            progress?(.step("committing"))
             try conn.execute("COMMIT", operation: "committing the import")
             return ImportSummary(source: sourcePath, revision: schema.revision, mlflowVersions: schema.mlflowVersions,
                                  target: conn.displayName, targetState: state, tables: loaded, sequences: sequences,
@@ -137,8 +141,10 @@ public struct Importer {
 
     /// Streams one table; a value PostgreSQL rejects is reported with the source row it came from.
     private func copy(_ table: TableSpec, from source: any MigrationSource, to conn: PGConnection, skipping: Set<Int64>) throws -> Int {
-        let (stream, sent) = try (source as? SourceStore).map { try $0.copy(table, into: conn, skipping: skipping) }
-            ?? source.copy(table, into: conn)
+        let total = try source.rowCount(table) - skipping.count
+        progress?(.tableStarted(table: table.name, total: total))
+        let report: ((Int) -> Void)? = progress.map { handler in { handler(.rows(table: table.name, done: $0, total: total)) } }
+        let (stream, sent) = try source.copy(table, into: conn, skipping: skipping, progress: report)
         do {
             let stored = try stream.finish()
             guard stored == sent else {

@@ -138,12 +138,8 @@ public final class SourceStore: MigrationSource {
         try SourceTupleReader(source: self, table: table, skipping: leftOut[table.name] ?? [])
     }
 
-    public func copy(_ table: TableSpec, into conn: PGConnection) throws -> (stream: CopyInStream, rows: Int) {
-        try copy(table, into: conn, skipping: [])
-    }
-
-    /// Sends every row except the rowids in `skipping` (rows a policy leaves out).
-    func copy(_ table: TableSpec, into conn: PGConnection, skipping: Set<Int64>) throws -> (stream: CopyInStream, rows: Int) {
+    public func copy(_ table: TableSpec, into conn: PGConnection, skipping: Set<Int64>,
+                     progress: ((Int) -> Void)?) throws -> (stream: CopyInStream, rows: Int) {
         let stream = try conn.copyIn(table: table.name, columns: table.loadedColumns.map(\.name))
         let encoder = RowEncoder(path: path, table: table)
         let rowidColumn = Int32(table.loadedColumns.count)
@@ -155,6 +151,7 @@ public final class SourceStore: MigrationSource {
                 try encoder.encode(stmt, into: stream.buffer)
                 try stream.rowDone()
                 sent += 1
+                if sent & 0xFFFF == 0 { progress?(sent) }
             }
         } catch {
             stream.abort("stopped: \(error)")

@@ -17,11 +17,16 @@ public struct Verifier {
     /// The import's reject directory: rows it records as left out are not expected in the target.
     public let rejectDirectory: String?
 
-    public init(sourcePath: String, conninfo: String?, maxDiffs: Int = 20, rejectDirectory: String? = nil) {
+    /// Receives a step event per table checksummed; may be nil.
+    public let progress: ProgressHandler?
+
+    public init(sourcePath: String, conninfo: String?, maxDiffs: Int = 20, rejectDirectory: String? = nil,
+                progress: ProgressHandler? = nil) {
         self.sourcePath = sourcePath
         self.conninfo = conninfo
         self.maxDiffs = maxDiffs
         self.rejectDirectory = rejectDirectory
+        self.progress = progress
     }
 
     public func run() throws -> VerifyReport {
@@ -109,6 +114,7 @@ public struct Verifier {
         var seriesDifferences: [VerifyReport.SeriesDifference] = []
         var truncated = false
         for table in schema.tables where targetTables.contains(table.name) {
+            progress?(.step("checksumming \(table.name) on both sides"))
             let scanner = TableScanner(source: source, conn: conn, table: table)
             let layout = TableDigest.Layout(table)
             var s = TableDigest(layout: layout), t = TableDigest(layout: layout)
@@ -136,6 +142,7 @@ public struct Verifier {
                 let buckets = s.differingBuckets(from: t)
                 if budget <= 0 || buckets.count > budget { truncated = true }
                 if budget > 0 {
+                    progress?(.step("finding the differing rows of \(table.name)"))
                     var found = try RowDiffer(scanner: scanner, layout: layout, buckets: Set(buckets.prefix(budget))).differences()
                     if found.count > budget { truncated = true; found = Array(found.prefix(budget)) }
                     differences += found

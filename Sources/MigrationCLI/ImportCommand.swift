@@ -46,6 +46,7 @@ public struct ImportCommand: ParsableCommand {
     public var noPreflight = false
 
     @OptionGroup(title: "Verification report (with --verify)") public var report: ReportOptions
+    @OptionGroup public var progressOptions: ProgressOptions
 
     public init() {}
 
@@ -78,10 +79,13 @@ public struct ImportCommand: ParsableCommand {
             if !report.wouldSucceed { throw ExitCode(1) }
             return
         }
-        let summary = try Importer(sourcePath: source, conninfo: target.target, policy: try policy(), preflight: !noPreflight).run()
+        let progress = progressOptions.handler(quiet: quiet)
+        let summary = try Importer(sourcePath: source, conninfo: target.target, policy: try policy(), preflight: !noPreflight,
+                                   progress: progress).run()
         if !quiet { print(summary.text) }
         guard verify else { return }
-        let result = try Verifier(sourcePath: source, conninfo: target.target, maxDiffs: report.maxDiffs, rejectDirectory: rejectDir).run()
+        let result = try Verifier(sourcePath: source, conninfo: target.target, maxDiffs: report.maxDiffs, rejectDirectory: rejectDir,
+                                  progress: progress).run()
         try report.emit(result)
         if !result.passed { throw ExitCode(6) }
     }

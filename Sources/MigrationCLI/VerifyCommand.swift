@@ -20,6 +20,7 @@ public struct VerifyCommand: ParsableCommand {
 
     @OptionGroup public var target: TargetOptions
     @OptionGroup public var report: ReportOptions
+    @OptionGroup public var progressOptions: ProgressOptions
 
     @Option(help: ArgumentHelp("The reject directory of the import: rows it records as left out are expected to be missing.", valueName: "dir"))
     public var rejectDir: String?
@@ -27,7 +28,8 @@ public struct VerifyCommand: ParsableCommand {
     public init() {}
 
     public func run() throws {
-        let result = try Verifier(sourcePath: source, conninfo: target.target, maxDiffs: report.maxDiffs, rejectDirectory: rejectDir).run()
+        let result = try Verifier(sourcePath: source, conninfo: target.target, maxDiffs: report.maxDiffs, rejectDirectory: rejectDir,
+                                  progress: progressOptions.handler(quiet: false)).run()
         try report.emit(result)
         if !result.passed { throw ExitCode(1) }
     }
