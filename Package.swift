@@ -26,6 +26,7 @@ let package = Package(
         .target(name: "Migration", dependencies: ["SQLiteSource", "PostgresTarget", "MLflowSchema"], swiftSettings: hotPath),
         .target(name: "MigrationCLI", dependencies: [
             "Migration",
+            "PostgresTarget",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "mlflow-import", dependencies: ["MigrationCLI"]),

@@ -1,4 +1,6 @@
 import ArgumentParser
+import Foundation
+import PostgresTarget
 
 /// The `--target` option every command shares.
 public struct TargetOptions: ParsableArguments {
@@ -9,4 +11,15 @@ public struct TargetOptions: ParsableArguments {
     public var target: String?
 
     public init() {}
+
+    /// Warns (on stderr, without echoing it) when the password is on the command line, where other
+    /// users can read it in the process list and shells keep it in their history.
+    public func validate() throws {
+        if let target, PGConnection.conninfoHasPassword(target) {
+            FileHandle.standardError.write(Data("""
+                warning: --target contains a password, which other users can see in the process list and                 which shell history keeps. Use PGPASSWORD or ~/.pgpass instead (see the README).
+
+                """.utf8))
+        }
+    }
 }

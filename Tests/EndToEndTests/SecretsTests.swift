@@ -1,0 +1,35 @@
+import Foundation
+import XCTest
+
+/// A password given on the command line draws a warning and appears in no output, report or bundle.
+final class SecretsTests: XCTestCase {
+    func testPasswordIsNeverPrinted() throws {
+        let env = try TestEnvironment.require()
+        let secret = "s3cr3t-Pa55word"
+        let conninfo = try env.createDatabase("e2e_secret") + " password=\(secret)"
+        defer { env.dropDatabase("e2e_secret") }
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("secret-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let source = TestEnvironment.fixture("mlflow-2.9.2/rich.db")
+        let runs = [
+            try env.tool("mlflow-import", [source, "--target", conninfo, "--dry-run", "--format", "json"]),
+            try env.tool("mlflow-import", [source, "--target", conninfo, "--verify", "--junit", dir.path + "/i.xml",
+                                           "--markdown", dir.path + "/i.md", "--progress", "json"]),
+            try env.tool("mlflow-verify", [source, "--target", conninfo, "--format", "json", "--junit", dir.path + "/v.xml"]),
+            try env.tool("mlflow-import", [source, "--target", conninfo]),  // refused: target not empty
+            try env.tool("mlflow-verify", [source, "--target", "postgresql://someone:\(secret)@127.0.0.1:1/x?connect_timeout=2"]),
+            try env.tool("mlflow-export", [source, "--output", dir.path + "/bundle"]),
+        ]
+        XCTAssertEqual(runs.map(\.status), [0, 0, 0, 5, 2, 0], runs.map(\.stderr).joined(separator: "\n"))
+        for (i, run) in runs.enumerated() {
+            XCTAssertFalse(run.stdout.contains(secret) || run.stderr.contains(secret), "run \(i) printed the password")
+            if i != 5 { XCTAssertTrue(run.stderr.contains("PGPASSWORD or ~/.pgpass"), "run \(i) did not warn: \(run.stderr)") }
+        }
+        let files = FileManager.default.enumerator(atPath: dir.path)?.compactMap { $0 as? String } ?? []
+        XCTAssertGreaterThan(files.count, 5)
+        for file in files {
+            let data = (try? Data(contentsOf: dir.appendingPathComponent(file))) ?? Data()
+            XCTAssertNil(data.range(of: Data(secret.utf8)), "\(file) holds the password")
+        }
+    }
+}
