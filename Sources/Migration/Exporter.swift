@@ -39,6 +39,8 @@ public struct Exporter {
             throw MigrationError.sourceUnreadable(path: sourcePath, reason: "\(error)")
         }
         let source = try SourceStore(path: sourcePath)
+        let check = try source.pragmaRows("PRAGMA quick_check(20)")
+        guard check == ["ok"] else { throw MigrationError.sourceDamaged(path: sourcePath, messages: check) }
         let staging = parent.appendingPathComponent(".\(output.lastPathComponent).partial-\(UUID().uuidString.prefix(8))")
         do {
             try fm.createDirectory(at: staging.appendingPathComponent("data"), withIntermediateDirectories: true)
