@@ -8,24 +8,28 @@ public struct DryRun {
     public let sourcePath: String
     public let conninfo: String?
     public let policy: RejectPolicy
+    public let artifactMap: ArtifactRootMap
 
-    public init(sourcePath: String, conninfo: String?, policy: RejectPolicy = RejectPolicy()) {
+    public init(sourcePath: String, conninfo: String?, policy: RejectPolicy = RejectPolicy(),
+                artifactMap: ArtifactRootMap = ArtifactRootMap(rules: [])) {
         self.sourcePath = sourcePath
         self.conninfo = conninfo
         self.policy = policy
+        self.artifactMap = artifactMap
     }
 
     public func run() throws -> DryRunReport {
-        let source = try openSource(sourcePath)
+        let importer = Importer(sourcePath: sourcePath, conninfo: conninfo, policy: policy, artifactMap: artifactMap)
+        let source = try importer.openMapped()
         let schema = source.schema
         var report = DryRunReport(source: try sourceInfo(source))
-        let importer = Importer(sourcePath: sourcePath, conninfo: conninfo, policy: policy)
         var plan = Importer.Plan()
         if let store = source as? SourceStore {
             let result = try Preflight(source: store).run()
             report.source.integrityCheck = result.integrity
             report.source.sqliteForeignKeyViolations = result.sqliteForeignKeyViolations
             report.problems = result.problems
+            report.artifacts = result.artifacts
             report.unhandled = result.problems.filter { !policy.handles($0) }.count
             if result.integrity != ["ok"] { report.blockers.append("PRAGMA integrity_check reports damage") }
             if report.unhandled == 0 && result.integrity == ["ok"] {

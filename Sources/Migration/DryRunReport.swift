@@ -65,6 +65,8 @@ public struct DryRunReport: Codable, Sendable {
     public var unhandled = 0
     /// Why the import would not start, apart from row problems (target state, damage, options).
     public var blockers: [String] = []
+    /// Artifact locations `--artifact-root-map` rewrites, and local ones it does not cover.
+    public var artifacts = ArtifactReport()
 
     /// True when the real import with the same options would succeed.
     public var wouldSucceed: Bool { unhandled == 0 && blockers.isEmpty }
@@ -96,6 +98,10 @@ extension DryRunReport {
         for t in plan.leftOut { l.append("  leave out of \(t.table): \(t.rows) row(s) (recorded in --reject-dir)") }
         for w in plan.widened { l.append("  widen \(w.table).\(w.column) from \(w.from) to \(w.to)") }
         l.append("  estimated duration: about \(Int(plan.estimatedSeconds.rounded(.up))) s")
+        if !artifacts.rewrites.isEmpty || !artifacts.uncoveredLocal.isEmpty {
+            l.append("Artifact locations:")
+            l += artifacts.lines
+        }
         l.append("Problems: \(problems.count)" + (problems.isEmpty ? "" : " (" + counts.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ") + "), \(unhandled) not handled by a policy"))
         for p in problems.prefix(limit) { l.append("  - [\(p.kind.rawValue)] \(p.line)") }
         if problems.count > limit { l.append("  ... and \(problems.count - limit) more (--format json lists all)") }

@@ -19,14 +19,29 @@ public struct Importer {
     public let preflight: Bool
     /// Receives progress events; may be nil.
     public let progress: ProgressHandler?
+    /// Rewrites artifact locations on the way in (`--artifact-root-map`).
+    public let artifactMap: ArtifactRootMap
 
     public init(sourcePath: String, conninfo: String?, policy: RejectPolicy = RejectPolicy(), preflight: Bool = true,
-                progress: ProgressHandler? = nil) {
+                artifactMap: ArtifactRootMap = ArtifactRootMap(rules: []), progress: ProgressHandler? = nil) {
         self.sourcePath = sourcePath
         self.conninfo = conninfo
         self.policy = policy
         self.preflight = preflight
+        self.artifactMap = artifactMap
         self.progress = progress
+    }
+
+    /// Opens the source with the artifact map applied; a bundle cannot be rewritten on the way in.
+    func openMapped() throws -> any MigrationSource {
+        let source = try openSource(sourcePath)
+        if !artifactMap.isEmpty {
+            guard let store = source as? SourceStore else {
+                throw MigrationError.usage("--artifact-root-map needs the SQLite file; a bundle holds its values as exported")
+            }
+            store.artifactMap = artifactMap
+        }
+        return source
     }
 
     /// The pre-flight's verdict for a source under the policy: rows to leave out, columns to widen.
@@ -71,7 +86,7 @@ public struct Importer {
     /// Runs the import and returns what it did.
     public func run() throws -> ImportSummary {
         let started = Date()
-        let source = try openSource(sourcePath)
+        let source = try openMapped()
         let schema = source.schema
         if preflight, source is SourceStore { progress?(.step("pre-flight: checking every row of \(sourcePath)")) }
         let plan = try plan(source)
@@ -121,8 +136,10 @@ public struct Importer {
                                operation: "setting sequence \(sequence.name)")
                 sequences.append((sequence.name, next))
             }
-            if let directory = policy.rejectDirectory, let store = source as? SourceStore, !plan.problems.isEmpty || !plan.widen.isEmpty {
-                try RejectDirectory.write(directory, source: store, problems: plan.problems, leftOut: plan.leftOut.rowids, widened: plan.widen)
+            if let directory = policy.rejectDirectory, let store = source as? SourceStore,
+               !plan.problems.isEmpty || !plan.widen.isEmpty || !artifactMap.isEmpty {
+                try RejectDirectory.write(directory, source: store, problems: plan.problems, leftOut: plan.leftOut.rowids,
+                                          widened: plan.widen, artifactMap: artifactMap)
             }
             progress?(.step("committing"))
             try conn.execute("COMMIT", operation: "committing the import")

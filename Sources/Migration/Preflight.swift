@@ -18,6 +18,8 @@ public struct Preflight {
         public var sqliteForeignKeyViolations = 0
         /// Per table.column with `too_long` values: the longest value in characters.
         public var longest: [String: Int] = [:]
+        /// What `--artifact-root-map` does to the artifact locations.
+        public var artifacts = ArtifactReport()
 
         public func count(_ kind: Problem.Kind) -> Int { problems.filter { $0.kind == kind }.count }
     }
@@ -25,6 +27,7 @@ public struct Preflight {
     let source: SourceStore
     /// `PRAGMA integrity_check` (thorough, for the dry run) or `quick_check` (before an import).
     let thorough: Bool
+    var map: ArtifactRootMap { source.artifactMap ?? ArtifactRootMap(rules: []) }
 
     public init(source: SourceStore, thorough: Bool = true) {
         self.source = source
@@ -52,6 +55,7 @@ public struct Preflight {
     private func scanCells(_ table: TableSpec, checks: [String: [CheckSpec]], into result: inout Result) throws {
         let columns = table.loadedColumns
         let allowed: [Set<String>?] = columns.map { c in checks["\(table.name).\(c.name)"].map { Set($0.flatMap(\.allowed)) } }
+        let located = Set(ArtifactLocations.columns(of: table))
         let stmt = try source.scan(table)
         let rowidColumn = Int32(columns.count)
         while try source.step(stmt, table) {
@@ -82,12 +86,24 @@ public struct Preflight {
                 case .text, .json, .date:
                     stmt.withBytes(i) { bytes in
                         if bytes.containsNUL { report(.nulCharacter, "NUL (U+0000) character, which PostgreSQL text cannot store") }
-                        guard let length = UTF8Scan.characters(bytes) else {
+                        guard let stored = UTF8Scan.characters(bytes) else {
                             report(.invalidUTF8, "invalid UTF-8", value: FieldDisplay.describe(bytes, .bytea))
                             return
                         }
+                        var length = stored
+                        var rewritten = ""
+                        if located.contains(column.name) {
+                            let text = String(decoding: bytes, as: UTF8.self)
+                            if let r = map.rewrite(text) {
+                                rewritten = " after --artifact-root-map"
+                                length = r.value.unicodeScalars.count
+                                result.artifacts.add(table: table.name, column: column.name, rule: r.rule, before: text, after: r.value)
+                            } else if ArtifactRootMap.looksLocal(text) {
+                                result.artifacts.uncovered(table: table.name, column: column.name, value: text)
+                            }
+                        }
                         if case .text(let limit?) = column.pgType, length > limit {
-                            report(.tooLong, "\(length) characters, the column holds \(limit)", value: displayValue(String(decoding: bytes, as: UTF8.self), limit: 40), length: length, limit: limit)
+                            report(.tooLong, "\(length) characters\(rewritten), the column holds \(limit)", value: displayValue(String(decoding: bytes, as: UTF8.self), limit: 40), length: length, limit: limit)
                             result.longest["\(table.name).\(column.name)", default: 0] = max(result.longest["\(table.name).\(column.name)"] ?? 0, length)
                         }
                         if column.pgType == .json, (try? JSONSerialization.jsonObject(with: Data(bytes), options: [.fragmentsAllowed])) == nil {

@@ -26,9 +26,33 @@ public struct RejectRecord: Codable, Sendable {
     public let createdAt: String
     public let widened: [Widened]
     public let leftOut: [LeftOut]
+    /// The `--artifact-root-map` rules the import applied.
+    public var artifactRootMap: [ArtifactRootMap.Rule] = []
 
     enum CodingKeys: String, CodingKey {
         case format, formatVersion = "format_version", source, revision, createdAt = "created_at", widened, leftOut = "left_out"
+        case artifactRootMap = "artifact_root_map"
+    }
+
+    public init(source: String, revision: String, createdAt: String, widened: [Widened], leftOut: [LeftOut], artifactRootMap: [ArtifactRootMap.Rule]) {
+        self.source = source
+        self.revision = revision
+        self.createdAt = createdAt
+        self.widened = widened
+        self.leftOut = leftOut
+        self.artifactRootMap = artifactRootMap
+    }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        format = try c.decode(String.self, forKey: .format)
+        formatVersion = try c.decode(Int.self, forKey: .formatVersion)
+        source = try c.decode(String.self, forKey: .source)
+        revision = try c.decode(String.self, forKey: .revision)
+        createdAt = try c.decode(String.self, forKey: .createdAt)
+        widened = try c.decode([Widened].self, forKey: .widened)
+        leftOut = try c.decode([LeftOut].self, forKey: .leftOut)
+        artifactRootMap = try c.decodeIfPresent([ArtifactRootMap.Rule].self, forKey: .artifactRootMap) ?? []
     }
 }
 
@@ -54,7 +78,7 @@ struct RejectedRow: Codable {
 enum RejectDirectory {
     /// Writes the record and every left-out row (read again from the snapshot, all columns as stored).
     static func write(_ path: String, source: SourceStore, problems: [Problem], leftOut: [String: Set<Int64>],
-                      widened: [RejectRecord.Widened]) throws {
+                      widened: [RejectRecord.Widened], artifactMap: ArtifactRootMap) throws {
         let fm = FileManager.default
         let root = URL(fileURLWithPath: path)
         if fm.fileExists(atPath: root.appendingPathComponent("rejects.json").path) {
@@ -86,7 +110,8 @@ enum RejectDirectory {
             summary.append(.init(table: table.name, rows: rowids.count, reasons: reasons))
         }
         let record = RejectRecord(source: URL(fileURLWithPath: source.path).lastPathComponent, revision: source.schema.revision,
-                                  createdAt: ISO8601DateFormatter().string(from: Date()), widened: widened, leftOut: summary)
+                                  createdAt: ISO8601DateFormatter().string(from: Date()), widened: widened, leftOut: summary,
+                                  artifactRootMap: artifactMap.rules)
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         try encoder.encode(record).write(to: root.appendingPathComponent("rejects.json"))
     }

@@ -20,13 +20,17 @@ final class RowEncoder {
     /// The hot path's view of the columns: type and nullability only, no strings to retain.
     private let types: [PGType]
     private let nullable: [Bool]
+    /// Per column: rewrite artifact locations with this map (nil: copy as stored).
+    private let rewrite: [ArtifactRootMap?]
 
-    init(path: String, table: TableSpec) {
+    init(path: String, table: TableSpec, artifactMap: ArtifactRootMap? = nil) {
         self.path = path
         self.table = table
         self.columns = table.loadedColumns
         self.types = columns.map(\.pgType)
         self.nullable = columns.map(\.nullable)
+        let located = Set(ArtifactLocations.columns(of: table))
+        self.rewrite = columns.map { artifactMap != nil && !artifactMap!.isEmpty && located.contains($0.name) ? artifactMap : nil }
     }
 
     /// Appends the statement's current row to `out` as one tuple.
@@ -73,7 +77,11 @@ final class RowEncoder {
                 if bytes.containsNUL {
                     throw reject(stmt, columns[index], "text contains a NUL (U+0000) character, which PostgreSQL text cannot store")
                 }
-                out.bytes(bytes)
+                if let map = rewrite[index], let rewritten = map.rewrite(String(decoding: bytes, as: UTF8.self)) {
+                    Array(rewritten.value.utf8).withUnsafeBytes { out.bytes($0) }
+                } else {
+                    out.bytes(bytes)
+                }
             }
         case .date:
             guard storage == .text else { throw mismatch(stmt, i, columns[index], storage) }

@@ -16,6 +16,8 @@ public final class SourceStore: MigrationSource {
     public let unknownTables: [String]
     /// Rows to leave out of `tuples(_:)`, per table: what a reject record accounts for (verify).
     public var leftOut: [String: Set<Int64>] = [:]
+    /// Artifact locations are rewritten with this map on the way out (`--artifact-root-map`).
+    public var artifactMap: ArtifactRootMap?
     let db: SQLiteDatabase
 
     /// Opens `path` and validates it against `catalog`.
@@ -141,7 +143,7 @@ public final class SourceStore: MigrationSource {
     public func copy(_ table: TableSpec, into conn: PGConnection, skipping: Set<Int64>,
                      progress: ((Int) -> Void)?) throws -> (stream: CopyInStream, rows: Int) {
         let stream = try conn.copyIn(table: table.name, columns: table.loadedColumns.map(\.name))
-        let encoder = RowEncoder(path: path, table: table)
+        let encoder = RowEncoder(path: path, table: table, artifactMap: artifactMap)
         let rowidColumn = Int32(table.loadedColumns.count)
         var sent = 0
         do {

@@ -39,7 +39,7 @@ final class SourceTupleReader: TupleReader {
         self.source = source
         self.table = table
         self.stmt = try source.scan(table)
-        self.encoder = RowEncoder(path: source.path, table: table)
+        self.encoder = RowEncoder(path: source.path, table: table, artifactMap: source.artifactMap)
         self.reader = BinaryTupleReader(expectHeader: false, maxFields: max(1, table.loadedColumns.count))
     }
 

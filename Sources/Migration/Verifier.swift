@@ -19,13 +19,16 @@ public struct Verifier {
 
     /// Receives a step event per table checksummed; may be nil.
     public let progress: ProgressHandler?
+    /// The import's `--artifact-root-map` (also read from the reject directory's record).
+    public let artifactMap: ArtifactRootMap
 
     public init(sourcePath: String, conninfo: String?, maxDiffs: Int = 20, rejectDirectory: String? = nil,
-                progress: ProgressHandler? = nil) {
+                artifactMap: ArtifactRootMap = ArtifactRootMap(rules: []), progress: ProgressHandler? = nil) {
         self.sourcePath = sourcePath
         self.conninfo = conninfo
         self.maxDiffs = maxDiffs
         self.rejectDirectory = rejectDirectory
+        self.artifactMap = artifactMap
         self.progress = progress
     }
 
@@ -34,6 +37,7 @@ public struct Verifier {
         let source = try openSource(sourcePath)
         let schema = source.schema
         var accounted: [String] = []
+        var map = artifactMap
         if let rejectDirectory {
             guard let store = source as? SourceStore else {
                 throw MigrationError.usage("--reject-dir goes with the SQLite file the import read")
@@ -50,6 +54,14 @@ public struct Verifier {
             for w in record.widened {
                 accounted.append("\(w.table).\(w.column) widened from \(w.from) to \(w.to) (values unchanged)")
             }
+            if map.isEmpty { map = ArtifactRootMap(rules: record.artifactRootMap) }
+        }
+        if !map.isEmpty {
+            guard let store = source as? SourceStore else {
+                throw MigrationError.usage("--artifact-root-map goes with the SQLite file the import read")
+            }
+            store.artifactMap = map
+            for rule in map.rules { accounted.append("artifact locations starting with \(rule.old) expected as \(rule.new)") }
         }
         let conn: PGConnection
         do {

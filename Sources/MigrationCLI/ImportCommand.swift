@@ -42,6 +42,9 @@ public struct ImportCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Where a policy records every row it leaves out (original bytes, reason) and every column it widens.", valueName: "dir"))
     public var rejectDir: String?
 
+    @Option(help: ArgumentHelp("Rewrite artifact locations starting with OLD to start with NEW (repeatable; the longest OLD wins).", valueName: "OLD=NEW"))
+    public var artifactRootMap: [String] = []
+
     @Flag(help: "Skip the pre-flight scan (only for a source a dry run has just passed; the import still stops at the first bad value).")
     public var noPreflight = false
 
@@ -70,7 +73,8 @@ public struct ImportCommand: ParsableCommand {
 
     public func run() throws {
         if dryRun {
-            let report = try DryRun(sourcePath: source, conninfo: target.target, policy: try policy()).run()
+            let report = try DryRun(sourcePath: source, conninfo: target.target, policy: try policy(),
+                                    artifactMap: try ArtifactRootMap(arguments: artifactRootMap)).run()
             switch self.report.format {
             case .text: print(report.text())
             case .json: print(report.json)
@@ -80,12 +84,13 @@ public struct ImportCommand: ParsableCommand {
             return
         }
         let progress = progressOptions.handler(quiet: quiet)
+        let map = try ArtifactRootMap(arguments: artifactRootMap)
         let summary = try Importer(sourcePath: source, conninfo: target.target, policy: try policy(), preflight: !noPreflight,
-                                   progress: progress).run()
+                                   artifactMap: map, progress: progress).run()
         if !quiet { print(summary.text) }
         guard verify else { return }
         let result = try Verifier(sourcePath: source, conninfo: target.target, maxDiffs: report.maxDiffs, rejectDirectory: rejectDir,
-                                  progress: progress).run()
+                                  artifactMap: map, progress: progress).run()
         try report.emit(result)
         if !result.passed { throw ExitCode(6) }
     }

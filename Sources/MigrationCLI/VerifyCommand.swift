@@ -25,10 +25,14 @@ public struct VerifyCommand: ParsableCommand {
     @Option(help: ArgumentHelp("The reject directory of the import: rows it records as left out are expected to be missing.", valueName: "dir"))
     public var rejectDir: String?
 
+    @Option(help: ArgumentHelp("The import's artifact location rewrite (repeatable); read from --reject-dir when recorded there.", valueName: "OLD=NEW"))
+    public var artifactRootMap: [String] = []
+
     public init() {}
 
     public func run() throws {
         let result = try Verifier(sourcePath: source, conninfo: target.target, maxDiffs: report.maxDiffs, rejectDirectory: rejectDir,
+                                  artifactMap: try ArtifactRootMap(arguments: artifactRootMap),
                                   progress: progressOptions.handler(quiet: false)).run()
         try report.emit(result)
         if !result.passed { throw ExitCode(1) }
