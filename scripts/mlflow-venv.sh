@@ -16,6 +16,7 @@ if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c "import mlflow, psycop
     1.*) extra=("sqlalchemy<2" "psycopg2-binary" "numpy<2" "pandas<2" "protobuf<4" "setuptools<70") ;;
     2.[0-8].*) extra=("sqlalchemy<2" "psycopg2-binary" "numpy<2" "pandas<2.2" "setuptools<70") ;;
     2.*) extra=("sqlalchemy<2.1" "psycopg2-binary" "numpy<2" "pandas<2.2" "setuptools<70") ;;
+    3.[0-9].*) extra=("sqlalchemy<2.1" "psycopg2-binary" "psycopg[binary]") ;;
     *) extra=("psycopg2-binary" "psycopg[binary]") ;;
   esac
   "$venv/bin/pip" install --quiet --disable-pip-version-check "mlflow==$version" "${extra[@]}" >&2
