@@ -55,7 +55,12 @@ public struct Preflight {
     private func scanCells(_ table: TableSpec, checks: [String: [CheckSpec]], into result: inout Result) throws {
         let columns = table.loadedColumns
         let allowed: [Set<String>?] = columns.map { c in checks["\(table.name).\(c.name)"].map { Set($0.flatMap(\.allowed)) } }
-        let located = Set(ArtifactLocations.columns(of: table))
+        var located = Set(ArtifactLocations.columns(of: table))
+        var tagKey: (index: Int32, keys: Set<String>)?
+        if let tag = ArtifactLocations.tags[table.name], let k = columns.firstIndex(where: { $0.name == tag.key }) {
+            located.insert(tag.value)
+            tagKey = (Int32(k), tag.keys)
+        }
         let stmt = try source.scan(table)
         let rowidColumn = Int32(columns.count)
         while try source.step(stmt, table) {
@@ -92,7 +97,7 @@ public struct Preflight {
                         }
                         var length = stored
                         var rewritten = ""
-                        if located.contains(column.name) {
+                        if located.contains(column.name), tagKey.map({ $0.keys.contains(stmt.string($0.index)) }) ?? true {
                             let text = String(decoding: bytes, as: UTF8.self)
                             if let r = map.rewrite(text) {
                                 rewritten = " after --artifact-root-map"

@@ -22,6 +22,8 @@ final class RowEncoder {
     private let nullable: [Bool]
     /// Per column: rewrite artifact locations with this map (nil: copy as stored).
     private let rewrite: [ArtifactRootMap?]
+    /// For tag tables: the column whose value decides whether the value column holds a location.
+    private let tagKey: (index: Int32, keys: Set<String>)?
 
     init(path: String, table: TableSpec, artifactMap: ArtifactRootMap? = nil) {
         self.path = path
@@ -29,8 +31,15 @@ final class RowEncoder {
         self.columns = table.loadedColumns
         self.types = columns.map(\.pgType)
         self.nullable = columns.map(\.nullable)
-        let located = Set(ArtifactLocations.columns(of: table))
-        self.rewrite = columns.map { artifactMap != nil && !artifactMap!.isEmpty && located.contains($0.name) ? artifactMap : nil }
+        let mapping = artifactMap.flatMap { $0.isEmpty ? nil : $0 }
+        var located = Set(ArtifactLocations.columns(of: table))
+        var tagKey: (index: Int32, keys: Set<String>)?
+        if let tag = ArtifactLocations.tags[table.name], let k = columns.firstIndex(where: { $0.name == tag.key }) {
+            located.insert(tag.value)
+            tagKey = (Int32(k), tag.keys)
+        }
+        self.tagKey = tagKey
+        self.rewrite = columns.map { located.contains($0.name) ? mapping : nil }
     }
 
     /// Appends the statement's current row to `out` as one tuple.
@@ -77,7 +86,8 @@ final class RowEncoder {
                 if bytes.containsNUL {
                     throw reject(stmt, columns[index], "text contains a NUL (U+0000) character, which PostgreSQL text cannot store")
                 }
-                if let map = rewrite[index], let rewritten = map.rewrite(String(decoding: bytes, as: UTF8.self)) {
+                if let map = rewrite[index], tagKey.map({ $0.keys.contains(stmt.string($0.index)) }) ?? true,
+                   let rewritten = map.rewrite(String(decoding: bytes, as: UTF8.self)) {
                     Array(rewritten.value.utf8).withUnsafeBytes { out.bytes($0) }
                 } else {
                     out.bytes(bytes)
