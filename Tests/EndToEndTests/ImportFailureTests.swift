@@ -161,10 +161,10 @@ final class ImportFailureTests: XCTestCase {
         try env.sqlite(old, "UPDATE alembic_version SET version_num = '0c779009ac13'")
         let cases: [(String, [String])] = [
             (dir.appendingPathComponent("missing.db").path, ["no such file"]),
-            (old, ["0c779009ac13", "older than every supported revision", "97727af70f4d (MLflow 1.30.1)", "pip install mlflow==1.30.1"]),
+            (old, ["0c779009ac13", "older than every supported revision", "97727af70f4d (MLflow 1.30.1", "mlflow db upgrade sqlite:///COPY"]),
             (text, ["not a usable SQLite database"]),
             (plain, ["not an MLflow tracking store", "alembic_version"]),
-            (future, ["ffffffffffff", "not a revision in MLflow's migration chain", "acf3f17fdcc7 (MLflow 2.9.2)"]),
+            (future, ["ffffffffffff", "not a revision in MLflow's migration chain", "acf3f17fdcc7 (MLflow 2.8.1, 2.9.2"]),
         ]
         for (path, expect) in cases {
             let result = try env.tool("mlflow-import", [path, "--target", conninfo])

@@ -4,12 +4,5139 @@ extension EmbeddedRevision {
     /// Every captured revision, in the order of their folder names.
     static let all: [EmbeddedRevision] = [
     EmbeddedRevision(
+revision: "0584bdc529eb",
+map: #"""
+{
+ "revision": "0584bdc529eb",
+ "mlflowVersions": [
+  "2.18.0",
+  "2.19.0",
+  "2.20.4",
+  "2.21.3",
+  "2.22.5"
+ ],
+ "tables": [
+  {
+   "name": "alembic_version",
+   "primaryKey": [
+    "version_num"
+   ],
+   "references": [],
+   "columns": [
+    {
+     "name": "version_num",
+     "sqlite": "VARCHAR(32)",
+     "pg": "character varying(32)",
+     "nullable": false
+    }
+   ]
+  },
+  {
+   "name": "datasets",
+   "primaryKey": [
+    "experiment_id",
+    "name",
+    "digest"
+   ],
+   "references": [
+    "experiments"
+   ],
+   "columns": [
+    {
+     "name": "dataset_uuid",
+     "sqlite": "VARCHAR(36)",
+     "pg": "character varying(36)",
+     "nullable": false
+    },
+    {
+     "name": "experiment_id",
+     "sqlite": "INTEGER",
+     "pg": "integer",
+     "nullable": false
+    },
+    {
+     "name": "name",
+     "sqlite": "VARCHAR(500)",
+     "pg": "character varying(500)",
+     "nullable": false
+    },
+    {
+     "name": "digest",
+     "sqlite": "VARCHAR(36)",
+     "pg": "character varying(36)",
+     "nullable": false
+    },
+    {
+     "name": "dataset_source_type",
+     "sqlite": "VARCHAR(36)",
+     "pg": "character varying(36)",
+     "nullable": false
+    },
+    {
+     "name": "dataset_source",
+     "sqlite": "TEXT",
+     "pg": "text",
+     "nullable": false
+    },
+    {
+     "name": "dataset_schema",
+     "sqlite": "TEXT",
+     "pg": "text",
+     "nullable": true
+    },
+    {
+     "name": "dataset_profile",
+     "sqlite": "TEXT",
+     "pg": "text",
+     "nullable": true
+    }
+   ]
+  },
+  {
+   "name": "experiment_tags",
+   "primaryKey": [
+    "key",
+    "experiment_id"
+   ],
+   "references": [
+    "experiments"
+   ],
+   "columns": [
+    {
+     "name": "key",
+     "sqlite": "VARCHAR(250)",
+     "pg": "character varying(250)",
+     "nullable": false
+    },
+    {
+     "name": "value",
+     "sqlite": "VARCHAR(5000)",
+     "pg": "character varying(5000)",
+     "nullable": true
+    },
+    {
+     "name": "experiment_id",
+     "sqlite": "INTEGER",
+     "pg": "integer",
+     "nullable": false
+    }
+   ]
+  },
+  {
+   "name": "experiments",
+   "primaryKey": [
+    "experiment_id"
+   ],
+   "references": [],
+   "columns": [
+    {
+     "name": "experiment_id",
+     "sqlite": "INTEGER",
+     "pg": "integer",
+     "nullable": false
+    },
+    {
+     "name": "name",
+     "sqlite": "VARCHAR(256)",
+     "pg": "character varying(256)",
+     "nullable": false
+    },
+    {
+     "name": "artifact_location",
+     "sqlite": "VARCHAR(256)",
+     "pg": "character varying(256)",
+     "nullable": true
+    },
+    {
+     "name": "lifecycle_stage",
+     "sqlite": "VARCHAR(32)",
+     "pg": "character varying(32)",
+     "nullable": true
+    },
+    {
+     "name": "creation_time",
+     "sqlite": "BIGINT",
+     "pg": "bigint",
+     "nullable": true
+    },
+    {
+     "name": "last_update_time",
+     "sqlite": "BIGINT",
+     "pg": "bigint",
+     "nullable": true
+    }
+   ]
+  },
+  {
+   "name": "input_tags",
+   "primaryKey": [
+    "input_uuid",
+    "name"
+   ],
+   "references": [],
+   "columns": [
+    {
+     "name": "input_uuid",
+     "sqlite": "VARCHAR(36)",
+     "pg": "character varying(36)",
+     "nullable": false
+    },
+    {
+     "name": "name",
+     "sqlite": "VARCHAR(255)",
+     "pg": "character varying(255)",
+     "nullable": false
+    },
+    {
+     "name": "value",
+     "sqlite": "VARCHAR(500)",
+     "pg": "character varying(500)",
+     "nullable": false
+    }
+   ]
+  },
+  {
+   "name": "inputs",
+   "primaryKey": [
+    "source_type",
+    "source_id",
+    "destination_type",
+    "destination_id"
+   ],
+   "references": [],
+   "columns": [
+    {
+     "name": "input_uuid",
+     "sqlite": "VARCHAR(36)",
+     "pg": "character varying(36)",
+     "nullable": false
+    },
+    {
+     "name": "source_type",
+     "sqlite": "VARCHAR(36)",
+     "pg": "character varying(36)",
+     "nullable": false
+    },
+    {
+     "name": "source_id",
+     "sqlite": "VARCHAR(36)",
+     "pg": "character varying(36)",
+     "nullable": false
+    },
+    {
+     "name": "destination_type",
+     "sqlite": "VARCHAR(36)",
+     "pg": "character varying(36)",
+     "nullable": false
+    },
+    {
+     "name": "destination_id",
+     "sqlite": "VARCHAR(36)",
+     "pg": "character varying(36)",
+     "nullable": false
+    }
+   ]
+  },
+  {
+   "name": "latest_metrics",
+   "primaryKey": [
+    "key",
+    "run_uuid"
+   ],
+   "references": [
+    "runs"
+   ],
+   "columns": [
+    {
+     "name": "key",
+     "sqlite": "VARCHAR(250)",
+     "pg": "character varying(250)",
+     "nullable": false
+    },
+    {
+     "name": "value",
+     "sqlite": "FLOAT",
+     "pg": "double precision",
+     "nullable": false
+    },
+    {
+     "name": "timestamp",
+     "sqlite": "BIGINT",
+     "pg": "bigint",
+     "nullable": true
+    },
+    {
+     "name": "step",
+     "sqlite": "BIGINT",
+     "pg": "bigint",
+     "nullable": false
+    },
+    {
+     "name": "is_nan",
+     "sqlite": "BOOLEAN",
+     "pg": "boolean",
+     "nullable": false
+    },
+    {
+     "name": "run_uuid",
+     "sqlite": "VARCHAR(32)",
+     "pg": "character varying(32)",
+     "nullable": false
+    }
+   ]
+  },
+  {
+   "name": "metrics",
+   "primaryKey": [
+    "key",
+    "timestamp",
+    "step",
+    "run_uuid",
+    "value",
+    "is_nan"
+   ],
+   "references": [
+    "runs"
+   ],
+   "columns": [
+    {
+     "name": "key",
+     "sqlite": "VARCHAR(250)",
+     "pg": "character varying(250)",
+     "nullable": false
+    },
+    {
+     "name": "value",
+     "sqlite": "FLOAT",
+     "pg": "double precision",
+     "nullable": false
+    },
+    {
+     "name": "timestamp",
+     "sqlite": "BIGINT",
+     "pg": "bigint",
+     "nullable": false
+    },
+    {
+     "name": "run_uuid",
+     "sqlite": "VARCHAR(32)",
+     "pg": "character varying(32)",
+     "nullable": false
+    },
+    {
+     "name": "step",
+     "sqlite": "BIGINT",
+     "pg": "bigint",
+     "nullable": false
+    },
+    {
+     "name": "is_nan",
+     "sqlite": "BOOLEAN",
+     "pg": "boolean",
+     "nullable": false
+    }
+   ]
+  },
+  {
+   "name": "model_version_tags",
+   "primaryKey": [
+    "key",
+    "name",
+    "version"
+   ],
+   "references": [
+    "model_versions"
+   ],
+   "columns": [
+    {
+     "name": "key",
+     "sqlite": "VARCHAR(250)",
+     "pg": "character varying(250)",
+     "nullable": false
+    },
+    {
+     "name": "value",
+     "sqlite": "VARCHAR(5000)",
+     "pg": "character varying(5000)",
+     "nullable": true
+    },
+    {
+     "name": "name",
+     "sqlite": "VARCHAR(256)",
+     "pg": "character varying(256)",
+     "nullable": false
+    },
+    {
+     "name": "version",
+     "sqlite": "INTEGER",
+     "pg": "integer",
+     "nullable": false
+    }
+   ]
+  },
+  {
+   "name": "model_versions",
+   "primaryKey": [
+    "name",
+    "version"
+   ],
+   "references": [
+    "registered_models"
+   ],
+   "columns": [
+    {
+     "name": "name",
+     "sqlite": "VARCHAR(256)",
+     "pg": "character varying(256)",
+     "nullable": false
+    },
+    {
+     "name": "version",
+     "sqlite": "INTEGER",
+     "pg": "integer",
+     "nullable": false
+    },
+    {
+     "name": "creation_time",
+     "sqlite": "BIGINT",
+     "pg": "bigint",
+     "nullable": true
+    },
+    {
+     "name": "last_updated_time",
+     "sqlite": "BIGINT",
+     "pg": "bigint",
+     "nullable": true
+    },
+    {
+     "name": "description",
+     "sqlite": "VARCHAR(5000)",
+     "pg": "character varying(5000)",
+     "nullable": true
+    },
+    {
+     "name": "user_id",
+     "sqlite": "VARCHAR(256)",
+     "pg": "character varying(256)",
+     "nullable": true
+    },
+    {
+     "name": "current_stage",
+     "sqlite": "VARCHAR(20)",
+     "pg": "character varying(20)",
+     "nullable": true
+    },
+    {
+     "name": "source",
+     "sqlite": "VARCHAR(500)",
+     "pg": "character varying(500)",
+     "nullable": true
+    },
+    {
+     "name": "run_id",
+     "sqlite": "VARCHAR(32)",
+     "pg": "character varying(32)",
+     "nullable": true
+    },
+    {
+     "name": "status",
+     "sqlite": "VARCHAR(20)",
+     "pg": "character varying(20)",
+     "nullable": true
+    },
+    {
+     "name": "status_message",
+     "sqlite": "VARCHAR(500)",
+     "pg": "character varying(500)",
+     "nullable": true
+    },
+    {
+     "name": "run_link",
+     "sqlite": "VARCHAR(500)",
+     "pg": "character varying(500)",
+     "nullable": true
+    },
+    {
+     "name": "storage_location",
+     "sqlite": "VARCHAR(500)",
+     "pg": "character varying(500)",
+     "nullable": true
+    }
+   ]
+  },
+  {
+   "name": "params",
+   "primaryKey": [
+    "key",
+    "run_uuid"
+   ],
+   "references": [
+    "runs"
+   ],
+   "columns": [
+    {
+     "name": "key",
+     "sqlite": "VARCHAR(250)",
+     "pg": "character varying(250)",
+     "nullable": false
+    },
+    {
+     "name": "value",
+     "sqlite": "VARCHAR(8000)",
+     "pg": "character varying(8000)",
+     "nullable": false
+    },
+    {
+     "name": "run_uuid",
+     "sqlite": "VARCHAR(32)",
+     "pg": "character varying(32)",
+     "nullable": false
+    }
+   ]
+  },
+  {
+   "name": "registered_model_aliases",
+   "primaryKey": [
+    "name",
+    "alias"
+   ],
+   "references": [
+    "registered_models"
+   ],
+   "columns": [
+    {
+     "name": "alias",
+     "sqlite": "VARCHAR(256)",
+     "pg": "character varying(256)",
+     "nullable": false
+    },
+    {
+     "name": "version",
+     "sqlite": "INTEGER",
+     "pg": "integer",
+     "nullable": false
+    },
+    {
+     "name": "name",
+     "sqlite": "VARCHAR(256)",
+     "pg": "character varying(256)",
+     "nullable": false
+    }
+   ]
+  },
+  {
+   "name": "registered_model_tags",
+   "primaryKey": [
+    "key",
+    "name"
+   ],
+   "references": [
+    "registered_models"
+   ],
+   "columns": [
+    {
+     "name": "key",
+     "sqlite": "VARCHAR(250)",
+     "pg": "character varying(250)",
+     "nullable": false
+    },
+    {
+     "name": "value",
+     "sqlite": "VARCHAR(5000)",
+     "pg": "character varying(5000)",
+     "nullable": true
+    },
+    {
+     "name": "name",
+     "sqlite": "VARCHAR(256)",
+     "pg": "character varying(256)",
+     "nullable": false
+    }
+   ]
+  },
+  {
+   "name": "registered_models",
+   "primaryKey": [
+    "name"
+   ],
+   "references": [],
+   "columns": [
+    {
+     "name": "name",
+     "sqlite": "VARCHAR(256)",
+     "pg": "character varying(256)",
+     "nullable": false
+    },
+    {
+     "name": "creation_time",
+     "sqlite": "BIGINT",
+     "pg": "bigint",
+     "nullable": true
+    },
+    {
+     "name": "last_updated_time",
+     "sqlite": "BIGINT",
+     "pg": "bigint",
+     "nullable": true
+    },
+    {
+     "name": "description",
+     "sqlite": "VARCHAR(5000)",
+     "pg": "character varying(5000)",
+     "nullable": true
+    }
+   ]
+  },
+  {
+   "name": "runs",
+   "primaryKey": [
+    "run_uuid"
+   ],
+   "references": [
+    "experiments"
+   ],
+   "columns": [
+    {
+     "name": "run_uuid",
+     "sqlite": "VARCHAR(32)",
+     "pg": "character varying(32)",
+     "nullable": false
+    },
+    {
+     "name": "name",
+     "sqlite": "VARCHAR(250)",
+     "pg": "character varying(250)",
+     "nullable": true
+    },
+    {
+     "name": "source_type",
+     "sqlite": "VARCHAR(20)",
+     "pg": "character varying(20)",
+     "nullable": true
+    },
+    {
+     "name": "source_name",
+     "sqlite": "VARCHAR(500)",
+     "pg": "character varying(500)",
+     "nullable": true
+    },
+    {
+     "name": "entry_point_name",
+     "sqlite": "VARCHAR(50)",
+     "pg": "character varying(50)",
+     "nullable": true
+    },
+    {
+     "name": "user_id",
+     "sqlite": "VARCHAR(256)",
+     "pg": "character varying(256)",
+     "nullable": true
+    },
+    {
+     "name": "status",
+     "sqlite": "VARCHAR(9)",
+     "pg": "character varying(9)",
+     "nullable": true
+    },
+    {
+     "name": "start_time",
+     "sqlite": "BIGINT",
+     "pg": "bigint",
+     "nullable": true
+    },
+    {
+     "name": "end_time",
+     "sqlite": "BIGINT",
+     "pg": "bigint",
+     "nullable": true
+    },
+    {
+     "name": "source_version",
+     "sqlite": "VARCHAR(50)",
+     "pg": "character varying(50)",
+     "nullable": true
+    },
+    {
+     "name": "lifecycle_stage",
+     "sqlite": "VARCHAR(20)",
+     "pg": "character varying(20)",
+     "nullable": true
+    },
+    {
+     "name": "artifact_uri",
+     "sqlite": "VARCHAR(200)",
+     "pg": "character varying(200)",
+     "nullable": true
+    },
+    {
+     "name": "experiment_id",
+     "sqlite": "INTEGER",
+     "pg": "integer",
+     "nullable": true
+    },
+    {
+     "name": "deleted_time",
+     "sqlite": "BIGINT",
+     "pg": "bigint",
+     "nullable": true
+    }
+   ]
+  },
+  {
+   "name": "tags",
+   "primaryKey": [
+    "key",
+    "run_uuid"
+   ],
+   "references": [
+    "runs"
+   ],
+   "columns": [
+    {
+     "name": "key",
+     "sqlite": "VARCHAR(250)",
+     "pg": "character varying(250)",
+     "nullable": false
+    },
+    {
+     "name": "value",
+     "sqlite": "VARCHAR(8000)",
+     "pg": "character varying(8000)",
+     "nullable": true
+    },
+    {
+     "name": "run_uuid",
+     "sqlite": "VARCHAR(32)",
+     "pg": "character varying(32)",
+     "nullable": false
+    }
+   ]
+  },
+  {
+   "name": "trace_info",
+   "primaryKey": [
+    "request_id"
+   ],
+   "references": [
+    "experiments"
+   ],
+   "columns": [
+    {
+     "name": "request_id",
+     "sqlite": "VARCHAR(50)",
+     "pg": "character varying(50)",
+     "nullable": false
+    },
+    {
+     "name": "experiment_id",
+     "sqlite": "INTEGER",
+     "pg": "integer",
+     "nullable": false
+    },
+    {
+     "name": "timestamp_ms",
+     "sqlite": "BIGINT",
+     "pg": "bigint",
+     "nullable": false
+    },
+    {
+     "name": "execution_time_ms",
+     "sqlite": "BIGINT",
+     "pg": "bigint",
+     "nullable": true
+    },
+    {
+     "name": "status",
+     "sqlite": "VARCHAR(50)",
+     "pg": "character varying(50)",
+     "nullable": false
+    }
+   ]
+  },
+  {
+   "name": "trace_request_metadata",
+   "primaryKey": [
+    "key",
+    "request_id"
+   ],
+   "references": [
+    "trace_info"
+   ],
+   "columns": [
+    {
+     "name": "key",
+     "sqlite": "VARCHAR(250)",
+     "pg": "character varying(250)",
+     "nullable": false
+    },
+    {
+     "name": "value",
+     "sqlite": "VARCHAR(8000)",
+     "pg": "character varying(8000)",
+     "nullable": true
+    },
+    {
+     "name": "request_id",
+     "sqlite": "VARCHAR(50)",
+     "pg": "character varying(50)",
+     "nullable": false
+    }
+   ]
+  },
+  {
+   "name": "trace_tags",
+   "primaryKey": [
+    "key",
+    "request_id"
+   ],
+   "references": [
+    "trace_info"
+   ],
+   "columns": [
+    {
+     "name": "key",
+     "sqlite": "VARCHAR(250)",
+     "pg": "character varying(250)",
+     "nullable": false
+    },
+    {
+     "name": "value",
+     "sqlite": "VARCHAR(8000)",
+     "pg": "character varying(8000)",
+     "nullable": true
+    },
+    {
+     "name": "request_id",
+     "sqlite": "VARCHAR(50)",
+     "pg": "character varying(50)",
+     "nullable": false
+    }
+   ]
+  }
+ ],
+ "sequences": [
+  {
+   "name": "experiments_experiment_id_seq",
+   "table": "experiments",
+   "column": "experiment_id"
+  }
+ ],
+ "createdRows": {
+  "alembic_version": 1,
+  "experiments": 1
+ }
+}
+
+"""#,
+preData: #"""
+CREATE TABLE alembic_version (
+    version_num character varying(32) NOT NULL
+);
+
+CREATE TABLE datasets (
+    dataset_uuid character varying(36) NOT NULL,
+    experiment_id integer NOT NULL,
+    name character varying(500) NOT NULL,
+    digest character varying(36) NOT NULL,
+    dataset_source_type character varying(36) NOT NULL,
+    dataset_source text NOT NULL,
+    dataset_schema text,
+    dataset_profile text
+);
+
+CREATE TABLE experiment_tags (
+    key character varying(250) NOT NULL,
+    value character varying(5000),
+    experiment_id integer NOT NULL
+);
+
+CREATE TABLE experiments (
+    experiment_id integer NOT NULL,
+    name character varying(256) NOT NULL,
+    artifact_location character varying(256),
+    lifecycle_stage character varying(32),
+    creation_time bigint,
+    last_update_time bigint,
+    CONSTRAINT experiments_lifecycle_stage CHECK (((lifecycle_stage)::text = ANY ((ARRAY['active'::character varying, 'deleted'::character varying])::text[])))
+);
+
+CREATE SEQUENCE experiments_experiment_id_seq
+    AS integer
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1;
+
+ALTER SEQUENCE experiments_experiment_id_seq OWNED BY experiments.experiment_id;
+
+CREATE TABLE input_tags (
+    input_uuid character varying(36) NOT NULL,
+    name character varying(255) NOT NULL,
+    value character varying(500) NOT NULL
+);
+
+CREATE TABLE inputs (
+    input_uuid character varying(36) NOT NULL,
+    source_type character varying(36) NOT NULL,
+    source_id character varying(36) NOT NULL,
+    destination_type character varying(36) NOT NULL,
+    destination_id character varying(36) NOT NULL
+);
+
+CREATE TABLE latest_metrics (
+    key character varying(250) NOT NULL,
+    value double precision NOT NULL,
+    "timestamp" bigint,
+    step bigint NOT NULL,
+    is_nan boolean NOT NULL,
+    run_uuid character varying(32) NOT NULL
+);
+
+CREATE TABLE metrics (
+    key character varying(250) NOT NULL,
+    value double precision NOT NULL,
+    "timestamp" bigint NOT NULL,
+    run_uuid character varying(32) NOT NULL,
+    step bigint DEFAULT '0'::bigint NOT NULL,
+    is_nan boolean DEFAULT false NOT NULL
+);
+
+CREATE TABLE model_version_tags (
+    key character varying(250) NOT NULL,
+    value character varying(5000),
+    name character varying(256) NOT NULL,
+    version integer NOT NULL
+);
+
+CREATE TABLE model_versions (
+    name character varying(256) NOT NULL,
+    version integer NOT NULL,
+    creation_time bigint,
+    last_updated_time bigint,
+    description character varying(5000),
+    user_id character varying(256),
+    current_stage character varying(20),
+    source character varying(500),
+    run_id character varying(32),
+    status character varying(20),
+    status_message character varying(500),
+    run_link character varying(500),
+    storage_location character varying(500)
+);
+
+CREATE TABLE params (
+    key character varying(250) NOT NULL,
+    value character varying(8000) NOT NULL,
+    run_uuid character varying(32) NOT NULL
+);
+
+CREATE TABLE registered_model_aliases (
+    alias character varying(256) NOT NULL,
+    version integer NOT NULL,
+    name character varying(256) NOT NULL
+);
+
+CREATE TABLE registered_model_tags (
+    key character varying(250) NOT NULL,
+    value character varying(5000),
+    name character varying(256) NOT NULL
+);
+
+CREATE TABLE registered_models (
+    name character varying(256) NOT NULL,
+    creation_time bigint,
+    last_updated_time bigint,
+    description character varying(5000)
+);
+
+CREATE TABLE runs (
+    run_uuid character varying(32) NOT NULL,
+    name character varying(250),
+    source_type character varying(20),
+    source_name character varying(500),
+    entry_point_name character varying(50),
+    user_id character varying(256),
+    status character varying(9),
+    start_time bigint,
+    end_time bigint,
+    source_version character varying(50),
+    lifecycle_stage character varying(20),
+    artifact_uri character varying(200),
+    experiment_id integer,
+    deleted_time bigint,
+    CONSTRAINT runs_lifecycle_stage CHECK (((lifecycle_stage)::text = ANY ((ARRAY['active'::character varying, 'deleted'::character varying])::text[]))),
+    CONSTRAINT runs_status_check CHECK (((status)::text = ANY ((ARRAY['SCHEDULED'::character varying, 'FAILED'::character varying, 'FINISHED'::character varying, 'RUNNING'::character varying, 'KILLED'::character varying])::text[]))),
+    CONSTRAINT source_type CHECK (((source_type)::text = ANY ((ARRAY['NOTEBOOK'::character varying, 'JOB'::character varying, 'LOCAL'::character varying, 'UNKNOWN'::character varying, 'PROJECT'::character varying])::text[])))
+);
+
+CREATE TABLE tags (
+    key character varying(250) NOT NULL,
+    value character varying(8000),
+    run_uuid character varying(32) NOT NULL
+);
+
+CREATE TABLE trace_info (
+    request_id character varying(50) NOT NULL,
+    experiment_id integer NOT NULL,
+    timestamp_ms bigint NOT NULL,
+    execution_time_ms bigint,
+    status character varying(50) NOT NULL
+);
+
+CREATE TABLE trace_request_metadata (
+    key character varying(250) NOT NULL,
+    value character varying(8000),
+    request_id character varying(50) NOT NULL
+);
+
+CREATE TABLE trace_tags (
+    key character varying(250) NOT NULL,
+    value character varying(8000),
+    request_id character varying(50) NOT NULL
+);
+
+ALTER TABLE ONLY experiments ALTER COLUMN experiment_id SET DEFAULT nextval('experiments_experiment_id_seq'::regclass);
+
+"""#,
+postData: #"""
+ALTER TABLE ONLY alembic_version
+    ADD CONSTRAINT alembic_version_pkc PRIMARY KEY (version_num);
+
+ALTER TABLE ONLY datasets
+    ADD CONSTRAINT dataset_pk PRIMARY KEY (experiment_id, name, digest);
+
+ALTER TABLE ONLY experiments
+    ADD CONSTRAINT experiment_pk PRIMARY KEY (experiment_id);
+
+ALTER TABLE ONLY experiment_tags
+    ADD CONSTRAINT experiment_tag_pk PRIMARY KEY (key, experiment_id);
+
+ALTER TABLE ONLY experiments
+    ADD CONSTRAINT experiments_name_key UNIQUE (name);
+
+ALTER TABLE ONLY input_tags
+    ADD CONSTRAINT input_tags_pk PRIMARY KEY (input_uuid, name);
+
+ALTER TABLE ONLY inputs
+    ADD CONSTRAINT inputs_pk PRIMARY KEY (source_type, source_id, destination_type, destination_id);
+
+ALTER TABLE ONLY latest_metrics
+    ADD CONSTRAINT latest_metric_pk PRIMARY KEY (key, run_uuid);
+
+ALTER TABLE ONLY metrics
+    ADD CONSTRAINT metric_pk PRIMARY KEY (key, "timestamp", step, run_uuid, value, is_nan);
+
+ALTER TABLE ONLY model_versions
+    ADD CONSTRAINT model_version_pk PRIMARY KEY (name, version);
+
+ALTER TABLE ONLY model_version_tags
+    ADD CONSTRAINT model_version_tag_pk PRIMARY KEY (key, name, version);
+
+ALTER TABLE ONLY params
+    ADD CONSTRAINT param_pk PRIMARY KEY (key, run_uuid);
+
+ALTER TABLE ONLY registered_model_aliases
+    ADD CONSTRAINT registered_model_alias_pk PRIMARY KEY (name, alias);
+
+ALTER TABLE ONLY registered_models
+    ADD CONSTRAINT registered_model_pk PRIMARY KEY (name);
+
+ALTER TABLE ONLY registered_model_tags
+    ADD CONSTRAINT registered_model_tag_pk PRIMARY KEY (key, name);
+
+ALTER TABLE ONLY runs
+    ADD CONSTRAINT run_pk PRIMARY KEY (run_uuid);
+
+ALTER TABLE ONLY tags
+    ADD CONSTRAINT tag_pk PRIMARY KEY (key, run_uuid);
+
+ALTER TABLE ONLY trace_info
+    ADD CONSTRAINT trace_info_pk PRIMARY KEY (request_id);
+
+ALTER TABLE ONLY trace_request_metadata
+    ADD CONSTRAINT trace_request_metadata_pk PRIMARY KEY (key, request_id);
+
+ALTER TABLE ONLY trace_tags
+    ADD CONSTRAINT trace_tag_pk PRIMARY KEY (key, request_id);
+
+CREATE INDEX index_datasets_dataset_uuid ON datasets USING btree (dataset_uuid);
+
+CREATE INDEX index_datasets_experiment_id_dataset_source_type ON datasets USING btree (experiment_id, dataset_source_type);
+
+CREATE INDEX index_inputs_destination_type_destination_id_source_type ON inputs USING btree (destination_type, destination_id, source_type);
+
+CREATE INDEX index_inputs_input_uuid ON inputs USING btree (input_uuid);
+
+CREATE INDEX index_latest_metrics_run_uuid ON latest_metrics USING btree (run_uuid);
+
+CREATE INDEX index_metrics_run_uuid ON metrics USING btree (run_uuid);
+
+CREATE INDEX index_params_run_uuid ON params USING btree (run_uuid);
+
+CREATE INDEX index_tags_run_uuid ON tags USING btree (run_uuid);
+
+CREATE INDEX index_trace_info_experiment_id_timestamp_ms ON trace_info USING btree (experiment_id, timestamp_ms);
+
+CREATE INDEX index_trace_request_metadata_request_id ON trace_request_metadata USING btree (request_id);
+
+CREATE INDEX index_trace_tags_request_id ON trace_tags USING btree (request_id);
+
+ALTER TABLE ONLY experiment_tags
+    ADD CONSTRAINT experiment_tags_experiment_id_fkey FOREIGN KEY (experiment_id) REFERENCES experiments(experiment_id);
+
+ALTER TABLE ONLY datasets
+    ADD CONSTRAINT fk_datasets_experiment_id_experiments FOREIGN KEY (experiment_id) REFERENCES experiments(experiment_id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY trace_info
+    ADD CONSTRAINT fk_trace_info_experiment_id FOREIGN KEY (experiment_id) REFERENCES experiments(experiment_id);
+
+ALTER TABLE ONLY trace_request_metadata
+    ADD CONSTRAINT fk_trace_request_metadata_request_id FOREIGN KEY (request_id) REFERENCES trace_info(request_id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY trace_tags
+    ADD CONSTRAINT fk_trace_tags_request_id FOREIGN KEY (request_id) REFERENCES trace_info(request_id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY latest_metrics
+    ADD CONSTRAINT latest_metrics_run_uuid_fkey FOREIGN KEY (run_uuid) REFERENCES runs(run_uuid);
+
+ALTER TABLE ONLY metrics
+    ADD CONSTRAINT metrics_run_uuid_fkey FOREIGN KEY (run_uuid) REFERENCES runs(run_uuid);
+
+ALTER TABLE ONLY model_version_tags
+    ADD CONSTRAINT model_version_tags_name_version_fkey FOREIGN KEY (name, version) REFERENCES model_versions(name, version) ON UPDATE CASCADE;
+
+ALTER TABLE ONLY model_versions
+    ADD CONSTRAINT model_versions_name_fkey FOREIGN KEY (name) REFERENCES registered_models(name) ON UPDATE CASCADE;
+
+ALTER TABLE ONLY params
+    ADD CONSTRAINT params_run_uuid_fkey FOREIGN KEY (run_uuid) REFERENCES runs(run_uuid);
+
+ALTER TABLE ONLY registered_model_aliases
+    ADD CONSTRAINT registered_model_alias_name_fkey FOREIGN KEY (name) REFERENCES registered_models(name) ON UPDATE CASCADE ON DELETE CASCADE;
+
+ALTER TABLE ONLY registered_model_tags
+    ADD CONSTRAINT registered_model_tags_name_fkey FOREIGN KEY (name) REFERENCES registered_models(name) ON UPDATE CASCADE;
+
+ALTER TABLE ONLY runs
+    ADD CONSTRAINT runs_experiment_id_fkey FOREIGN KEY (experiment_id) REFERENCES experiments(experiment_id);
+
+ALTER TABLE ONLY tags
+    ADD CONSTRAINT tags_run_uuid_fkey FOREIGN KEY (run_uuid) REFERENCES runs(run_uuid);
+
+"""#
+    ),
+    EmbeddedRevision(
+revision: "3500859a5d39",
+map: #"""
+{
+ "revision": "3500859a5d39",
+ "mlflowVersions": [
+  "2.3.2"
+ ],
+ "tables": [
+  {
+   "name": "alembic_version",
+   "primaryKey": [
+    "version_num"
+   ],
+   "references": [],
+   "columns": [
+    {
+     "name": "version_num",
+     "sqlite": "VARCHAR(32)",
+     "pg": "character varying(32)",
+     "nullable": false
+    }
+   ]
+  },
+  {
+   "name": "experiment_tags",
+   "primaryKey": [
+    "key",
+    "experiment_id"
+   ],
+   "references": [
+    "experiments"
+   ],
+   "columns": [
+    {
+     "name": "key",
+     "sqlite": "VARCHAR(250)",
+     "pg": "character varying(250)",
+     "nullable": false
+    },
+    {
+     "name": "value",
+     "sqlite": "VARCHAR(5000)",
+     "pg": "character varying(5000)",
+     "nullable": true
+    },
+    {
+     "name": "experiment_id",
+     "sqlite": "INTEGER",
+     "pg": "integer",
+     "nullable": false
+    }
+   ]
+  },
+  {
+   "name": "experiments",
+   "primaryKey": [
+    "experiment_id"
+   ],
+   "references": [],
+   "columns": [
+    {
+     "name": "experiment_id",
+     "sqlite": "INTEGER",
+     "pg": "integer",
+     "nullable": false
+    },
+    {
+     "name": "name",
+     "sqlite": "VARCHAR(256)",
+     "pg": "character varying(256)",
+     "nullable": false
+    },
+    {
+     "name": "artifact_location",
+     "sqlite": "VARCHAR(256)",
+     "pg": "character varying(256)",
+     "nullable": true
+    },
+    {
+     "name": "lifecycle_stage",
+     "sqlite": "VARCHAR(32)",
+     "pg": "character varying(32)",
+     "nullable": true
+    },
+    {
+     "name": "creation_time",
+     "sqlite": "BIGINT",
+     "pg": "bigint",
+     "nullable": true
+    },
+    {
+     "name": "last_update_time",
+     "sqlite": "BIGINT",
+     "pg": "bigint",
+     "nullable": true
+    }
+   ]
+  },
+  {
+   "name": "latest_metrics",
+   "primaryKey": [
+    "key",
+    "run_uuid"
+   ],
+   "references": [
+    "runs"
+   ],
+   "columns": [
+    {
+     "name": "key",
+     "sqlite": "VARCHAR(250)",
+     "pg": "character varying(250)",
+     "nullable": false
+    },
+    {
+     "name": "value",
+     "sqlite": "FLOAT",
+     "pg": "double precision",
+     "nullable": false
+    },
+    {
+     "name": "timestamp",
+     "sqlite": "BIGINT",
+     "pg": "bigint",
+     "nullable": true
+    },
+    {
+     "name": "step",
+     "sqlite": "BIGINT",
+     "pg": "bigint",
+     "nullable": false
+    },
+    {
+     "name": "is_nan",
+     "sqlite": "BOOLEAN",
+     "pg": "boolean",
+     "nullable": false
+    },
+    {
+     "name": "run_uuid",
+     "sqlite": "VARCHAR(32)",
+     "pg": "character varying(32)",
+     "nullable": false
+    }
+   ]
+  },
+  {
+   "name": "metrics",
+   "primaryKey": [
+    "key",
+    "timestamp",
+    "step",
+    "run_uuid",
+    "value",
+    "is_nan"
+   ],
+   "references": [
+    "runs"
+   ],
+   "columns": [
+    {
+     "name": "key",
+     "sqlite": "VARCHAR(250)",
+     "pg": "character varying(250)",
+     "nullable": false
+    },
+    {
+     "name": "value",
+     "sqlite": "FLOAT",
+     "pg": "double precision",
+     "nullable": false
+    },
+    {
+     "name": "timestamp",
+     "sqlite": "BIGINT",
+     "pg": "bigint",
+     "nullable": false
+    },
+    {
+     "name": "run_uuid",
+     "sqlite": "VARCHAR(32)",
+     "pg": "character varying(32)",
+     "nullable": false
+    },
+    {
+     "name": "step",
+     "sqlite": "BIGINT",
+     "pg": "bigint",
+     "nullable": false
+    },
+    {
+     "name": "is_nan",
+     "sqlite": "BOOLEAN",
+     "pg": "boolean",
+     "nullable": false
+    }
+   ]
+  },
+  {
+   "name": "model_version_tags",
+   "primaryKey": [
+    "key",
+    "name",
+    "version"
+   ],
+   "references": [
+    "model_versions"
+   ],
+   "columns": [
+    {
+     "name": "key",
+     "sqlite": "VARCHAR(250)",
+     "pg": "character varying(250)",
+     "nullable": false
+    },
+    {
+     "name": "value",
+     "sqlite": "VARCHAR(5000)",
+     "pg": "character varying(5000)",
+     "nullable": true
+    },
+    {
+     "name": "name",
+     "sqlite": "VARCHAR(256)",
+     "pg": "character varying(256)",
+     "nullable": false
+    },
+    {
+     "name": "version",
+     "sqlite": "INTEGER",
+     "pg": "integer",
+     "nullable": false
+    }
+   ]
+  },
+  {
+   "name": "model_versions",
+   "primaryKey": [
+    "name",
+    "version"
+   ],
+   "references": [
+    "registered_models"
+   ],
+   "columns": [
+    {
+     "name": "name",
+     "sqlite": "VARCHAR(256)",
+     "pg": "character varying(256)",
+     "nullable": false
+    },
+    {
+     "name": "version",
+     "sqlite": "INTEGER",
+     "pg": "integer",
+     "nullable": false
+    },
+    {
+     "name": "creation_time",
+     "sqlite": "BIGINT",
+     "pg": "bigint",
+     "nullable": true
+    },
+    {
+     "name": "last_updated_time",
+     "sqlite": "BIGINT",
+     "pg": "bigint",
+     "nullable": true
+    },
+    {
+     "name": "description",
+     "sqlite": "VARCHAR(5000)",
+     "pg": "character varying(5000)",
+     "nullable": true
+    },
+    {
+     "name": "user_id",
+     "sqlite": "VARCHAR(256)",
+     "pg": "character varying(256)",
+     "nullable": true
+    },
+    {
+     "name": "current_stage",
+     "sqlite": "VARCHAR(20)",
+     "pg": "character varying(20)",
+     "nullable": true
+    },
+    {
+     "name": "source",
+     "sqlite": "VARCHAR(500)",
+     "pg": "character varying(500)",
+     "nullable": true
+    },
+    {
+     "name": "run_id",
+     "sqlite": "VARCHAR(32)",
+     "pg": "character varying(32)",
+     "nullable": true
+    },
+    {
+     "name": "status",
+     "sqlite": "VARCHAR(20)",
+     "pg": "character varying(20)",
+     "nullable": true
+    },
+    {
+     "name": "status_message",
+     "sqlite": "VARCHAR(500)",
+     "pg": "character varying(500)",
+     "nullable": true
+    },
+    {
+     "name": "run_link",
+     "sqlite": "VARCHAR(500)",
+     "pg": "character varying(500)",
+     "nullable": true
+    }
+   ]
+  },
+  {
+   "name": "params",
+   "primaryKey": [
+    "key",
+    "run_uuid"
+   ],
+   "references": [
+    "runs"
+   ],
+   "columns": [
+    {
+     "name": "key",
+     "sqlite": "VARCHAR(250)",
+     "pg": "character varying(250)",
+     "nullable": false
+    },
+    {
+     "name": "value",
+     "sqlite": "VARCHAR(500)",
+     "pg": "character varying(500)",
+     "nullable": false
+    },
+    {
+     "name": "run_uuid",
+     "sqlite": "VARCHAR(32)",
+     "pg": "character varying(32)",
+     "nullable": false
+    }
+   ]
+  },
+  {
+   "name": "registered_model_aliases",
+   "primaryKey": [
+    "name",
+    "alias"
+   ],
+   "references": [
+    "registered_models"
+   ],
+   "columns": [
+    {
+     "name": "alias",
+     "sqlite": "VARCHAR(256)",
+     "pg": "character varying(256)",
+     "nullable": false
+    },
+    {
+     "name": "version",
+     "sqlite": "INTEGER",
+     "pg": "integer",
+     "nullable": false
+    },
+    {
+     "name": "name",
+     "sqlite": "VARCHAR(256)",
+     "pg": "character varying(256)",
+     "nullable": false
+    }
+   ]
+  },
+  {
+   "name": "registered_model_tags",
+   "primaryKey": [
+    "key",
+    "name"
+   ],
+   "references": [
+    "registered_models"
+   ],
+   "columns": [
+    {
+     "name": "key",
+     "sqlite": "VARCHAR(250)",
+     "pg": "character varying(250)",
+     "nullable": false
+    },
+    {
+     "name": "value",
+     "sqlite": "VARCHAR(5000)",
+     "pg": "character varying(5000)",
+     "nullable": true
+    },
+    {
+     "name": "name",
+     "sqlite": "VARCHAR(256)",
+     "pg": "character varying(256)",
+     "nullable": false
+    }
+   ]
+  },
+  {
+   "name": "registered_models",
+   "primaryKey": [
+    "name"
+   ],
+   "references": [],
+   "columns": [
+    {
+     "name": "name",
+     "sqlite": "VARCHAR(256)",
+     "pg": "character varying(256)",
+     "nullable": false
+    },
+    {
+     "name": "creation_time",
+     "sqlite": "BIGINT",
+     "pg": "bigint",
+     "nullable": true
+    },
+    {
+     "name": "last_updated_time",
+     "sqlite": "BIGINT",
+     "pg": "bigint",
+     "nullable": true
+    },
+    {
+     "name": "description",
+     "sqlite": "VARCHAR(5000)",
+     "pg": "character varying(5000)",
+     "nullable": true
+    }
+   ]
+  },
+  {
+   "name": "runs",
+   "primaryKey": [
+    "run_uuid"
+   ],
+   "references": [
+    "experiments"
+   ],
+   "columns": [
+    {
+     "name": "run_uuid",
+     "sqlite": "VARCHAR(32)",
+     "pg": "character varying(32)",
+     "nullable": false
+    },
+    {
+     "name": "name",
+     "sqlite": "VARCHAR(250)",
+     "pg": "character varying(250)",
+     "nullable": true
+    },
+    {
+     "name": "source_type",
+     "sqlite": "VARCHAR(20)",
+     "pg": "character varying(20)",
+     "nullable": true
+    },
+    {
+     "name": "source_name",
+     "sqlite": "VARCHAR(500)",
+     "pg": "character varying(500)",
+     "nullable": true
+    },
+    {
+     "name": "entry_point_name",
+     "sqlite": "VARCHAR(50)",
+     "pg": "character varying(50)",
+     "nullable": true
+    },
+    {
+     "name": "user_id",
+     "sqlite": "VARCHAR(256)",
+     "pg": "character varying(256)",
+     "nullable": true
+    },
+    {
+     "name": "status",
+     "sqlite": "VARCHAR(9)",
+     "pg": "character varying(9)",
+     "nullable": true
+    },
+    {
+     "name": "start_time",
+     "sqlite": "BIGINT",
+     "pg": "bigint",
+     "nullable": true
+    },
+    {
+     "name": "end_time",
+     "sqlite": "BIGINT",
+     "pg": "bigint",
+     "nullable": true
+    },
+    {
+     "name": "source_version",
+     "sqlite": "VARCHAR(50)",
+     "pg": "character varying(50)",
+     "nullable": true
+    },
+    {
+     "name": "lifecycle_stage",
+     "sqlite": "VARCHAR(20)",
+     "pg": "character varying(20)",
+     "nullable": true
+    },
+    {
+     "name": "artifact_uri",
+     "sqlite": "VARCHAR(200)",
+     "pg": "character varying(200)",
+     "nullable": true
+    },
+    {
+     "name": "experiment_id",
+     "sqlite": "INTEGER",
+     "pg": "integer",
+     "nullable": true
+    },
+    {
+     "name": "deleted_time",
+     "sqlite": "BIGINT",
+     "pg": "bigint",
+     "nullable": true
+    }
+   ]
+  },
+  {
+   "name": "tags",
+   "primaryKey": [
+    "key",
+    "run_uuid"
+   ],
+   "references": [
+    "runs"
+   ],
+   "columns": [
+    {
+     "name": "key",
+     "sqlite": "VARCHAR(250)",
+     "pg": "character varying(250)",
+     "nullable": false
+    },
+    {
+     "name": "value",
+     "sqlite": "VARCHAR(5000)",
+     "pg": "character varying(5000)",
+     "nullable": true
+    },
+    {
+     "name": "run_uuid",
+     "sqlite": "VARCHAR(32)",
+     "pg": "character varying(32)",
+     "nullable": false
+    }
+   ]
+  }
+ ],
+ "sequences": [
+  {
+   "name": "experiments_experiment_id_seq",
+   "table": "experiments",
+   "column": "experiment_id"
+  }
+ ],
+ "createdRows": {
+  "alembic_version": 1,
+  "experiments": 1
+ }
+}
+
+"""#,
+preData: #"""
+CREATE TABLE alembic_version (
+    version_num character varying(32) NOT NULL
+);
+
+CREATE TABLE experiment_tags (
+    key character varying(250) NOT NULL,
+    value character varying(5000),
+    experiment_id integer NOT NULL
+);
+
+CREATE TABLE experiments (
+    experiment_id integer NOT NULL,
+    name character varying(256) NOT NULL,
+    artifact_location character varying(256),
+    lifecycle_stage character varying(32),
+    creation_time bigint,
+    last_update_time bigint,
+    CONSTRAINT experiments_lifecycle_stage CHECK (((lifecycle_stage)::text = ANY ((ARRAY['active'::character varying, 'deleted'::character varying])::text[])))
+);
+
+CREATE SEQUENCE experiments_experiment_id_seq
+    AS integer
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1;
+
+ALTER SEQUENCE experiments_experiment_id_seq OWNED BY experiments.experiment_id;
+
+CREATE TABLE latest_metrics (
+    key character varying(250) NOT NULL,
+    value double precision NOT NULL,
+    "timestamp" bigint,
+    step bigint NOT NULL,
+    is_nan boolean NOT NULL,
+    run_uuid character varying(32) NOT NULL
+);
+
+CREATE TABLE metrics (
+    key character varying(250) NOT NULL,
+    value double precision NOT NULL,
+    "timestamp" bigint NOT NULL,
+    run_uuid character varying(32) NOT NULL,
+    step bigint DEFAULT '0'::bigint NOT NULL,
+    is_nan boolean DEFAULT false NOT NULL
+);
+
+CREATE TABLE model_version_tags (
+    key character varying(250) NOT NULL,
+    value character varying(5000),
+    name character varying(256) NOT NULL,
+    version integer NOT NULL
+);
+
+CREATE TABLE model_versions (
+    name character varying(256) NOT NULL,
+    version integer NOT NULL,
+    creation_time bigint,
+    last_updated_time bigint,
+    description character varying(5000),
+    user_id character varying(256),
+    current_stage character varying(20),
+    source character varying(500),
+    run_id character varying(32),
+    status character varying(20),
+    status_message character varying(500),
+    run_link character varying(500)
+);
+
+CREATE TABLE params (
+    key character varying(250) NOT NULL,
+    value character varying(500) NOT NULL,
+    run_uuid character varying(32) NOT NULL
+);
+
+CREATE TABLE registered_model_aliases (
+    alias character varying(256) NOT NULL,
+    version integer NOT NULL,
+    name character varying(256) NOT NULL
+);
+
+CREATE TABLE registered_model_tags (
+    key character varying(250) NOT NULL,
+    value character varying(5000),
+    name character varying(256) NOT NULL
+);
+
+CREATE TABLE registered_models (
+    name character varying(256) NOT NULL,
+    creation_time bigint,
+    last_updated_time bigint,
+    description character varying(5000)
+);
+
+CREATE TABLE runs (
+    run_uuid character varying(32) NOT NULL,
+    name character varying(250),
+    source_type character varying(20),
+    source_name character varying(500),
+    entry_point_name character varying(50),
+    user_id character varying(256),
+    status character varying(9),
+    start_time bigint,
+    end_time bigint,
+    source_version character varying(50),
+    lifecycle_stage character varying(20),
+    artifact_uri character varying(200),
+    experiment_id integer,
+    deleted_time bigint,
+    CONSTRAINT runs_lifecycle_stage CHECK (((lifecycle_stage)::text = ANY ((ARRAY['active'::character varying, 'deleted'::character varying])::text[]))),
+    CONSTRAINT runs_status_check CHECK (((status)::text = ANY ((ARRAY['SCHEDULED'::character varying, 'FAILED'::character varying, 'FINISHED'::character varying, 'RUNNING'::character varying, 'KILLED'::character varying])::text[]))),
+    CONSTRAINT source_type CHECK (((source_type)::text = ANY ((ARRAY['NOTEBOOK'::character varying, 'JOB'::character varying, 'LOCAL'::character varying, 'UNKNOWN'::character varying, 'PROJECT'::character varying])::text[])))
+);
+
+CREATE TABLE tags (
+    key character varying(250) NOT NULL,
+    value character varying(5000),
+    run_uuid character varying(32) NOT NULL
+);
+
+ALTER TABLE ONLY experiments ALTER COLUMN experiment_id SET DEFAULT nextval('experiments_experiment_id_seq'::regclass);
+
+"""#,
+postData: #"""
+ALTER TABLE ONLY alembic_version
+    ADD CONSTRAINT alembic_version_pkc PRIMARY KEY (version_num);
+
+ALTER TABLE ONLY experiments
+    ADD CONSTRAINT experiment_pk PRIMARY KEY (experiment_id);
+
+ALTER TABLE ONLY experiment_tags
+    ADD CONSTRAINT experiment_tag_pk PRIMARY KEY (key, experiment_id);
+
+ALTER TABLE ONLY experiments
+    ADD CONSTRAINT experiments_name_key UNIQUE (name);
+
+ALTER TABLE ONLY latest_metrics
+    ADD CONSTRAINT latest_metric_pk PRIMARY KEY (key, run_uuid);
+
+ALTER TABLE ONLY metrics
+    ADD CONSTRAINT metric_pk PRIMARY KEY (key, "timestamp", step, run_uuid, value, is_nan);
+
+ALTER TABLE ONLY model_versions
+    ADD CONSTRAINT model_version_pk PRIMARY KEY (name, version);
+
+ALTER TABLE ONLY model_version_tags
+    ADD CONSTRAINT model_version_tag_pk PRIMARY KEY (key, name, version);
+
+ALTER TABLE ONLY params
+    ADD CONSTRAINT param_pk PRIMARY KEY (key, run_uuid);
+
+ALTER TABLE ONLY registered_model_aliases
+    ADD CONSTRAINT registered_model_alias_pk PRIMARY KEY (name, alias);
+
+ALTER TABLE ONLY registered_models
+    ADD CONSTRAINT registered_model_pk PRIMARY KEY (name);
+
+ALTER TABLE ONLY registered_model_tags
+    ADD CONSTRAINT registered_model_tag_pk PRIMARY KEY (key, name);
+
+ALTER TABLE ONLY runs
+    ADD CONSTRAINT run_pk PRIMARY KEY (run_uuid);
+
+ALTER TABLE ONLY tags
+    ADD CONSTRAINT tag_pk PRIMARY KEY (key, run_uuid);
+
+CREATE INDEX index_latest_metrics_run_uuid ON latest_metrics USING btree (run_uuid);
+
+CREATE INDEX index_metrics_run_uuid ON metrics USING btree (run_uuid);
+
+CREATE INDEX index_params_run_uuid ON params USING btree (run_uuid);
+
+CREATE INDEX index_tags_run_uuid ON tags USING btree (run_uuid);
+
+ALTER TABLE ONLY experiment_tags
+    ADD CONSTRAINT experiment_tags_experiment_id_fkey FOREIGN KEY (experiment_id) REFERENCES experiments(experiment_id);
+
+ALTER TABLE ONLY latest_metrics
+    ADD CONSTRAINT latest_metrics_run_uuid_fkey FOREIGN KEY (run_uuid) REFERENCES runs(run_uuid);
+
+ALTER TABLE ONLY metrics
+    ADD CONSTRAINT metrics_run_uuid_fkey FOREIGN KEY (run_uuid) REFERENCES runs(run_uuid);
+
+ALTER TABLE ONLY model_version_tags
+    ADD CONSTRAINT model_version_tags_name_version_fkey FOREIGN KEY (name, version) REFERENCES model_versions(name, version) ON UPDATE CASCADE;
+
+ALTER TABLE ONLY model_versions
+    ADD CONSTRAINT model_versions_name_fkey FOREIGN KEY (name) REFERENCES registered_models(name) ON UPDATE CASCADE;
+
+ALTER TABLE ONLY params
+    ADD CONSTRAINT params_run_uuid_fkey FOREIGN KEY (run_uuid) REFERENCES runs(run_uuid);
+
+ALTER TABLE ONLY registered_model_aliases
+    ADD CONSTRAINT registered_model_alias_name_fkey FOREIGN KEY (name) REFERENCES registered_models(name) ON UPDATE CASCADE ON DELETE CASCADE;
+
+ALTER TABLE ONLY registered_model_tags
+    ADD CONSTRAINT registered_model_tags_name_fkey FOREIGN KEY (name) REFERENCES registered_models(name) ON UPDATE CASCADE;
+
+ALTER TABLE ONLY runs
+    ADD CONSTRAINT runs_experiment_id_fkey FOREIGN KEY (experiment_id) REFERENCES experiments(experiment_id);
+
+ALTER TABLE ONLY tags
+    ADD CONSTRAINT tags_run_uuid_fkey FOREIGN KEY (run_uuid) REFERENCES runs(run_uuid);
+
+"""#
+    ),
+    EmbeddedRevision(
+revision: "4465047574b1",
+map: #"""
+{
+ "revision": "4465047574b1",
+ "mlflowVersions": [
+  "2.15.1",
+  "2.16.2"
+ ],
+ "tables": [
+  {
+   "name": "alembic_version",
+   "primaryKey": [
+    "version_num"
+   ],
+   "references": [],
+   "columns": [
+    {
+     "name": "version_num",
+     "sqlite": "VARCHAR(32)",
+     "pg": "character varying(32)",
+     "nullable": false
+    }
+   ]
+  },
+  {
+   "name": "datasets",
+   "primaryKey": [
+    "experiment_id",
+    "name",
+    "digest"
+   ],
+   "references": [
+    "experiments"
+   ],
+   "columns": [
+    {
+     "name": "dataset_uuid",
+     "sqlite": "VARCHAR(36)",
+     "pg": "character varying(36)",
+     "nullable": false
+    },
+    {
+     "name": "experiment_id",
+     "sqlite": "INTEGER",
+     "pg": "integer",
+     "nullable": false
+    },
+    {
+     "name": "name",
+     "sqlite": "VARCHAR(500)",
+     "pg": "character varying(500)",
+     "nullable": false
+    },
+    {
+     "name": "digest",
+     "sqlite": "VARCHAR(36)",
+     "pg": "character varying(36)",
+     "nullable": false
+    },
+    {
+     "name": "dataset_source_type",
+     "sqlite": "VARCHAR(36)",
+     "pg": "character varying(36)",
+     "nullable": false
+    },
+    {
+     "name": "dataset_source",
+     "sqlite": "TEXT",
+     "pg": "text",
+     "nullable": false
+    },
+    {
+     "name": "dataset_schema",
+     "sqlite": "TEXT",
+     "pg": "text",
+     "nullable": true
+    },
+    {
+     "name": "dataset_profile",
+     "sqlite": "TEXT",
+     "pg": "text",
+     "nullable": true
+    }
+   ]
+  },
+  {
+   "name": "experiment_tags",
+   "primaryKey": [
+    "key",
+    "experiment_id"
+   ],
+   "references": [
+    "experiments"
+   ],
+   "columns": [
+    {
+     "name": "key",
+     "sqlite": "VARCHAR(250)",
+     "pg": "character varying(250)",
+     "nullable": false
+    },
+    {
+     "name": "value",
+     "sqlite": "VARCHAR(5000)",
+     "pg": "character varying(5000)",
+     "nullable": true
+    },
+    {
+     "name": "experiment_id",
+     "sqlite": "INTEGER",
+     "pg": "integer",
+     "nullable": false
+    }
+   ]
+  },
+  {
+   "name": "experiments",
+   "primaryKey": [
+    "experiment_id"
+   ],
+   "references": [],
+   "columns": [
+    {
+     "name": "experiment_id",
+     "sqlite": "INTEGER",
+     "pg": "integer",
+     "nullable": false
+    },
+    {
+     "name": "name",
+     "sqlite": "VARCHAR(256)",
+     "pg": "character varying(256)",
+     "nullable": false
+    },
+    {
+     "name": "artifact_location",
+     "sqlite": "VARCHAR(256)",
+     "pg": "character varying(256)",
+     "nullable": true
+    },
+    {
+     "name": "lifecycle_stage",
+     "sqlite": "VARCHAR(32)",
+     "pg": "character varying(32)",
+     "nullable": true
+    },
+    {
+     "name": "creation_time",
+     "sqlite": "BIGINT",
+     "pg": "bigint",
+     "nullable": true
+    },
+    {
+     "name": "last_update_time",
+     "sqlite": "BIGINT",
+     "pg": "bigint",
+     "nullable": true
+    }
+   ]
+  },
+  {
+   "name": "input_tags",
+   "primaryKey": [
+    "input_uuid",
+    "name"
+   ],
+   "references": [],
+   "columns": [
+    {
+     "name": "input_uuid",
+     "sqlite": "VARCHAR(36)",
+     "pg": "character varying(36)",
+     "nullable": false
+    },
+    {
+     "name": "name",
+     "sqlite": "VARCHAR(255)",
+     "pg": "character varying(255)",
+     "nullable": false
+    },
+    {
+     "name": "value",
+     "sqlite": "VARCHAR(500)",
+     "pg": "character varying(500)",
+     "nullable": false
+    }
+   ]
+  },
+  {
+   "name": "inputs",
+   "primaryKey": [
+    "source_type",
+    "source_id",
+    "destination_type",
+    "destination_id"
+   ],
+   "references": [],
+   "columns": [
+    {
+     "name": "input_uuid",
+     "sqlite": "VARCHAR(36)",
+     "pg": "character varying(36)",
+     "nullable": false
+    },
+    {
+     "name": "source_type",
+     "sqlite": "VARCHAR(36)",
+     "pg": "character varying(36)",
+     "nullable": false
+    },
+    {
+     "name": "source_id",
+     "sqlite": "VARCHAR(36)",
+     "pg": "character varying(36)",
+     "nullable": false
+    },
+    {
+     "name": "destination_type",
+     "sqlite": "VARCHAR(36)",
+     "pg": "character varying(36)",
+     "nullable": false
+    },
+    {
+     "name": "destination_id",
+     "sqlite": "VARCHAR(36)",
+     "pg": "character varying(36)",
+     "nullable": false
+    }
+   ]
+  },
+  {
+   "name": "latest_metrics",
+   "primaryKey": [
+    "key",
+    "run_uuid"
+   ],
+   "references": [
+    "runs"
+   ],
+   "columns": [
+    {
+     "name": "key",
+     "sqlite": "VARCHAR(250)",
+     "pg": "character varying(250)",
+     "nullable": false
+    },
+    {
+     "name": "value",
+     "sqlite": "FLOAT",
+     "pg": "double precision",
+     "nullable": false
+    },
+    {
+     "name": "timestamp",
+     "sqlite": "BIGINT",
+     "pg": "bigint",
+     "nullable": true
+    },
+    {
+     "name": "step",
+     "sqlite": "BIGINT",
+     "pg": "bigint",
+     "nullable": false
+    },
+    {
+     "name": "is_nan",
+     "sqlite": "BOOLEAN",
+     "pg": "boolean",
+     "nullable": false
+    },
+    {
+     "name": "run_uuid",
+     "sqlite": "VARCHAR(32)",
+     "pg": "character varying(32)",
+     "nullable": false
+    }
+   ]
+  },
+  {
+   "name": "metrics",
+   "primaryKey": [
+    "key",
+    "timestamp",
+    "step",
+    "run_uuid",
+    "value",
+    "is_nan"
+   ],
+   "references": [
+    "runs"
+   ],
+   "columns": [
+    {
+     "name": "key",
+     "sqlite": "VARCHAR(250)",
+     "pg": "character varying(250)",
+     "nullable": false
+    },
+    {
+     "name": "value",
+     "sqlite": "FLOAT",
+     "pg": "double precision",
+     "nullable": false
+    },
+    {
+     "name": "timestamp",
+     "sqlite": "BIGINT",
+     "pg": "bigint",
+     "nullable": false
+    },
+    {
+     "name": "run_uuid",
+     "sqlite": "VARCHAR(32)",
+     "pg": "character varying(32)",
+     "nullable": false
+    },
+    {
+     "name": "step",
+     "sqlite": "BIGINT",
+     "pg": "bigint",
+     "nullable": false
+    },
+    {
+     "name": "is_nan",
+     "sqlite": "BOOLEAN",
+     "pg": "boolean",
+     "nullable": false
+    }
+   ]
+  },
+  {
+   "name": "model_version_tags",
+   "primaryKey": [
+    "key",
+    "name",
+    "version"
+   ],
+   "references": [
+    "model_versions"
+   ],
+   "columns": [
+    {
+     "name": "key",
+     "sqlite": "VARCHAR(250)",
+     "pg": "character varying(250)",
+     "nullable": false
+    },
+    {
+     "name": "value",
+     "sqlite": "VARCHAR(5000)",
+     "pg": "character varying(5000)",
+     "nullable": true
+    },
+    {
+     "name": "name",
+     "sqlite": "VARCHAR(256)",
+     "pg": "character varying(256)",
+     "nullable": false
+    },
+    {
+     "name": "version",
+     "sqlite": "INTEGER",
+     "pg": "integer",
+     "nullable": false
+    }
+   ]
+  },
+  {
+   "name": "model_versions",
+   "primaryKey": [
+    "name",
+    "version"
+   ],
+   "references": [
+    "registered_models"
+   ],
+   "columns": [
+    {
+     "name": "name",
+     "sqlite": "VARCHAR(256)",
+     "pg": "character varying(256)",
+     "nullable": false
+    },
+    {
+     "name": "version",
+     "sqlite": "INTEGER",
+     "pg": "integer",
+     "nullable": false
+    },
+    {
+     "name": "creation_time",
+     "sqlite": "BIGINT",
+     "pg": "bigint",
+     "nullable": true
+    },
+    {
+     "name": "last_updated_time",
+     "sqlite": "BIGINT",
+     "pg": "bigint",
+     "nullable": true
+    },
+    {
+     "name": "description",
+     "sqlite": "VARCHAR(5000)",
+     "pg": "character varying(5000)",
+     "nullable": true
+    },
+    {
+     "name": "user_id",
+     "sqlite": "VARCHAR(256)",
+     "pg": "character varying(256)",
+     "nullable": true
+    },
+    {
+     "name": "current_stage",
+     "sqlite": "VARCHAR(20)",
+     "pg": "character varying(20)",
+     "nullable": true
+    },
+    {
+     "name": "source",
+     "sqlite": "VARCHAR(500)",
+     "pg": "character varying(500)",
+     "nullable": true
+    },
+    {
+     "name": "run_id",
+     "sqlite": "VARCHAR(32)",
+     "pg": "character varying(32)",
+     "nullable": true
+    },
+    {
+     "name": "status",
+     "sqlite": "VARCHAR(20)",
+     "pg": "character varying(20)",
+     "nullable": true
+    },
+    {
+     "name": "status_message",
+     "sqlite": "VARCHAR(500)",
+     "pg": "character varying(500)",
+     "nullable": true
+    },
+    {
+     "name": "run_link",
+     "sqlite": "VARCHAR(500)",
+     "pg": "character varying(500)",
+     "nullable": true
+    },
+    {
+     "name": "storage_location",
+     "sqlite": "VARCHAR(500)",
+     "pg": "character varying(500)",
+     "nullable": true
+    }
+   ]
+  },
+  {
+   "name": "params",
+   "primaryKey": [
+    "key",
+    "run_uuid"
+   ],
+   "references": [
+    "runs"
+   ],
+   "columns": [
+    {
+     "name": "key",
+     "sqlite": "VARCHAR(250)",
+     "pg": "character varying(250)",
+     "nullable": false
+    },
+    {
+     "name": "value",
+     "sqlite": "VARCHAR(8000)",
+     "pg": "character varying(8000)",
+     "nullable": false
+    },
+    {
+     "name": "run_uuid",
+     "sqlite": "VARCHAR(32)",
+     "pg": "character varying(32)",
+     "nullable": false
+    }
+   ]
+  },
+  {
+   "name": "registered_model_aliases",
+   "primaryKey": [
+    "name",
+    "alias"
+   ],
+   "references": [
+    "registered_models"
+   ],
+   "columns": [
+    {
+     "name": "alias",
+     "sqlite": "VARCHAR(256)",
+     "pg": "character varying(256)",
+     "nullable": false
+    },
+    {
+     "name": "version",
+     "sqlite": "INTEGER",
+     "pg": "integer",
+     "nullable": false
+    },
+    {
+     "name": "name",
+     "sqlite": "VARCHAR(256)",
+     "pg": "character varying(256)",
+     "nullable": false
+    }
+   ]
+  },
+  {
+   "name": "registered_model_tags",
+   "primaryKey": [
+    "key",
+    "name"
+   ],
+   "references": [
+    "registered_models"
+   ],
+   "columns": [
+    {
+     "name": "key",
+     "sqlite": "VARCHAR(250)",
+     "pg": "character varying(250)",
+     "nullable": false
+    },
+    {
+     "name": "value",
+     "sqlite": "VARCHAR(5000)",
+     "pg": "character varying(5000)",
+     "nullable": true
+    },
+    {
+     "name": "name",
+     "sqlite": "VARCHAR(256)",
+     "pg": "character varying(256)",
+     "nullable": false
+    }
+   ]
+  },
+  {
+   "name": "registered_models",
+   "primaryKey": [
+    "name"
+   ],
+   "references": [],
+   "columns": [
+    {
+     "name": "name",
+     "sqlite": "VARCHAR(256)",
+     "pg": "character varying(256)",
+     "nullable": false
+    },
+    {
+     "name": "creation_time",
+     "sqlite": "BIGINT",
+     "pg": "bigint",
+     "nullable": true
+    },
+    {
+     "name": "last_updated_time",
+     "sqlite": "BIGINT",
+     "pg": "bigint",
+     "nullable": true
+    },
+    {
+     "name": "description",
+     "sqlite": "VARCHAR(5000)",
+     "pg": "character varying(5000)",
+     "nullable": true
+    }
+   ]
+  },
+  {
+   "name": "runs",
+   "primaryKey": [
+    "run_uuid"
+   ],
+   "references": [
+    "experiments"
+   ],
+   "columns": [
+    {
+     "name": "run_uuid",
+     "sqlite": "VARCHAR(32)",
+     "pg": "character varying(32)",
+     "nullable": false
+    },
+    {
+     "name": "name",
+     "sqlite": "VARCHAR(250)",
+     "pg": "character varying(250)",
+     "nullable": true
+    },
+    {
+     "name": "source_type",
+     "sqlite": "VARCHAR(20)",
+     "pg": "character varying(20)",
+     "nullable": true
+    },
+    {
+     "name": "source_name",
+     "sqlite": "VARCHAR(500)",
+     "pg": "character varying(500)",
+     "nullable": true
+    },
+    {
+     "name": "entry_point_name",
+     "sqlite": "VARCHAR(50)",
+     "pg": "character varying(50)",
+     "nullable": true
+    },
+    {
+     "name": "user_id",
+     "sqlite": "VARCHAR(256)",
+     "pg": "character varying(256)",
+     "nullable": true
+    },
+    {
+     "name": "status",
+     "sqlite": "VARCHAR(9)",
+     "pg": "character varying(9)",
+     "nullable": true
+    },
+    {
+     "name": "start_time",
+     "sqlite": "BIGINT",
+     "pg": "bigint",
+     "nullable": true
+    },
+    {
+     "name": "end_time",
+     "sqlite": "BIGINT",
+     "pg": "bigint",
+     "nullable": true
+    },
+    {
+     "name": "source_version",
+     "sqlite": "VARCHAR(50)",
+     "pg": "character varying(50)",
+     "nullable": true
+    },
+    {
+     "name": "lifecycle_stage",
+     "sqlite": "VARCHAR(20)",
+     "pg": "character varying(20)",
+     "nullable": true
+    },
+    {
+     "name": "artifact_uri",
+     "sqlite": "VARCHAR(200)",
+     "pg": "character varying(200)",
+     "nullable": true
+    },
+    {
+     "name": "experiment_id",
+     "sqlite": "INTEGER",
+     "pg": "integer",
+     "nullable": true
+    },
+    {
+     "name": "deleted_time",
+     "sqlite": "BIGINT",
+     "pg": "bigint",
+     "nullable": true
+    }
+   ]
+  },
+  {
+   "name": "tags",
+   "primaryKey": [
+    "key",
+    "run_uuid"
+   ],
+   "references": [
+    "runs"
+   ],
+   "columns": [
+    {
+     "name": "key",
+     "sqlite": "VARCHAR(250)",
+     "pg": "character varying(250)",
+     "nullable": false
+    },
+    {
+     "name": "value",
+     "sqlite": "VARCHAR(5000)",
+     "pg": "character varying(5000)",
+     "nullable": true
+    },
+    {
+     "name": "run_uuid",
+     "sqlite": "VARCHAR(32)",
+     "pg": "character varying(32)",
+     "nullable": false
+    }
+   ]
+  },
+  {
+   "name": "trace_info",
+   "primaryKey": [
+    "request_id"
+   ],
+   "references": [
+    "experiments"
+   ],
+   "columns": [
+    {
+     "name": "request_id",
+     "sqlite": "VARCHAR(50)",
+     "pg": "character varying(50)",
+     "nullable": false
+    },
+    {
+     "name": "experiment_id",
+     "sqlite": "INTEGER",
+     "pg": "integer",
+     "nullable": false
+    },
+    {
+     "name": "timestamp_ms",
+     "sqlite": "BIGINT",
+     "pg": "bigint",
+     "nullable": false
+    },
+    {
+     "name": "execution_time_ms",
+     "sqlite": "BIGINT",
+     "pg": "bigint",
+     "nullable": true
+    },
+    {
+     "name": "status",
+     "sqlite": "VARCHAR(50)",
+     "pg": "character varying(50)",
+     "nullable": false
+    }
+   ]
+  },
+  {
+   "name": "trace_request_metadata",
+   "primaryKey": [
+    "key",
+    "request_id"
+   ],
+   "references": [
+    "trace_info"
+   ],
+   "columns": [
+    {
+     "name": "key",
+     "sqlite": "VARCHAR(250)",
+     "pg": "character varying(250)",
+     "nullable": false
+    },
+    {
+     "name": "value",
+     "sqlite": "VARCHAR(8000)",
+     "pg": "character varying(8000)",
+     "nullable": true
+    },
+    {
+     "name": "request_id",
+     "sqlite": "VARCHAR(50)",
+     "pg": "character varying(50)",
+     "nullable": false
+    }
+   ]
+  },
+  {
+   "name": "trace_tags",
+   "primaryKey": [
+    "key",
+    "request_id"
+   ],
+   "references": [
+    "trace_info"
+   ],
+   "columns": [
+    {
+     "name": "key",
+     "sqlite": "VARCHAR(250)",
+     "pg": "character varying(250)",
+     "nullable": false
+    },
+    {
+     "name": "value",
+     "sqlite": "VARCHAR(8000)",
+     "pg": "character varying(8000)",
+     "nullable": true
+    },
+    {
+     "name": "request_id",
+     "sqlite": "VARCHAR(50)",
+     "pg": "character varying(50)",
+     "nullable": false
+    }
+   ]
+  }
+ ],
+ "sequences": [
+  {
+   "name": "experiments_experiment_id_seq",
+   "table": "experiments",
+   "column": "experiment_id"
+  }
+ ],
+ "createdRows": {
+  "alembic_version": 1,
+  "experiments": 1
+ }
+}
+
+"""#,
+preData: #"""
+CREATE TABLE alembic_version (
+    version_num character varying(32) NOT NULL
+);
+
+CREATE TABLE datasets (
+    dataset_uuid character varying(36) NOT NULL,
+    experiment_id integer NOT NULL,
+    name character varying(500) NOT NULL,
+    digest character varying(36) NOT NULL,
+    dataset_source_type character varying(36) NOT NULL,
+    dataset_source text NOT NULL,
+    dataset_schema text,
+    dataset_profile text
+);
+
+CREATE TABLE experiment_tags (
+    key character varying(250) NOT NULL,
+    value character varying(5000),
+    experiment_id integer NOT NULL
+);
+
+CREATE TABLE experiments (
+    experiment_id integer NOT NULL,
+    name character varying(256) NOT NULL,
+    artifact_location character varying(256),
+    lifecycle_stage character varying(32),
+    creation_time bigint,
+    last_update_time bigint,
+    CONSTRAINT experiments_lifecycle_stage CHECK (((lifecycle_stage)::text = ANY ((ARRAY['active'::character varying, 'deleted'::character varying])::text[])))
+);
+
+CREATE SEQUENCE experiments_experiment_id_seq
+    AS integer
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1;
+
+ALTER SEQUENCE experiments_experiment_id_seq OWNED BY experiments.experiment_id;
+
+CREATE TABLE input_tags (
+    input_uuid character varying(36) NOT NULL,
+    name character varying(255) NOT NULL,
+    value character varying(500) NOT NULL
+);
+
+CREATE TABLE inputs (
+    input_uuid character varying(36) NOT NULL,
+    source_type character varying(36) NOT NULL,
+    source_id character varying(36) NOT NULL,
+    destination_type character varying(36) NOT NULL,
+    destination_id character varying(36) NOT NULL
+);
+
+CREATE TABLE latest_metrics (
+    key character varying(250) NOT NULL,
+    value double precision NOT NULL,
+    "timestamp" bigint,
+    step bigint NOT NULL,
+    is_nan boolean NOT NULL,
+    run_uuid character varying(32) NOT NULL
+);
+
+CREATE TABLE metrics (
+    key character varying(250) NOT NULL,
+    value double precision NOT NULL,
+    "timestamp" bigint NOT NULL,
+    run_uuid character varying(32) NOT NULL,
+    step bigint DEFAULT '0'::bigint NOT NULL,
+    is_nan boolean DEFAULT false NOT NULL
+);
+
+CREATE TABLE model_version_tags (
+    key character varying(250) NOT NULL,
+    value character varying(5000),
+    name character varying(256) NOT NULL,
+    version integer NOT NULL
+);
+
+CREATE TABLE model_versions (
+    name character varying(256) NOT NULL,
+    version integer NOT NULL,
+    creation_time bigint,
+    last_updated_time bigint,
+    description character varying(5000),
+    user_id character varying(256),
+    current_stage character varying(20),
+    source character varying(500),
+    run_id character varying(32),
+    status character varying(20),
+    status_message character varying(500),
+    run_link character varying(500),
+    storage_location character varying(500)
+);
+
+CREATE TABLE params (
+    key character varying(250) NOT NULL,
+    value character varying(8000) NOT NULL,
+    run_uuid character varying(32) NOT NULL
+);
+
+CREATE TABLE registered_model_aliases (
+    alias character varying(256) NOT NULL,
+    version integer NOT NULL,
+    name character varying(256) NOT NULL
+);
+
+CREATE TABLE registered_model_tags (
+    key character varying(250) NOT NULL,
+    value character varying(5000),
+    name character varying(256) NOT NULL
+);
+
+CREATE TABLE registered_models (
+    name character varying(256) NOT NULL,
+    creation_time bigint,
+    last_updated_time bigint,
+    description character varying(5000)
+);
+
+CREATE TABLE runs (
+    run_uuid character varying(32) NOT NULL,
+    name character varying(250),
+    source_type character varying(20),
+    source_name character varying(500),
+    entry_point_name character varying(50),
+    user_id character varying(256),
+    status character varying(9),
+    start_time bigint,
+    end_time bigint,
+    source_version character varying(50),
+    lifecycle_stage character varying(20),
+    artifact_uri character varying(200),
+    experiment_id integer,
+    deleted_time bigint,
+    CONSTRAINT runs_lifecycle_stage CHECK (((lifecycle_stage)::text = ANY ((ARRAY['active'::character varying, 'deleted'::character varying])::text[]))),
+    CONSTRAINT runs_status_check CHECK (((status)::text = ANY ((ARRAY['SCHEDULED'::character varying, 'FAILED'::character varying, 'FINISHED'::character varying, 'RUNNING'::character varying, 'KILLED'::character varying])::text[]))),
+    CONSTRAINT source_type CHECK (((source_type)::text = ANY ((ARRAY['NOTEBOOK'::character varying, 'JOB'::character varying, 'LOCAL'::character varying, 'UNKNOWN'::character varying, 'PROJECT'::character varying])::text[])))
+);
+
+CREATE TABLE tags (
+    key character varying(250) NOT NULL,
+    value character varying(5000),
+    run_uuid character varying(32) NOT NULL
+);
+
+CREATE TABLE trace_info (
+    request_id character varying(50) NOT NULL,
+    experiment_id integer NOT NULL,
+    timestamp_ms bigint NOT NULL,
+    execution_time_ms bigint,
+    status character varying(50) NOT NULL
+);
+
+CREATE TABLE trace_request_metadata (
+    key character varying(250) NOT NULL,
+    value character varying(8000),
+    request_id character varying(50) NOT NULL
+);
+
+CREATE TABLE trace_tags (
+    key character varying(250) NOT NULL,
+    value character varying(8000),
+    request_id character varying(50) NOT NULL
+);
+
+ALTER TABLE ONLY experiments ALTER COLUMN experiment_id SET DEFAULT nextval('experiments_experiment_id_seq'::regclass);
+
+"""#,
+postData: #"""
+ALTER TABLE ONLY alembic_version
+    ADD CONSTRAINT alembic_version_pkc PRIMARY KEY (version_num);
+
+ALTER TABLE ONLY datasets
+    ADD CONSTRAINT dataset_pk PRIMARY KEY (experiment_id, name, digest);
+
+ALTER TABLE ONLY experiments
+    ADD CONSTRAINT experiment_pk PRIMARY KEY (experiment_id);
+
+ALTER TABLE ONLY experiment_tags
+    ADD CONSTRAINT experiment_tag_pk PRIMARY KEY (key, experiment_id);
+
+ALTER TABLE ONLY experiments
+    ADD CONSTRAINT experiments_name_key UNIQUE (name);
+
+ALTER TABLE ONLY input_tags
+    ADD CONSTRAINT input_tags_pk PRIMARY KEY (input_uuid, name);
+
+ALTER TABLE ONLY inputs
+    ADD CONSTRAINT inputs_pk PRIMARY KEY (source_type, source_id, destination_type, destination_id);
+
+ALTER TABLE ONLY latest_metrics
+    ADD CONSTRAINT latest_metric_pk PRIMARY KEY (key, run_uuid);
+
+ALTER TABLE ONLY metrics
+    ADD CONSTRAINT metric_pk PRIMARY KEY (key, "timestamp", step, run_uuid, value, is_nan);
+
+ALTER TABLE ONLY model_versions
+    ADD CONSTRAINT model_version_pk PRIMARY KEY (name, version);
+
+ALTER TABLE ONLY model_version_tags
+    ADD CONSTRAINT model_version_tag_pk PRIMARY KEY (key, name, version);
+
+ALTER TABLE ONLY params
+    ADD CONSTRAINT param_pk PRIMARY KEY (key, run_uuid);
+
+ALTER TABLE ONLY registered_model_aliases
+    ADD CONSTRAINT registered_model_alias_pk PRIMARY KEY (name, alias);
+
+ALTER TABLE ONLY registered_models
+    ADD CONSTRAINT registered_model_pk PRIMARY KEY (name);
+
+ALTER TABLE ONLY registered_model_tags
+    ADD CONSTRAINT registered_model_tag_pk PRIMARY KEY (key, name);
+
+ALTER TABLE ONLY runs
+    ADD CONSTRAINT run_pk PRIMARY KEY (run_uuid);
+
+ALTER TABLE ONLY tags
+    ADD CONSTRAINT tag_pk PRIMARY KEY (key, run_uuid);
+
+ALTER TABLE ONLY trace_info
+    ADD CONSTRAINT trace_info_pk PRIMARY KEY (request_id);
+
+ALTER TABLE ONLY trace_request_metadata
+    ADD CONSTRAINT trace_request_metadata_pk PRIMARY KEY (key, request_id);
+
+ALTER TABLE ONLY trace_tags
+    ADD CONSTRAINT trace_tag_pk PRIMARY KEY (key, request_id);
+
+CREATE INDEX index_datasets_dataset_uuid ON datasets USING btree (dataset_uuid);
+
+CREATE INDEX index_datasets_experiment_id_dataset_source_type ON datasets USING btree (experiment_id, dataset_source_type);
+
+CREATE INDEX index_inputs_destination_type_destination_id_source_type ON inputs USING btree (destination_type, destination_id, source_type);
+
+CREATE INDEX index_inputs_input_uuid ON inputs USING btree (input_uuid);
+
+CREATE INDEX index_latest_metrics_run_uuid ON latest_metrics USING btree (run_uuid);
+
+CREATE INDEX index_metrics_run_uuid ON metrics USING btree (run_uuid);
+
+CREATE INDEX index_params_run_uuid ON params USING btree (run_uuid);
+
+CREATE INDEX index_tags_run_uuid ON tags USING btree (run_uuid);
+
+CREATE INDEX index_trace_info_experiment_id_timestamp_ms ON trace_info USING btree (experiment_id, timestamp_ms);
+
+CREATE INDEX index_trace_request_metadata_request_id ON trace_request_metadata USING btree (request_id);
+
+CREATE INDEX index_trace_tags_request_id ON trace_tags USING btree (request_id);
+
+ALTER TABLE ONLY datasets
+    ADD CONSTRAINT datasets_experiment_id_fkey FOREIGN KEY (experiment_id) REFERENCES experiments(experiment_id);
+
+ALTER TABLE ONLY experiment_tags
+    ADD CONSTRAINT experiment_tags_experiment_id_fkey FOREIGN KEY (experiment_id) REFERENCES experiments(experiment_id);
+
+ALTER TABLE ONLY trace_info
+    ADD CONSTRAINT fk_trace_info_experiment_id FOREIGN KEY (experiment_id) REFERENCES experiments(experiment_id);
+
+ALTER TABLE ONLY trace_request_metadata
+    ADD CONSTRAINT fk_trace_request_metadata_request_id FOREIGN KEY (request_id) REFERENCES trace_info(request_id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY trace_tags
+    ADD CONSTRAINT fk_trace_tags_request_id FOREIGN KEY (request_id) REFERENCES trace_info(request_id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY latest_metrics
+    ADD CONSTRAINT latest_metrics_run_uuid_fkey FOREIGN KEY (run_uuid) REFERENCES runs(run_uuid);
+
+ALTER TABLE ONLY metrics
+    ADD CONSTRAINT metrics_run_uuid_fkey FOREIGN KEY (run_uuid) REFERENCES runs(run_uuid);
+
+ALTER TABLE ONLY model_version_tags
+    ADD CONSTRAINT model_version_tags_name_version_fkey FOREIGN KEY (name, version) REFERENCES model_versions(name, version) ON UPDATE CASCADE;
+
+ALTER TABLE ONLY model_versions
+    ADD CONSTRAINT model_versions_name_fkey FOREIGN KEY (name) REFERENCES registered_models(name) ON UPDATE CASCADE;
+
+ALTER TABLE ONLY params
+    ADD CONSTRAINT params_run_uuid_fkey FOREIGN KEY (run_uuid) REFERENCES runs(run_uuid);
+
+ALTER TABLE ONLY registered_model_aliases
+    ADD CONSTRAINT registered_model_alias_name_fkey FOREIGN KEY (name) REFERENCES registered_models(name) ON UPDATE CASCADE ON DELETE CASCADE;
+
+ALTER TABLE ONLY registered_model_tags
+    ADD CONSTRAINT registered_model_tags_name_fkey FOREIGN KEY (name) REFERENCES registered_models(name) ON UPDATE CASCADE;
+
+ALTER TABLE ONLY runs
+    ADD CONSTRAINT runs_experiment_id_fkey FOREIGN KEY (experiment_id) REFERENCES experiments(experiment_id);
+
+ALTER TABLE ONLY tags
+    ADD CONSTRAINT tags_run_uuid_fkey FOREIGN KEY (run_uuid) REFERENCES runs(run_uuid);
+
+"""#
+    ),
+    EmbeddedRevision(
+revision: "5b0e9adcef9c",
+map: #"""
+{
+ "revision": "5b0e9adcef9c",
+ "mlflowVersions": [
+  "2.13.3",
+  "2.14.3"
+ ],
+ "tables": [
+  {
+   "name": "alembic_version",
+   "primaryKey": [
+    "version_num"
+   ],
+   "references": [],
+   "columns": [
+    {
+     "name": "version_num",
+     "sqlite": "VARCHAR(32)",
+     "pg": "character varying(32)",
+     "nullable": false
+    }
+   ]
+  },
+  {
+   "name": "datasets",
+   "primaryKey": [
+    "experiment_id",
+    "name",
+    "digest"
+   ],
+   "references": [
+    "experiments"
+   ],
+   "columns": [
+    {
+     "name": "dataset_uuid",
+     "sqlite": "VARCHAR(36)",
+     "pg": "character varying(36)",
+     "nullable": false
+    },
+    {
+     "name": "experiment_id",
+     "sqlite": "INTEGER",
+     "pg": "integer",
+     "nullable": false
+    },
+    {
+     "name": "name",
+     "sqlite": "VARCHAR(500)",
+     "pg": "character varying(500)",
+     "nullable": false
+    },
+    {
+     "name": "digest",
+     "sqlite": "VARCHAR(36)",
+     "pg": "character varying(36)",
+     "nullable": false
+    },
+    {
+     "name": "dataset_source_type",
+     "sqlite": "VARCHAR(36)",
+     "pg": "character varying(36)",
+     "nullable": false
+    },
+    {
+     "name": "dataset_source",
+     "sqlite": "TEXT",
+     "pg": "text",
+     "nullable": false
+    },
+    {
+     "name": "dataset_schema",
+     "sqlite": "TEXT",
+     "pg": "text",
+     "nullable": true
+    },
+    {
+     "name": "dataset_profile",
+     "sqlite": "TEXT",
+     "pg": "text",
+     "nullable": true
+    }
+   ]
+  },
+  {
+   "name": "experiment_tags",
+   "primaryKey": [
+    "key",
+    "experiment_id"
+   ],
+   "references": [
+    "experiments"
+   ],
+   "columns": [
+    {
+     "name": "key",
+     "sqlite": "VARCHAR(250)",
+     "pg": "character varying(250)",
+     "nullable": false
+    },
+    {
+     "name": "value",
+     "sqlite": "VARCHAR(5000)",
+     "pg": "character varying(5000)",
+     "nullable": true
+    },
+    {
+     "name": "experiment_id",
+     "sqlite": "INTEGER",
+     "pg": "integer",
+     "nullable": false
+    }
+   ]
+  },
+  {
+   "name": "experiments",
+   "primaryKey": [
+    "experiment_id"
+   ],
+   "references": [],
+   "columns": [
+    {
+     "name": "experiment_id",
+     "sqlite": "INTEGER",
+     "pg": "integer",
+     "nullable": false
+    },
+    {
+     "name": "name",
+     "sqlite": "VARCHAR(256)",
+     "pg": "character varying(256)",
+     "nullable": false
+    },
+    {
+     "name": "artifact_location",
+     "sqlite": "VARCHAR(256)",
+     "pg": "character varying(256)",
+     "nullable": true
+    },
+    {
+     "name": "lifecycle_stage",
+     "sqlite": "VARCHAR(32)",
+     "pg": "character varying(32)",
+     "nullable": true
+    },
+    {
+     "name": "creation_time",
+     "sqlite": "BIGINT",
+     "pg": "bigint",
+     "nullable": true
+    },
+    {
+     "name": "last_update_time",
+     "sqlite": "BIGINT",
+     "pg": "bigint",
+     "nullable": true
+    }
+   ]
+  },
+  {
+   "name": "input_tags",
+   "primaryKey": [
+    "input_uuid",
+    "name"
+   ],
+   "references": [],
+   "columns": [
+    {
+     "name": "input_uuid",
+     "sqlite": "VARCHAR(36)",
+     "pg": "character varying(36)",
+     "nullable": false
+    },
+    {
+     "name": "name",
+     "sqlite": "VARCHAR(255)",
+     "pg": "character varying(255)",
+     "nullable": false
+    },
+    {
+     "name": "value",
+     "sqlite": "VARCHAR(500)",
+     "pg": "character varying(500)",
+     "nullable": false
+    }
+   ]
+  },
+  {
+   "name": "inputs",
+   "primaryKey": [
+    "source_type",
+    "source_id",
+    "destination_type",
+    "destination_id"
+   ],
+   "references": [],
+   "columns": [
+    {
+     "name": "input_uuid",
+     "sqlite": "VARCHAR(36)",
+     "pg": "character varying(36)",
+     "nullable": false
+    },
+    {
+     "name": "source_type",
+     "sqlite": "VARCHAR(36)",
+     "pg": "character varying(36)",
+     "nullable": false
+    },
+    {
+     "name": "source_id",
+     "sqlite": "VARCHAR(36)",
+     "pg": "character varying(36)",
+     "nullable": false
+    },
+    {
+     "name": "destination_type",
+     "sqlite": "VARCHAR(36)",
+     "pg": "character varying(36)",
+     "nullable": false
+    },
+    {
+     "name": "destination_id",
+     "sqlite": "VARCHAR(36)",
+     "pg": "character varying(36)",
+     "nullable": false
+    }
+   ]
+  },
+  {
+   "name": "latest_metrics",
+   "primaryKey": [
+    "key",
+    "run_uuid"
+   ],
+   "references": [
+    "runs"
+   ],
+   "columns": [
+    {
+     "name": "key",
+     "sqlite": "VARCHAR(250)",
+     "pg": "character varying(250)",
+     "nullable": false
+    },
+    {
+     "name": "value",
+     "sqlite": "FLOAT",
+     "pg": "double precision",
+     "nullable": false
+    },
+    {
+     "name": "timestamp",
+     "sqlite": "BIGINT",
+     "pg": "bigint",
+     "nullable": true
+    },
+    {
+     "name": "step",
+     "sqlite": "BIGINT",
+     "pg": "bigint",
+     "nullable": false
+    },
+    {
+     "name": "is_nan",
+     "sqlite": "BOOLEAN",
+     "pg": "boolean",
+     "nullable": false
+    },
+    {
+     "name": "run_uuid",
+     "sqlite": "VARCHAR(32)",
+     "pg": "character varying(32)",
+     "nullable": false
+    }
+   ]
+  },
+  {
+   "name": "metrics",
+   "primaryKey": [
+    "key",
+    "timestamp",
+    "step",
+    "run_uuid",
+    "value",
+    "is_nan"
+   ],
+   "references": [
+    "runs"
+   ],
+   "columns": [
+    {
+     "name": "key",
+     "sqlite": "VARCHAR(250)",
+     "pg": "character varying(250)",
+     "nullable": false
+    },
+    {
+     "name": "value",
+     "sqlite": "FLOAT",
+     "pg": "double precision",
+     "nullable": false
+    },
+    {
+     "name": "timestamp",
+     "sqlite": "BIGINT",
+     "pg": "bigint",
+     "nullable": false
+    },
+    {
+     "name": "run_uuid",
+     "sqlite": "VARCHAR(32)",
+     "pg": "character varying(32)",
+     "nullable": false
+    },
+    {
+     "name": "step",
+     "sqlite": "BIGINT",
+     "pg": "bigint",
+     "nullable": false
+    },
+    {
+     "name": "is_nan",
+     "sqlite": "BOOLEAN",
+     "pg": "boolean",
+     "nullable": false
+    }
+   ]
+  },
+  {
+   "name": "model_version_tags",
+   "primaryKey": [
+    "key",
+    "name",
+    "version"
+   ],
+   "references": [
+    "model_versions"
+   ],
+   "columns": [
+    {
+     "name": "key",
+     "sqlite": "VARCHAR(250)",
+     "pg": "character varying(250)",
+     "nullable": false
+    },
+    {
+     "name": "value",
+     "sqlite": "VARCHAR(5000)",
+     "pg": "character varying(5000)",
+     "nullable": true
+    },
+    {
+     "name": "name",
+     "sqlite": "VARCHAR(256)",
+     "pg": "character varying(256)",
+     "nullable": false
+    },
+    {
+     "name": "version",
+     "sqlite": "INTEGER",
+     "pg": "integer",
+     "nullable": false
+    }
+   ]
+  },
+  {
+   "name": "model_versions",
+   "primaryKey": [
+    "name",
+    "version"
+   ],
+   "references": [
+    "registered_models"
+   ],
+   "columns": [
+    {
+     "name": "name",
+     "sqlite": "VARCHAR(256)",
+     "pg": "character varying(256)",
+     "nullable": false
+    },
+    {
+     "name": "version",
+     "sqlite": "INTEGER",
+     "pg": "integer",
+     "nullable": false
+    },
+    {
+     "name": "creation_time",
+     "sqlite": "BIGINT",
+     "pg": "bigint",
+     "nullable": true
+    },
+    {
+     "name": "last_updated_time",
+     "sqlite": "BIGINT",
+     "pg": "bigint",
+     "nullable": true
+    },
+    {
+     "name": "description",
+     "sqlite": "VARCHAR(5000)",
+     "pg": "character varying(5000)",
+     "nullable": true
+    },
+    {
+     "name": "user_id",
+     "sqlite": "VARCHAR(256)",
+     "pg": "character varying(256)",
+     "nullable": true
+    },
+    {
+     "name": "current_stage",
+     "sqlite": "VARCHAR(20)",
+     "pg": "character varying(20)",
+     "nullable": true
+    },
+    {
+     "name": "source",
+     "sqlite": "VARCHAR(500)",
+     "pg": "character varying(500)",
+     "nullable": true
+    },
+    {
+     "name": "run_id",
+     "sqlite": "VARCHAR(32)",
+     "pg": "character varying(32)",
+     "nullable": true
+    },
+    {
+     "name": "status",
+     "sqlite": "VARCHAR(20)",
+     "pg": "character varying(20)",
+     "nullable": true
+    },
+    {
+     "name": "status_message",
+     "sqlite": "VARCHAR(500)",
+     "pg": "character varying(500)",
+     "nullable": true
+    },
+    {
+     "name": "run_link",
+     "sqlite": "VARCHAR(500)",
+     "pg": "character varying(500)",
+     "nullable": true
+    },
+    {
+     "name": "storage_location",
+     "sqlite": "VARCHAR(500)",
+     "pg": "character varying(500)",
+     "nullable": true
+    }
+   ]
+  },
+  {
+   "name": "params",
+   "primaryKey": [
+    "key",
+    "run_uuid"
+   ],
+   "references": [
+    "runs"
+   ],
+   "columns": [
+    {
+     "name": "key",
+     "sqlite": "VARCHAR(250)",
+     "pg": "character varying(250)",
+     "nullable": false
+    },
+    {
+     "name": "value",
+     "sqlite": "VARCHAR(8000)",
+     "pg": "character varying(8000)",
+     "nullable": false
+    },
+    {
+     "name": "run_uuid",
+     "sqlite": "VARCHAR(32)",
+     "pg": "character varying(32)",
+     "nullable": false
+    }
+   ]
+  },
+  {
+   "name": "registered_model_aliases",
+   "primaryKey": [
+    "name",
+    "alias"
+   ],
+   "references": [
+    "registered_models"
+   ],
+   "columns": [
+    {
+     "name": "alias",
+     "sqlite": "VARCHAR(256)",
+     "pg": "character varying(256)",
+     "nullable": false
+    },
+    {
+     "name": "version",
+     "sqlite": "INTEGER",
+     "pg": "integer",
+     "nullable": false
+    },
+    {
+     "name": "name",
+     "sqlite": "VARCHAR(256)",
+     "pg": "character varying(256)",
+     "nullable": false
+    }
+   ]
+  },
+  {
+   "name": "registered_model_tags",
+   "primaryKey": [
+    "key",
+    "name"
+   ],
+   "references": [
+    "registered_models"
+   ],
+   "columns": [
+    {
+     "name": "key",
+     "sqlite": "VARCHAR(250)",
+     "pg": "character varying(250)",
+     "nullable": false
+    },
+    {
+     "name": "value",
+     "sqlite": "VARCHAR(5000)",
+     "pg": "character varying(5000)",
+     "nullable": true
+    },
+    {
+     "name": "name",
+     "sqlite": "VARCHAR(256)",
+     "pg": "character varying(256)",
+     "nullable": false
+    }
+   ]
+  },
+  {
+   "name": "registered_models",
+   "primaryKey": [
+    "name"
+   ],
+   "references": [],
+   "columns": [
+    {
+     "name": "name",
+     "sqlite": "VARCHAR(256)",
+     "pg": "character varying(256)",
+     "nullable": false
+    },
+    {
+     "name": "creation_time",
+     "sqlite": "BIGINT",
+     "pg": "bigint",
+     "nullable": true
+    },
+    {
+     "name": "last_updated_time",
+     "sqlite": "BIGINT",
+     "pg": "bigint",
+     "nullable": true
+    },
+    {
+     "name": "description",
+     "sqlite": "VARCHAR(5000)",
+     "pg": "character varying(5000)",
+     "nullable": true
+    }
+   ]
+  },
+  {
+   "name": "runs",
+   "primaryKey": [
+    "run_uuid"
+   ],
+   "references": [
+    "experiments"
+   ],
+   "columns": [
+    {
+     "name": "run_uuid",
+     "sqlite": "VARCHAR(32)",
+     "pg": "character varying(32)",
+     "nullable": false
+    },
+    {
+     "name": "name",
+     "sqlite": "VARCHAR(250)",
+     "pg": "character varying(250)",
+     "nullable": true
+    },
+    {
+     "name": "source_type",
+     "sqlite": "VARCHAR(20)",
+     "pg": "character varying(20)",
+     "nullable": true
+    },
+    {
+     "name": "source_name",
+     "sqlite": "VARCHAR(500)",
+     "pg": "character varying(500)",
+     "nullable": true
+    },
+    {
+     "name": "entry_point_name",
+     "sqlite": "VARCHAR(50)",
+     "pg": "character varying(50)",
+     "nullable": true
+    },
+    {
+     "name": "user_id",
+     "sqlite": "VARCHAR(256)",
+     "pg": "character varying(256)",
+     "nullable": true
+    },
+    {
+     "name": "status",
+     "sqlite": "VARCHAR(9)",
+     "pg": "character varying(9)",
+     "nullable": true
+    },
+    {
+     "name": "start_time",
+     "sqlite": "BIGINT",
+     "pg": "bigint",
+     "nullable": true
+    },
+    {
+     "name": "end_time",
+     "sqlite": "BIGINT",
+     "pg": "bigint",
+     "nullable": true
+    },
+    {
+     "name": "source_version",
+     "sqlite": "VARCHAR(50)",
+     "pg": "character varying(50)",
+     "nullable": true
+    },
+    {
+     "name": "lifecycle_stage",
+     "sqlite": "VARCHAR(20)",
+     "pg": "character varying(20)",
+     "nullable": true
+    },
+    {
+     "name": "artifact_uri",
+     "sqlite": "VARCHAR(200)",
+     "pg": "character varying(200)",
+     "nullable": true
+    },
+    {
+     "name": "experiment_id",
+     "sqlite": "INTEGER",
+     "pg": "integer",
+     "nullable": true
+    },
+    {
+     "name": "deleted_time",
+     "sqlite": "BIGINT",
+     "pg": "bigint",
+     "nullable": true
+    }
+   ]
+  },
+  {
+   "name": "tags",
+   "primaryKey": [
+    "key",
+    "run_uuid"
+   ],
+   "references": [
+    "runs"
+   ],
+   "columns": [
+    {
+     "name": "key",
+     "sqlite": "VARCHAR(250)",
+     "pg": "character varying(250)",
+     "nullable": false
+    },
+    {
+     "name": "value",
+     "sqlite": "VARCHAR(5000)",
+     "pg": "character varying(5000)",
+     "nullable": true
+    },
+    {
+     "name": "run_uuid",
+     "sqlite": "VARCHAR(32)",
+     "pg": "character varying(32)",
+     "nullable": false
+    }
+   ]
+  },
+  {
+   "name": "trace_info",
+   "primaryKey": [
+    "request_id"
+   ],
+   "references": [
+    "experiments"
+   ],
+   "columns": [
+    {
+     "name": "request_id",
+     "sqlite": "VARCHAR(50)",
+     "pg": "character varying(50)",
+     "nullable": false
+    },
+    {
+     "name": "experiment_id",
+     "sqlite": "INTEGER",
+     "pg": "integer",
+     "nullable": false
+    },
+    {
+     "name": "timestamp_ms",
+     "sqlite": "BIGINT",
+     "pg": "bigint",
+     "nullable": false
+    },
+    {
+     "name": "execution_time_ms",
+     "sqlite": "BIGINT",
+     "pg": "bigint",
+     "nullable": true
+    },
+    {
+     "name": "status",
+     "sqlite": "VARCHAR(50)",
+     "pg": "character varying(50)",
+     "nullable": false
+    }
+   ]
+  },
+  {
+   "name": "trace_request_metadata",
+   "primaryKey": [
+    "key",
+    "request_id"
+   ],
+   "references": [
+    "trace_info"
+   ],
+   "columns": [
+    {
+     "name": "key",
+     "sqlite": "VARCHAR(250)",
+     "pg": "character varying(250)",
+     "nullable": false
+    },
+    {
+     "name": "value",
+     "sqlite": "VARCHAR(8000)",
+     "pg": "character varying(8000)",
+     "nullable": true
+    },
+    {
+     "name": "request_id",
+     "sqlite": "VARCHAR(50)",
+     "pg": "character varying(50)",
+     "nullable": false
+    }
+   ]
+  },
+  {
+   "name": "trace_tags",
+   "primaryKey": [
+    "key",
+    "request_id"
+   ],
+   "references": [
+    "trace_info"
+   ],
+   "columns": [
+    {
+     "name": "key",
+     "sqlite": "VARCHAR(250)",
+     "pg": "character varying(250)",
+     "nullable": false
+    },
+    {
+     "name": "value",
+     "sqlite": "VARCHAR(8000)",
+     "pg": "character varying(8000)",
+     "nullable": true
+    },
+    {
+     "name": "request_id",
+     "sqlite": "VARCHAR(50)",
+     "pg": "character varying(50)",
+     "nullable": false
+    }
+   ]
+  }
+ ],
+ "sequences": [
+  {
+   "name": "experiments_experiment_id_seq",
+   "table": "experiments",
+   "column": "experiment_id"
+  }
+ ],
+ "createdRows": {
+  "alembic_version": 1,
+  "experiments": 1
+ }
+}
+
+"""#,
+preData: #"""
+CREATE TABLE alembic_version (
+    version_num character varying(32) NOT NULL
+);
+
+CREATE TABLE datasets (
+    dataset_uuid character varying(36) NOT NULL,
+    experiment_id integer NOT NULL,
+    name character varying(500) NOT NULL,
+    digest character varying(36) NOT NULL,
+    dataset_source_type character varying(36) NOT NULL,
+    dataset_source text NOT NULL,
+    dataset_schema text,
+    dataset_profile text
+);
+
+CREATE TABLE experiment_tags (
+    key character varying(250) NOT NULL,
+    value character varying(5000),
+    experiment_id integer NOT NULL
+);
+
+CREATE TABLE experiments (
+    experiment_id integer NOT NULL,
+    name character varying(256) NOT NULL,
+    artifact_location character varying(256),
+    lifecycle_stage character varying(32),
+    creation_time bigint,
+    last_update_time bigint,
+    CONSTRAINT experiments_lifecycle_stage CHECK (((lifecycle_stage)::text = ANY ((ARRAY['active'::character varying, 'deleted'::character varying])::text[])))
+);
+
+CREATE SEQUENCE experiments_experiment_id_seq
+    AS integer
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1;
+
+ALTER SEQUENCE experiments_experiment_id_seq OWNED BY experiments.experiment_id;
+
+CREATE TABLE input_tags (
+    input_uuid character varying(36) NOT NULL,
+    name character varying(255) NOT NULL,
+    value character varying(500) NOT NULL
+);
+
+CREATE TABLE inputs (
+    input_uuid character varying(36) NOT NULL,
+    source_type character varying(36) NOT NULL,
+    source_id character varying(36) NOT NULL,
+    destination_type character varying(36) NOT NULL,
+    destination_id character varying(36) NOT NULL
+);
+
+CREATE TABLE latest_metrics (
+    key character varying(250) NOT NULL,
+    value double precision NOT NULL,
+    "timestamp" bigint,
+    step bigint NOT NULL,
+    is_nan boolean NOT NULL,
+    run_uuid character varying(32) NOT NULL
+);
+
+CREATE TABLE metrics (
+    key character varying(250) NOT NULL,
+    value double precision NOT NULL,
+    "timestamp" bigint NOT NULL,
+    run_uuid character varying(32) NOT NULL,
+    step bigint DEFAULT '0'::bigint NOT NULL,
+    is_nan boolean DEFAULT false NOT NULL
+);
+
+CREATE TABLE model_version_tags (
+    key character varying(250) NOT NULL,
+    value character varying(5000),
+    name character varying(256) NOT NULL,
+    version integer NOT NULL
+);
+
+CREATE TABLE model_versions (
+    name character varying(256) NOT NULL,
+    version integer NOT NULL,
+    creation_time bigint,
+    last_updated_time bigint,
+    description character varying(5000),
+    user_id character varying(256),
+    current_stage character varying(20),
+    source character varying(500),
+    run_id character varying(32),
+    status character varying(20),
+    status_message character varying(500),
+    run_link character varying(500),
+    storage_location character varying(500)
+);
+
+CREATE TABLE params (
+    key character varying(250) NOT NULL,
+    value character varying(8000) NOT NULL,
+    run_uuid character varying(32) NOT NULL
+);
+
+CREATE TABLE registered_model_aliases (
+    alias character varying(256) NOT NULL,
+    version integer NOT NULL,
+    name character varying(256) NOT NULL
+);
+
+CREATE TABLE registered_model_tags (
+    key character varying(250) NOT NULL,
+    value character varying(5000),
+    name character varying(256) NOT NULL
+);
+
+CREATE TABLE registered_models (
+    name character varying(256) NOT NULL,
+    creation_time bigint,
+    last_updated_time bigint,
+    description character varying(5000)
+);
+
+CREATE TABLE runs (
+    run_uuid character varying(32) NOT NULL,
+    name character varying(250),
+    source_type character varying(20),
+    source_name character varying(500),
+    entry_point_name character varying(50),
+    user_id character varying(256),
+    status character varying(9),
+    start_time bigint,
+    end_time bigint,
+    source_version character varying(50),
+    lifecycle_stage character varying(20),
+    artifact_uri character varying(200),
+    experiment_id integer,
+    deleted_time bigint,
+    CONSTRAINT runs_lifecycle_stage CHECK (((lifecycle_stage)::text = ANY ((ARRAY['active'::character varying, 'deleted'::character varying])::text[]))),
+    CONSTRAINT runs_status_check CHECK (((status)::text = ANY ((ARRAY['SCHEDULED'::character varying, 'FAILED'::character varying, 'FINISHED'::character varying, 'RUNNING'::character varying, 'KILLED'::character varying])::text[]))),
+    CONSTRAINT source_type CHECK (((source_type)::text = ANY ((ARRAY['NOTEBOOK'::character varying, 'JOB'::character varying, 'LOCAL'::character varying, 'UNKNOWN'::character varying, 'PROJECT'::character varying])::text[])))
+);
+
+CREATE TABLE tags (
+    key character varying(250) NOT NULL,
+    value character varying(5000),
+    run_uuid character varying(32) NOT NULL
+);
+
+CREATE TABLE trace_info (
+    request_id character varying(50) NOT NULL,
+    experiment_id integer NOT NULL,
+    timestamp_ms bigint NOT NULL,
+    execution_time_ms bigint,
+    status character varying(50) NOT NULL
+);
+
+CREATE TABLE trace_request_metadata (
+    key character varying(250) NOT NULL,
+    value character varying(8000),
+    request_id character varying(50) NOT NULL
+);
+
+CREATE TABLE trace_tags (
+    key character varying(250) NOT NULL,
+    value character varying(8000),
+    request_id character varying(50) NOT NULL
+);
+
+ALTER TABLE ONLY experiments ALTER COLUMN experiment_id SET DEFAULT nextval('experiments_experiment_id_seq'::regclass);
+
+"""#,
+postData: #"""
+ALTER TABLE ONLY alembic_version
+    ADD CONSTRAINT alembic_version_pkc PRIMARY KEY (version_num);
+
+ALTER TABLE ONLY datasets
+    ADD CONSTRAINT dataset_pk PRIMARY KEY (experiment_id, name, digest);
+
+ALTER TABLE ONLY experiments
+    ADD CONSTRAINT experiment_pk PRIMARY KEY (experiment_id);
+
+ALTER TABLE ONLY experiment_tags
+    ADD CONSTRAINT experiment_tag_pk PRIMARY KEY (key, experiment_id);
+
+ALTER TABLE ONLY experiments
+    ADD CONSTRAINT experiments_name_key UNIQUE (name);
+
+ALTER TABLE ONLY input_tags
+    ADD CONSTRAINT input_tags_pk PRIMARY KEY (input_uuid, name);
+
+ALTER TABLE ONLY inputs
+    ADD CONSTRAINT inputs_pk PRIMARY KEY (source_type, source_id, destination_type, destination_id);
+
+ALTER TABLE ONLY latest_metrics
+    ADD CONSTRAINT latest_metric_pk PRIMARY KEY (key, run_uuid);
+
+ALTER TABLE ONLY metrics
+    ADD CONSTRAINT metric_pk PRIMARY KEY (key, "timestamp", step, run_uuid, value, is_nan);
+
+ALTER TABLE ONLY model_versions
+    ADD CONSTRAINT model_version_pk PRIMARY KEY (name, version);
+
+ALTER TABLE ONLY model_version_tags
+    ADD CONSTRAINT model_version_tag_pk PRIMARY KEY (key, name, version);
+
+ALTER TABLE ONLY params
+    ADD CONSTRAINT param_pk PRIMARY KEY (key, run_uuid);
+
+ALTER TABLE ONLY registered_model_aliases
+    ADD CONSTRAINT registered_model_alias_pk PRIMARY KEY (name, alias);
+
+ALTER TABLE ONLY registered_models
+    ADD CONSTRAINT registered_model_pk PRIMARY KEY (name);
+
+ALTER TABLE ONLY registered_model_tags
+    ADD CONSTRAINT registered_model_tag_pk PRIMARY KEY (key, name);
+
+ALTER TABLE ONLY runs
+    ADD CONSTRAINT run_pk PRIMARY KEY (run_uuid);
+
+ALTER TABLE ONLY tags
+    ADD CONSTRAINT tag_pk PRIMARY KEY (key, run_uuid);
+
+ALTER TABLE ONLY trace_info
+    ADD CONSTRAINT trace_info_pk PRIMARY KEY (request_id);
+
+ALTER TABLE ONLY trace_request_metadata
+    ADD CONSTRAINT trace_request_metadata_pk PRIMARY KEY (key, request_id);
+
+ALTER TABLE ONLY trace_tags
+    ADD CONSTRAINT trace_tag_pk PRIMARY KEY (key, request_id);
+
+CREATE INDEX index_datasets_dataset_uuid ON datasets USING btree (dataset_uuid);
+
+CREATE INDEX index_datasets_experiment_id_dataset_source_type ON datasets USING btree (experiment_id, dataset_source_type);
+
+CREATE INDEX index_inputs_destination_type_destination_id_source_type ON inputs USING btree (destination_type, destination_id, source_type);
+
+CREATE INDEX index_inputs_input_uuid ON inputs USING btree (input_uuid);
+
+CREATE INDEX index_latest_metrics_run_uuid ON latest_metrics USING btree (run_uuid);
+
+CREATE INDEX index_metrics_run_uuid ON metrics USING btree (run_uuid);
+
+CREATE INDEX index_params_run_uuid ON params USING btree (run_uuid);
+
+CREATE INDEX index_tags_run_uuid ON tags USING btree (run_uuid);
+
+CREATE INDEX index_trace_info_experiment_id_timestamp_ms ON trace_info USING btree (experiment_id, timestamp_ms);
+
+CREATE INDEX index_trace_request_metadata_request_id ON trace_request_metadata USING btree (request_id);
+
+CREATE INDEX index_trace_tags_request_id ON trace_tags USING btree (request_id);
+
+ALTER TABLE ONLY datasets
+    ADD CONSTRAINT datasets_experiment_id_fkey FOREIGN KEY (experiment_id) REFERENCES experiments(experiment_id);
+
+ALTER TABLE ONLY experiment_tags
+    ADD CONSTRAINT experiment_tags_experiment_id_fkey FOREIGN KEY (experiment_id) REFERENCES experiments(experiment_id);
+
+ALTER TABLE ONLY trace_info
+    ADD CONSTRAINT fk_trace_info_experiment_id FOREIGN KEY (experiment_id) REFERENCES experiments(experiment_id);
+
+ALTER TABLE ONLY trace_request_metadata
+    ADD CONSTRAINT fk_trace_request_metadata_request_id FOREIGN KEY (request_id) REFERENCES trace_info(request_id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY trace_tags
+    ADD CONSTRAINT fk_trace_tags_request_id FOREIGN KEY (request_id) REFERENCES trace_info(request_id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY latest_metrics
+    ADD CONSTRAINT latest_metrics_run_uuid_fkey FOREIGN KEY (run_uuid) REFERENCES runs(run_uuid);
+
+ALTER TABLE ONLY metrics
+    ADD CONSTRAINT metrics_run_uuid_fkey FOREIGN KEY (run_uuid) REFERENCES runs(run_uuid);
+
+ALTER TABLE ONLY model_version_tags
+    ADD CONSTRAINT model_version_tags_name_version_fkey FOREIGN KEY (name, version) REFERENCES model_versions(name, version) ON UPDATE CASCADE;
+
+ALTER TABLE ONLY model_versions
+    ADD CONSTRAINT model_versions_name_fkey FOREIGN KEY (name) REFERENCES registered_models(name) ON UPDATE CASCADE;
+
+ALTER TABLE ONLY params
+    ADD CONSTRAINT params_run_uuid_fkey FOREIGN KEY (run_uuid) REFERENCES runs(run_uuid);
+
+ALTER TABLE ONLY registered_model_aliases
+    ADD CONSTRAINT registered_model_alias_name_fkey FOREIGN KEY (name) REFERENCES registered_models(name) ON UPDATE CASCADE ON DELETE CASCADE;
+
+ALTER TABLE ONLY registered_model_tags
+    ADD CONSTRAINT registered_model_tags_name_fkey FOREIGN KEY (name) REFERENCES registered_models(name) ON UPDATE CASCADE;
+
+ALTER TABLE ONLY runs
+    ADD CONSTRAINT runs_experiment_id_fkey FOREIGN KEY (experiment_id) REFERENCES experiments(experiment_id);
+
+ALTER TABLE ONLY tags
+    ADD CONSTRAINT tags_run_uuid_fkey FOREIGN KEY (run_uuid) REFERENCES runs(run_uuid);
+
+"""#
+    ),
+    EmbeddedRevision(
+revision: "7f2a7d5fae7d",
+map: #"""
+{
+ "revision": "7f2a7d5fae7d",
+ "mlflowVersions": [
+  "2.4.2",
+  "2.5.0",
+  "2.6.0",
+  "2.7.1"
+ ],
+ "tables": [
+  {
+   "name": "alembic_version",
+   "primaryKey": [
+    "version_num"
+   ],
+   "references": [],
+   "columns": [
+    {
+     "name": "version_num",
+     "sqlite": "VARCHAR(32)",
+     "pg": "character varying(32)",
+     "nullable": false
+    }
+   ]
+  },
+  {
+   "name": "datasets",
+   "primaryKey": [
+    "experiment_id",
+    "name",
+    "digest"
+   ],
+   "references": [
+    "experiments"
+   ],
+   "columns": [
+    {
+     "name": "dataset_uuid",
+     "sqlite": "VARCHAR(36)",
+     "pg": "character varying(36)",
+     "nullable": false
+    },
+    {
+     "name": "experiment_id",
+     "sqlite": "INTEGER",
+     "pg": "integer",
+     "nullable": false
+    },
+    {
+     "name": "name",
+     "sqlite": "VARCHAR(500)",
+     "pg": "character varying(500)",
+     "nullable": false
+    },
+    {
+     "name": "digest",
+     "sqlite": "VARCHAR(36)",
+     "pg": "character varying(36)",
+     "nullable": false
+    },
+    {
+     "name": "dataset_source_type",
+     "sqlite": "VARCHAR(36)",
+     "pg": "character varying(36)",
+     "nullable": false
+    },
+    {
+     "name": "dataset_source",
+     "sqlite": "TEXT",
+     "pg": "text",
+     "nullable": false
+    },
+    {
+     "name": "dataset_schema",
+     "sqlite": "TEXT",
+     "pg": "text",
+     "nullable": true
+    },
+    {
+     "name": "dataset_profile",
+     "sqlite": "TEXT",
+     "pg": "text",
+     "nullable": true
+    }
+   ]
+  },
+  {
+   "name": "experiment_tags",
+   "primaryKey": [
+    "key",
+    "experiment_id"
+   ],
+   "references": [
+    "experiments"
+   ],
+   "columns": [
+    {
+     "name": "key",
+     "sqlite": "VARCHAR(250)",
+     "pg": "character varying(250)",
+     "nullable": false
+    },
+    {
+     "name": "value",
+     "sqlite": "VARCHAR(5000)",
+     "pg": "character varying(5000)",
+     "nullable": true
+    },
+    {
+     "name": "experiment_id",
+     "sqlite": "INTEGER",
+     "pg": "integer",
+     "nullable": false
+    }
+   ]
+  },
+  {
+   "name": "experiments",
+   "primaryKey": [
+    "experiment_id"
+   ],
+   "references": [],
+   "columns": [
+    {
+     "name": "experiment_id",
+     "sqlite": "INTEGER",
+     "pg": "integer",
+     "nullable": false
+    },
+    {
+     "name": "name",
+     "sqlite": "VARCHAR(256)",
+     "pg": "character varying(256)",
+     "nullable": false
+    },
+    {
+     "name": "artifact_location",
+     "sqlite": "VARCHAR(256)",
+     "pg": "character varying(256)",
+     "nullable": true
+    },
+    {
+     "name": "lifecycle_stage",
+     "sqlite": "VARCHAR(32)",
+     "pg": "character varying(32)",
+     "nullable": true
+    },
+    {
+     "name": "creation_time",
+     "sqlite": "BIGINT",
+     "pg": "bigint",
+     "nullable": true
+    },
+    {
+     "name": "last_update_time",
+     "sqlite": "BIGINT",
+     "pg": "bigint",
+     "nullable": true
+    }
+   ]
+  },
+  {
+   "name": "input_tags",
+   "primaryKey": [
+    "input_uuid",
+    "name"
+   ],
+   "references": [],
+   "columns": [
+    {
+     "name": "input_uuid",
+     "sqlite": "VARCHAR(36)",
+     "pg": "character varying(36)",
+     "nullable": false
+    },
+    {
+     "name": "name",
+     "sqlite": "VARCHAR(255)",
+     "pg": "character varying(255)",
+     "nullable": false
+    },
+    {
+     "name": "value",
+     "sqlite": "VARCHAR(500)",
+     "pg": "character varying(500)",
+     "nullable": false
+    }
+   ]
+  },
+  {
+   "name": "inputs",
+   "primaryKey": [
+    "source_type",
+    "source_id",
+    "destination_type",
+    "destination_id"
+   ],
+   "references": [],
+   "columns": [
+    {
+     "name": "input_uuid",
+     "sqlite": "VARCHAR(36)",
+     "pg": "character varying(36)",
+     "nullable": false
+    },
+    {
+     "name": "source_type",
+     "sqlite": "VARCHAR(36)",
+     "pg": "character varying(36)",
+     "nullable": false
+    },
+    {
+     "name": "source_id",
+     "sqlite": "VARCHAR(36)",
+     "pg": "character varying(36)",
+     "nullable": false
+    },
+    {
+     "name": "destination_type",
+     "sqlite": "VARCHAR(36)",
+     "pg": "character varying(36)",
+     "nullable": false
+    },
+    {
+     "name": "destination_id",
+     "sqlite": "VARCHAR(36)",
+     "pg": "character varying(36)",
+     "nullable": false
+    }
+   ]
+  },
+  {
+   "name": "latest_metrics",
+   "primaryKey": [
+    "key",
+    "run_uuid"
+   ],
+   "references": [
+    "runs"
+   ],
+   "columns": [
+    {
+     "name": "key",
+     "sqlite": "VARCHAR(250)",
+     "pg": "character varying(250)",
+     "nullable": false
+    },
+    {
+     "name": "value",
+     "sqlite": "FLOAT",
+     "pg": "double precision",
+     "nullable": false
+    },
+    {
+     "name": "timestamp",
+     "sqlite": "BIGINT",
+     "pg": "bigint",
+     "nullable": true
+    },
+    {
+     "name": "step",
+     "sqlite": "BIGINT",
+     "pg": "bigint",
+     "nullable": false
+    },
+    {
+     "name": "is_nan",
+     "sqlite": "BOOLEAN",
+     "pg": "boolean",
+     "nullable": false
+    },
+    {
+     "name": "run_uuid",
+     "sqlite": "VARCHAR(32)",
+     "pg": "character varying(32)",
+     "nullable": false
+    }
+   ]
+  },
+  {
+   "name": "metrics",
+   "primaryKey": [
+    "key",
+    "timestamp",
+    "step",
+    "run_uuid",
+    "value",
+    "is_nan"
+   ],
+   "references": [
+    "runs"
+   ],
+   "columns": [
+    {
+     "name": "key",
+     "sqlite": "VARCHAR(250)",
+     "pg": "character varying(250)",
+     "nullable": false
+    },
+    {
+     "name": "value",
+     "sqlite": "FLOAT",
+     "pg": "double precision",
+     "nullable": false
+    },
+    {
+     "name": "timestamp",
+     "sqlite": "BIGINT",
+     "pg": "bigint",
+     "nullable": false
+    },
+    {
+     "name": "run_uuid",
+     "sqlite": "VARCHAR(32)",
+     "pg": "character varying(32)",
+     "nullable": false
+    },
+    {
+     "name": "step",
+     "sqlite": "BIGINT",
+     "pg": "bigint",
+     "nullable": false
+    },
+    {
+     "name": "is_nan",
+     "sqlite": "BOOLEAN",
+     "pg": "boolean",
+     "nullable": false
+    }
+   ]
+  },
+  {
+   "name": "model_version_tags",
+   "primaryKey": [
+    "key",
+    "name",
+    "version"
+   ],
+   "references": [
+    "model_versions"
+   ],
+   "columns": [
+    {
+     "name": "key",
+     "sqlite": "VARCHAR(250)",
+     "pg": "character varying(250)",
+     "nullable": false
+    },
+    {
+     "name": "value",
+     "sqlite": "VARCHAR(5000)",
+     "pg": "character varying(5000)",
+     "nullable": true
+    },
+    {
+     "name": "name",
+     "sqlite": "VARCHAR(256)",
+     "pg": "character varying(256)",
+     "nullable": false
+    },
+    {
+     "name": "version",
+     "sqlite": "INTEGER",
+     "pg": "integer",
+     "nullable": false
+    }
+   ]
+  },
+  {
+   "name": "model_versions",
+   "primaryKey": [
+    "name",
+    "version"
+   ],
+   "references": [
+    "registered_models"
+   ],
+   "columns": [
+    {
+     "name": "name",
+     "sqlite": "VARCHAR(256)",
+     "pg": "character varying(256)",
+     "nullable": false
+    },
+    {
+     "name": "version",
+     "sqlite": "INTEGER",
+     "pg": "integer",
+     "nullable": false
+    },
+    {
+     "name": "creation_time",
+     "sqlite": "BIGINT",
+     "pg": "bigint",
+     "nullable": true
+    },
+    {
+     "name": "last_updated_time",
+     "sqlite": "BIGINT",
+     "pg": "bigint",
+     "nullable": true
+    },
+    {
+     "name": "description",
+     "sqlite": "VARCHAR(5000)",
+     "pg": "character varying(5000)",
+     "nullable": true
+    },
+    {
+     "name": "user_id",
+     "sqlite": "VARCHAR(256)",
+     "pg": "character varying(256)",
+     "nullable": true
+    },
+    {
+     "name": "current_stage",
+     "sqlite": "VARCHAR(20)",
+     "pg": "character varying(20)",
+     "nullable": true
+    },
+    {
+     "name": "source",
+     "sqlite": "VARCHAR(500)",
+     "pg": "character varying(500)",
+     "nullable": true
+    },
+    {
+     "name": "run_id",
+     "sqlite": "VARCHAR(32)",
+     "pg": "character varying(32)",
+     "nullable": true
+    },
+    {
+     "name": "status",
+     "sqlite": "VARCHAR(20)",
+     "pg": "character varying(20)",
+     "nullable": true
+    },
+    {
+     "name": "status_message",
+     "sqlite": "VARCHAR(500)",
+     "pg": "character varying(500)",
+     "nullable": true
+    },
+    {
+     "name": "run_link",
+     "sqlite": "VARCHAR(500)",
+     "pg": "character varying(500)",
+     "nullable": true
+    }
+   ]
+  },
+  {
+   "name": "params",
+   "primaryKey": [
+    "key",
+    "run_uuid"
+   ],
+   "references": [
+    "runs"
+   ],
+   "columns": [
+    {
+     "name": "key",
+     "sqlite": "VARCHAR(250)",
+     "pg": "character varying(250)",
+     "nullable": false
+    },
+    {
+     "name": "value",
+     "sqlite": "VARCHAR(500)",
+     "pg": "character varying(500)",
+     "nullable": false
+    },
+    {
+     "name": "run_uuid",
+     "sqlite": "VARCHAR(32)",
+     "pg": "character varying(32)",
+     "nullable": false
+    }
+   ]
+  },
+  {
+   "name": "registered_model_aliases",
+   "primaryKey": [
+    "name",
+    "alias"
+   ],
+   "references": [
+    "registered_models"
+   ],
+   "columns": [
+    {
+     "name": "alias",
+     "sqlite": "VARCHAR(256)",
+     "pg": "character varying(256)",
+     "nullable": false
+    },
+    {
+     "name": "version",
+     "sqlite": "INTEGER",
+     "pg": "integer",
+     "nullable": false
+    },
+    {
+     "name": "name",
+     "sqlite": "VARCHAR(256)",
+     "pg": "character varying(256)",
+     "nullable": false
+    }
+   ]
+  },
+  {
+   "name": "registered_model_tags",
+   "primaryKey": [
+    "key",
+    "name"
+   ],
+   "references": [
+    "registered_models"
+   ],
+   "columns": [
+    {
+     "name": "key",
+     "sqlite": "VARCHAR(250)",
+     "pg": "character varying(250)",
+     "nullable": false
+    },
+    {
+     "name": "value",
+     "sqlite": "VARCHAR(5000)",
+     "pg": "character varying(5000)",
+     "nullable": true
+    },
+    {
+     "name": "name",
+     "sqlite": "VARCHAR(256)",
+     "pg": "character varying(256)",
+     "nullable": false
+    }
+   ]
+  },
+  {
+   "name": "registered_models",
+   "primaryKey": [
+    "name"
+   ],
+   "references": [],
+   "columns": [
+    {
+     "name": "name",
+     "sqlite": "VARCHAR(256)",
+     "pg": "character varying(256)",
+     "nullable": false
+    },
+    {
+     "name": "creation_time",
+     "sqlite": "BIGINT",
+     "pg": "bigint",
+     "nullable": true
+    },
+    {
+     "name": "last_updated_time",
+     "sqlite": "BIGINT",
+     "pg": "bigint",
+     "nullable": true
+    },
+    {
+     "name": "description",
+     "sqlite": "VARCHAR(5000)",
+     "pg": "character varying(5000)",
+     "nullable": true
+    }
+   ]
+  },
+  {
+   "name": "runs",
+   "primaryKey": [
+    "run_uuid"
+   ],
+   "references": [
+    "experiments"
+   ],
+   "columns": [
+    {
+     "name": "run_uuid",
+     "sqlite": "VARCHAR(32)",
+     "pg": "character varying(32)",
+     "nullable": false
+    },
+    {
+     "name": "name",
+     "sqlite": "VARCHAR(250)",
+     "pg": "character varying(250)",
+     "nullable": true
+    },
+    {
+     "name": "source_type",
+     "sqlite": "VARCHAR(20)",
+     "pg": "character varying(20)",
+     "nullable": true
+    },
+    {
+     "name": "source_name",
+     "sqlite": "VARCHAR(500)",
+     "pg": "character varying(500)",
+     "nullable": true
+    },
+    {
+     "name": "entry_point_name",
+     "sqlite": "VARCHAR(50)",
+     "pg": "character varying(50)",
+     "nullable": true
+    },
+    {
+     "name": "user_id",
+     "sqlite": "VARCHAR(256)",
+     "pg": "character varying(256)",
+     "nullable": true
+    },
+    {
+     "name": "status",
+     "sqlite": "VARCHAR(9)",
+     "pg": "character varying(9)",
+     "nullable": true
+    },
+    {
+     "name": "start_time",
+     "sqlite": "BIGINT",
+     "pg": "bigint",
+     "nullable": true
+    },
+    {
+     "name": "end_time",
+     "sqlite": "BIGINT",
+     "pg": "bigint",
+     "nullable": true
+    },
+    {
+     "name": "source_version",
+     "sqlite": "VARCHAR(50)",
+     "pg": "character varying(50)",
+     "nullable": true
+    },
+    {
+     "name": "lifecycle_stage",
+     "sqlite": "VARCHAR(20)",
+     "pg": "character varying(20)",
+     "nullable": true
+    },
+    {
+     "name": "artifact_uri",
+     "sqlite": "VARCHAR(200)",
+     "pg": "character varying(200)",
+     "nullable": true
+    },
+    {
+     "name": "experiment_id",
+     "sqlite": "INTEGER",
+     "pg": "integer",
+     "nullable": true
+    },
+    {
+     "name": "deleted_time",
+     "sqlite": "BIGINT",
+     "pg": "bigint",
+     "nullable": true
+    }
+   ]
+  },
+  {
+   "name": "tags",
+   "primaryKey": [
+    "key",
+    "run_uuid"
+   ],
+   "references": [
+    "runs"
+   ],
+   "columns": [
+    {
+     "name": "key",
+     "sqlite": "VARCHAR(250)",
+     "pg": "character varying(250)",
+     "nullable": false
+    },
+    {
+     "name": "value",
+     "sqlite": "VARCHAR(5000)",
+     "pg": "character varying(5000)",
+     "nullable": true
+    },
+    {
+     "name": "run_uuid",
+     "sqlite": "VARCHAR(32)",
+     "pg": "character varying(32)",
+     "nullable": false
+    }
+   ]
+  }
+ ],
+ "sequences": [
+  {
+   "name": "experiments_experiment_id_seq",
+   "table": "experiments",
+   "column": "experiment_id"
+  }
+ ],
+ "createdRows": {
+  "alembic_version": 1,
+  "experiments": 1
+ }
+}
+
+"""#,
+preData: #"""
+CREATE TABLE alembic_version (
+    version_num character varying(32) NOT NULL
+);
+
+CREATE TABLE datasets (
+    dataset_uuid character varying(36) NOT NULL,
+    experiment_id integer NOT NULL,
+    name character varying(500) NOT NULL,
+    digest character varying(36) NOT NULL,
+    dataset_source_type character varying(36) NOT NULL,
+    dataset_source text NOT NULL,
+    dataset_schema text,
+    dataset_profile text
+);
+
+CREATE TABLE experiment_tags (
+    key character varying(250) NOT NULL,
+    value character varying(5000),
+    experiment_id integer NOT NULL
+);
+
+CREATE TABLE experiments (
+    experiment_id integer NOT NULL,
+    name character varying(256) NOT NULL,
+    artifact_location character varying(256),
+    lifecycle_stage character varying(32),
+    creation_time bigint,
+    last_update_time bigint,
+    CONSTRAINT experiments_lifecycle_stage CHECK (((lifecycle_stage)::text = ANY ((ARRAY['active'::character varying, 'deleted'::character varying])::text[])))
+);
+
+CREATE SEQUENCE experiments_experiment_id_seq
+    AS integer
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1;
+
+ALTER SEQUENCE experiments_experiment_id_seq OWNED BY experiments.experiment_id;
+
+CREATE TABLE input_tags (
+    input_uuid character varying(36) NOT NULL,
+    name character varying(255) NOT NULL,
+    value character varying(500) NOT NULL
+);
+
+CREATE TABLE inputs (
+    input_uuid character varying(36) NOT NULL,
+    source_type character varying(36) NOT NULL,
+    source_id character varying(36) NOT NULL,
+    destination_type character varying(36) NOT NULL,
+    destination_id character varying(36) NOT NULL
+);
+
+CREATE TABLE latest_metrics (
+    key character varying(250) NOT NULL,
+    value double precision NOT NULL,
+    "timestamp" bigint,
+    step bigint NOT NULL,
+    is_nan boolean NOT NULL,
+    run_uuid character varying(32) NOT NULL
+);
+
+CREATE TABLE metrics (
+    key character varying(250) NOT NULL,
+    value double precision NOT NULL,
+    "timestamp" bigint NOT NULL,
+    run_uuid character varying(32) NOT NULL,
+    step bigint DEFAULT '0'::bigint NOT NULL,
+    is_nan boolean DEFAULT false NOT NULL
+);
+
+CREATE TABLE model_version_tags (
+    key character varying(250) NOT NULL,
+    value character varying(5000),
+    name character varying(256) NOT NULL,
+    version integer NOT NULL
+);
+
+CREATE TABLE model_versions (
+    name character varying(256) NOT NULL,
+    version integer NOT NULL,
+    creation_time bigint,
+    last_updated_time bigint,
+    description character varying(5000),
+    user_id character varying(256),
+    current_stage character varying(20),
+    source character varying(500),
+    run_id character varying(32),
+    status character varying(20),
+    status_message character varying(500),
+    run_link character varying(500)
+);
+
+CREATE TABLE params (
+    key character varying(250) NOT NULL,
+    value character varying(500) NOT NULL,
+    run_uuid character varying(32) NOT NULL
+);
+
+CREATE TABLE registered_model_aliases (
+    alias character varying(256) NOT NULL,
+    version integer NOT NULL,
+    name character varying(256) NOT NULL
+);
+
+CREATE TABLE registered_model_tags (
+    key character varying(250) NOT NULL,
+    value character varying(5000),
+    name character varying(256) NOT NULL
+);
+
+CREATE TABLE registered_models (
+    name character varying(256) NOT NULL,
+    creation_time bigint,
+    last_updated_time bigint,
+    description character varying(5000)
+);
+
+CREATE TABLE runs (
+    run_uuid character varying(32) NOT NULL,
+    name character varying(250),
+    source_type character varying(20),
+    source_name character varying(500),
+    entry_point_name character varying(50),
+    user_id character varying(256),
+    status character varying(9),
+    start_time bigint,
+    end_time bigint,
+    source_version character varying(50),
+    lifecycle_stage character varying(20),
+    artifact_uri character varying(200),
+    experiment_id integer,
+    deleted_time bigint,
+    CONSTRAINT runs_lifecycle_stage CHECK (((lifecycle_stage)::text = ANY ((ARRAY['active'::character varying, 'deleted'::character varying])::text[]))),
+    CONSTRAINT runs_status_check CHECK (((status)::text = ANY ((ARRAY['SCHEDULED'::character varying, 'FAILED'::character varying, 'FINISHED'::character varying, 'RUNNING'::character varying, 'KILLED'::character varying])::text[]))),
+    CONSTRAINT source_type CHECK (((source_type)::text = ANY ((ARRAY['NOTEBOOK'::character varying, 'JOB'::character varying, 'LOCAL'::character varying, 'UNKNOWN'::character varying, 'PROJECT'::character varying])::text[])))
+);
+
+CREATE TABLE tags (
+    key character varying(250) NOT NULL,
+    value character varying(5000),
+    run_uuid character varying(32) NOT NULL
+);
+
+ALTER TABLE ONLY experiments ALTER COLUMN experiment_id SET DEFAULT nextval('experiments_experiment_id_seq'::regclass);
+
+"""#,
+postData: #"""
+ALTER TABLE ONLY alembic_version
+    ADD CONSTRAINT alembic_version_pkc PRIMARY KEY (version_num);
+
+ALTER TABLE ONLY datasets
+    ADD CONSTRAINT dataset_pk PRIMARY KEY (experiment_id, name, digest);
+
+ALTER TABLE ONLY experiments
+    ADD CONSTRAINT experiment_pk PRIMARY KEY (experiment_id);
+
+ALTER TABLE ONLY experiment_tags
+    ADD CONSTRAINT experiment_tag_pk PRIMARY KEY (key, experiment_id);
+
+ALTER TABLE ONLY experiments
+    ADD CONSTRAINT experiments_name_key UNIQUE (name);
+
+ALTER TABLE ONLY input_tags
+    ADD CONSTRAINT input_tags_pk PRIMARY KEY (input_uuid, name);
+
+ALTER TABLE ONLY inputs
+    ADD CONSTRAINT inputs_pk PRIMARY KEY (source_type, source_id, destination_type, destination_id);
+
+ALTER TABLE ONLY latest_metrics
+    ADD CONSTRAINT latest_metric_pk PRIMARY KEY (key, run_uuid);
+
+ALTER TABLE ONLY metrics
+    ADD CONSTRAINT metric_pk PRIMARY KEY (key, "timestamp", step, run_uuid, value, is_nan);
+
+ALTER TABLE ONLY model_versions
+    ADD CONSTRAINT model_version_pk PRIMARY KEY (name, version);
+
+ALTER TABLE ONLY model_version_tags
+    ADD CONSTRAINT model_version_tag_pk PRIMARY KEY (key, name, version);
+
+ALTER TABLE ONLY params
+    ADD CONSTRAINT param_pk PRIMARY KEY (key, run_uuid);
+
+ALTER TABLE ONLY registered_model_aliases
+    ADD CONSTRAINT registered_model_alias_pk PRIMARY KEY (name, alias);
+
+ALTER TABLE ONLY registered_models
+    ADD CONSTRAINT registered_model_pk PRIMARY KEY (name);
+
+ALTER TABLE ONLY registered_model_tags
+    ADD CONSTRAINT registered_model_tag_pk PRIMARY KEY (key, name);
+
+ALTER TABLE ONLY runs
+    ADD CONSTRAINT run_pk PRIMARY KEY (run_uuid);
+
+ALTER TABLE ONLY tags
+    ADD CONSTRAINT tag_pk PRIMARY KEY (key, run_uuid);
+
+CREATE INDEX index_datasets_dataset_uuid ON datasets USING btree (dataset_uuid);
+
+CREATE INDEX index_datasets_experiment_id_dataset_source_type ON datasets USING btree (experiment_id, dataset_source_type);
+
+CREATE INDEX index_inputs_destination_type_destination_id_source_type ON inputs USING btree (destination_type, destination_id, source_type);
+
+CREATE INDEX index_inputs_input_uuid ON inputs USING btree (input_uuid);
+
+CREATE INDEX index_latest_metrics_run_uuid ON latest_metrics USING btree (run_uuid);
+
+CREATE INDEX index_metrics_run_uuid ON metrics USING btree (run_uuid);
+
+CREATE INDEX index_params_run_uuid ON params USING btree (run_uuid);
+
+CREATE INDEX index_tags_run_uuid ON tags USING btree (run_uuid);
+
+ALTER TABLE ONLY datasets
+    ADD CONSTRAINT datasets_experiment_id_fkey FOREIGN KEY (experiment_id) REFERENCES experiments(experiment_id);
+
+ALTER TABLE ONLY experiment_tags
+    ADD CONSTRAINT experiment_tags_experiment_id_fkey FOREIGN KEY (experiment_id) REFERENCES experiments(experiment_id);
+
+ALTER TABLE ONLY latest_metrics
+    ADD CONSTRAINT latest_metrics_run_uuid_fkey FOREIGN KEY (run_uuid) REFERENCES runs(run_uuid);
+
+ALTER TABLE ONLY metrics
+    ADD CONSTRAINT metrics_run_uuid_fkey FOREIGN KEY (run_uuid) REFERENCES runs(run_uuid);
+
+ALTER TABLE ONLY model_version_tags
+    ADD CONSTRAINT model_version_tags_name_version_fkey FOREIGN KEY (name, version) REFERENCES model_versions(name, version) ON UPDATE CASCADE;
+
+ALTER TABLE ONLY model_versions
+    ADD CONSTRAINT model_versions_name_fkey FOREIGN KEY (name) REFERENCES registered_models(name) ON UPDATE CASCADE;
+
+ALTER TABLE ONLY params
+    ADD CONSTRAINT params_run_uuid_fkey FOREIGN KEY (run_uuid) REFERENCES runs(run_uuid);
+
+ALTER TABLE ONLY registered_model_aliases
+    ADD CONSTRAINT registered_model_alias_name_fkey FOREIGN KEY (name) REFERENCES registered_models(name) ON UPDATE CASCADE ON DELETE CASCADE;
+
+ALTER TABLE ONLY registered_model_tags
+    ADD CONSTRAINT registered_model_tags_name_fkey FOREIGN KEY (name) REFERENCES registered_models(name) ON UPDATE CASCADE;
+
+ALTER TABLE ONLY runs
+    ADD CONSTRAINT runs_experiment_id_fkey FOREIGN KEY (experiment_id) REFERENCES experiments(experiment_id);
+
+ALTER TABLE ONLY tags
+    ADD CONSTRAINT tags_run_uuid_fkey FOREIGN KEY (run_uuid) REFERENCES runs(run_uuid);
+
+"""#
+    ),
+    EmbeddedRevision(
 revision: "97727af70f4d",
 map: #"""
 {
  "revision": "97727af70f4d",
  "mlflowVersions": [
-  "1.30.1"
+  "1.30.1",
+  "2.0.1",
+  "2.1.1",
+  "2.2.2"
  ],
  "tables": [
   {
@@ -758,7 +5885,11 @@ map: #"""
 {
  "revision": "acf3f17fdcc7",
  "mlflowVersions": [
-  "2.9.2"
+  "2.8.1",
+  "2.9.2",
+  "2.10.2",
+  "2.11.5",
+  "2.12.2"
  ],
  "tables": [
   {
@@ -6782,6 +11913,1125 @@ ALTER TABLE ONLY tags
 
 ALTER TABLE ONLY webhook_events
     ADD CONSTRAINT webhook_events_webhook_id_fkey FOREIGN KEY (webhook_id) REFERENCES webhooks(webhook_id) ON DELETE CASCADE;
+
+"""#
+    ),
+    EmbeddedRevision(
+revision: "f5a4f2784254",
+map: #"""
+{
+ "revision": "f5a4f2784254",
+ "mlflowVersions": [
+  "2.17.2"
+ ],
+ "tables": [
+  {
+   "name": "alembic_version",
+   "primaryKey": [
+    "version_num"
+   ],
+   "references": [],
+   "columns": [
+    {
+     "name": "version_num",
+     "sqlite": "VARCHAR(32)",
+     "pg": "character varying(32)",
+     "nullable": false
+    }
+   ]
+  },
+  {
+   "name": "datasets",
+   "primaryKey": [
+    "experiment_id",
+    "name",
+    "digest"
+   ],
+   "references": [
+    "experiments"
+   ],
+   "columns": [
+    {
+     "name": "dataset_uuid",
+     "sqlite": "VARCHAR(36)",
+     "pg": "character varying(36)",
+     "nullable": false
+    },
+    {
+     "name": "experiment_id",
+     "sqlite": "INTEGER",
+     "pg": "integer",
+     "nullable": false
+    },
+    {
+     "name": "name",
+     "sqlite": "VARCHAR(500)",
+     "pg": "character varying(500)",
+     "nullable": false
+    },
+    {
+     "name": "digest",
+     "sqlite": "VARCHAR(36)",
+     "pg": "character varying(36)",
+     "nullable": false
+    },
+    {
+     "name": "dataset_source_type",
+     "sqlite": "VARCHAR(36)",
+     "pg": "character varying(36)",
+     "nullable": false
+    },
+    {
+     "name": "dataset_source",
+     "sqlite": "TEXT",
+     "pg": "text",
+     "nullable": false
+    },
+    {
+     "name": "dataset_schema",
+     "sqlite": "TEXT",
+     "pg": "text",
+     "nullable": true
+    },
+    {
+     "name": "dataset_profile",
+     "sqlite": "TEXT",
+     "pg": "text",
+     "nullable": true
+    }
+   ]
+  },
+  {
+   "name": "experiment_tags",
+   "primaryKey": [
+    "key",
+    "experiment_id"
+   ],
+   "references": [
+    "experiments"
+   ],
+   "columns": [
+    {
+     "name": "key",
+     "sqlite": "VARCHAR(250)",
+     "pg": "character varying(250)",
+     "nullable": false
+    },
+    {
+     "name": "value",
+     "sqlite": "VARCHAR(5000)",
+     "pg": "character varying(5000)",
+     "nullable": true
+    },
+    {
+     "name": "experiment_id",
+     "sqlite": "INTEGER",
+     "pg": "integer",
+     "nullable": false
+    }
+   ]
+  },
+  {
+   "name": "experiments",
+   "primaryKey": [
+    "experiment_id"
+   ],
+   "references": [],
+   "columns": [
+    {
+     "name": "experiment_id",
+     "sqlite": "INTEGER",
+     "pg": "integer",
+     "nullable": false
+    },
+    {
+     "name": "name",
+     "sqlite": "VARCHAR(256)",
+     "pg": "character varying(256)",
+     "nullable": false
+    },
+    {
+     "name": "artifact_location",
+     "sqlite": "VARCHAR(256)",
+     "pg": "character varying(256)",
+     "nullable": true
+    },
+    {
+     "name": "lifecycle_stage",
+     "sqlite": "VARCHAR(32)",
+     "pg": "character varying(32)",
+     "nullable": true
+    },
+    {
+     "name": "creation_time",
+     "sqlite": "BIGINT",
+     "pg": "bigint",
+     "nullable": true
+    },
+    {
+     "name": "last_update_time",
+     "sqlite": "BIGINT",
+     "pg": "bigint",
+     "nullable": true
+    }
+   ]
+  },
+  {
+   "name": "input_tags",
+   "primaryKey": [
+    "input_uuid",
+    "name"
+   ],
+   "references": [],
+   "columns": [
+    {
+     "name": "input_uuid",
+     "sqlite": "VARCHAR(36)",
+     "pg": "character varying(36)",
+     "nullable": false
+    },
+    {
+     "name": "name",
+     "sqlite": "VARCHAR(255)",
+     "pg": "character varying(255)",
+     "nullable": false
+    },
+    {
+     "name": "value",
+     "sqlite": "VARCHAR(500)",
+     "pg": "character varying(500)",
+     "nullable": false
+    }
+   ]
+  },
+  {
+   "name": "inputs",
+   "primaryKey": [
+    "source_type",
+    "source_id",
+    "destination_type",
+    "destination_id"
+   ],
+   "references": [],
+   "columns": [
+    {
+     "name": "input_uuid",
+     "sqlite": "VARCHAR(36)",
+     "pg": "character varying(36)",
+     "nullable": false
+    },
+    {
+     "name": "source_type",
+     "sqlite": "VARCHAR(36)",
+     "pg": "character varying(36)",
+     "nullable": false
+    },
+    {
+     "name": "source_id",
+     "sqlite": "VARCHAR(36)",
+     "pg": "character varying(36)",
+     "nullable": false
+    },
+    {
+     "name": "destination_type",
+     "sqlite": "VARCHAR(36)",
+     "pg": "character varying(36)",
+     "nullable": false
+    },
+    {
+     "name": "destination_id",
+     "sqlite": "VARCHAR(36)",
+     "pg": "character varying(36)",
+     "nullable": false
+    }
+   ]
+  },
+  {
+   "name": "latest_metrics",
+   "primaryKey": [
+    "key",
+    "run_uuid"
+   ],
+   "references": [
+    "runs"
+   ],
+   "columns": [
+    {
+     "name": "key",
+     "sqlite": "VARCHAR(250)",
+     "pg": "character varying(250)",
+     "nullable": false
+    },
+    {
+     "name": "value",
+     "sqlite": "FLOAT",
+     "pg": "double precision",
+     "nullable": false
+    },
+    {
+     "name": "timestamp",
+     "sqlite": "BIGINT",
+     "pg": "bigint",
+     "nullable": true
+    },
+    {
+     "name": "step",
+     "sqlite": "BIGINT",
+     "pg": "bigint",
+     "nullable": false
+    },
+    {
+     "name": "is_nan",
+     "sqlite": "BOOLEAN",
+     "pg": "boolean",
+     "nullable": false
+    },
+    {
+     "name": "run_uuid",
+     "sqlite": "VARCHAR(32)",
+     "pg": "character varying(32)",
+     "nullable": false
+    }
+   ]
+  },
+  {
+   "name": "metrics",
+   "primaryKey": [
+    "key",
+    "timestamp",
+    "step",
+    "run_uuid",
+    "value",
+    "is_nan"
+   ],
+   "references": [
+    "runs"
+   ],
+   "columns": [
+    {
+     "name": "key",
+     "sqlite": "VARCHAR(250)",
+     "pg": "character varying(250)",
+     "nullable": false
+    },
+    {
+     "name": "value",
+     "sqlite": "FLOAT",
+     "pg": "double precision",
+     "nullable": false
+    },
+    {
+     "name": "timestamp",
+     "sqlite": "BIGINT",
+     "pg": "bigint",
+     "nullable": false
+    },
+    {
+     "name": "run_uuid",
+     "sqlite": "VARCHAR(32)",
+     "pg": "character varying(32)",
+     "nullable": false
+    },
+    {
+     "name": "step",
+     "sqlite": "BIGINT",
+     "pg": "bigint",
+     "nullable": false
+    },
+    {
+     "name": "is_nan",
+     "sqlite": "BOOLEAN",
+     "pg": "boolean",
+     "nullable": false
+    }
+   ]
+  },
+  {
+   "name": "model_version_tags",
+   "primaryKey": [
+    "key",
+    "name",
+    "version"
+   ],
+   "references": [
+    "model_versions"
+   ],
+   "columns": [
+    {
+     "name": "key",
+     "sqlite": "VARCHAR(250)",
+     "pg": "character varying(250)",
+     "nullable": false
+    },
+    {
+     "name": "value",
+     "sqlite": "VARCHAR(5000)",
+     "pg": "character varying(5000)",
+     "nullable": true
+    },
+    {
+     "name": "name",
+     "sqlite": "VARCHAR(256)",
+     "pg": "character varying(256)",
+     "nullable": false
+    },
+    {
+     "name": "version",
+     "sqlite": "INTEGER",
+     "pg": "integer",
+     "nullable": false
+    }
+   ]
+  },
+  {
+   "name": "model_versions",
+   "primaryKey": [
+    "name",
+    "version"
+   ],
+   "references": [
+    "registered_models"
+   ],
+   "columns": [
+    {
+     "name": "name",
+     "sqlite": "VARCHAR(256)",
+     "pg": "character varying(256)",
+     "nullable": false
+    },
+    {
+     "name": "version",
+     "sqlite": "INTEGER",
+     "pg": "integer",
+     "nullable": false
+    },
+    {
+     "name": "creation_time",
+     "sqlite": "BIGINT",
+     "pg": "bigint",
+     "nullable": true
+    },
+    {
+     "name": "last_updated_time",
+     "sqlite": "BIGINT",
+     "pg": "bigint",
+     "nullable": true
+    },
+    {
+     "name": "description",
+     "sqlite": "VARCHAR(5000)",
+     "pg": "character varying(5000)",
+     "nullable": true
+    },
+    {
+     "name": "user_id",
+     "sqlite": "VARCHAR(256)",
+     "pg": "character varying(256)",
+     "nullable": true
+    },
+    {
+     "name": "current_stage",
+     "sqlite": "VARCHAR(20)",
+     "pg": "character varying(20)",
+     "nullable": true
+    },
+    {
+     "name": "source",
+     "sqlite": "VARCHAR(500)",
+     "pg": "character varying(500)",
+     "nullable": true
+    },
+    {
+     "name": "run_id",
+     "sqlite": "VARCHAR(32)",
+     "pg": "character varying(32)",
+     "nullable": true
+    },
+    {
+     "name": "status",
+     "sqlite": "VARCHAR(20)",
+     "pg": "character varying(20)",
+     "nullable": true
+    },
+    {
+     "name": "status_message",
+     "sqlite": "VARCHAR(500)",
+     "pg": "character varying(500)",
+     "nullable": true
+    },
+    {
+     "name": "run_link",
+     "sqlite": "VARCHAR(500)",
+     "pg": "character varying(500)",
+     "nullable": true
+    },
+    {
+     "name": "storage_location",
+     "sqlite": "VARCHAR(500)",
+     "pg": "character varying(500)",
+     "nullable": true
+    }
+   ]
+  },
+  {
+   "name": "params",
+   "primaryKey": [
+    "key",
+    "run_uuid"
+   ],
+   "references": [
+    "runs"
+   ],
+   "columns": [
+    {
+     "name": "key",
+     "sqlite": "VARCHAR(250)",
+     "pg": "character varying(250)",
+     "nullable": false
+    },
+    {
+     "name": "value",
+     "sqlite": "VARCHAR(8000)",
+     "pg": "character varying(8000)",
+     "nullable": false
+    },
+    {
+     "name": "run_uuid",
+     "sqlite": "VARCHAR(32)",
+     "pg": "character varying(32)",
+     "nullable": false
+    }
+   ]
+  },
+  {
+   "name": "registered_model_aliases",
+   "primaryKey": [
+    "name",
+    "alias"
+   ],
+   "references": [
+    "registered_models"
+   ],
+   "columns": [
+    {
+     "name": "alias",
+     "sqlite": "VARCHAR(256)",
+     "pg": "character varying(256)",
+     "nullable": false
+    },
+    {
+     "name": "version",
+     "sqlite": "INTEGER",
+     "pg": "integer",
+     "nullable": false
+    },
+    {
+     "name": "name",
+     "sqlite": "VARCHAR(256)",
+     "pg": "character varying(256)",
+     "nullable": false
+    }
+   ]
+  },
+  {
+   "name": "registered_model_tags",
+   "primaryKey": [
+    "key",
+    "name"
+   ],
+   "references": [
+    "registered_models"
+   ],
+   "columns": [
+    {
+     "name": "key",
+     "sqlite": "VARCHAR(250)",
+     "pg": "character varying(250)",
+     "nullable": false
+    },
+    {
+     "name": "value",
+     "sqlite": "VARCHAR(5000)",
+     "pg": "character varying(5000)",
+     "nullable": true
+    },
+    {
+     "name": "name",
+     "sqlite": "VARCHAR(256)",
+     "pg": "character varying(256)",
+     "nullable": false
+    }
+   ]
+  },
+  {
+   "name": "registered_models",
+   "primaryKey": [
+    "name"
+   ],
+   "references": [],
+   "columns": [
+    {
+     "name": "name",
+     "sqlite": "VARCHAR(256)",
+     "pg": "character varying(256)",
+     "nullable": false
+    },
+    {
+     "name": "creation_time",
+     "sqlite": "BIGINT",
+     "pg": "bigint",
+     "nullable": true
+    },
+    {
+     "name": "last_updated_time",
+     "sqlite": "BIGINT",
+     "pg": "bigint",
+     "nullable": true
+    },
+    {
+     "name": "description",
+     "sqlite": "VARCHAR(5000)",
+     "pg": "character varying(5000)",
+     "nullable": true
+    }
+   ]
+  },
+  {
+   "name": "runs",
+   "primaryKey": [
+    "run_uuid"
+   ],
+   "references": [
+    "experiments"
+   ],
+   "columns": [
+    {
+     "name": "run_uuid",
+     "sqlite": "VARCHAR(32)",
+     "pg": "character varying(32)",
+     "nullable": false
+    },
+    {
+     "name": "name",
+     "sqlite": "VARCHAR(250)",
+     "pg": "character varying(250)",
+     "nullable": true
+    },
+    {
+     "name": "source_type",
+     "sqlite": "VARCHAR(20)",
+     "pg": "character varying(20)",
+     "nullable": true
+    },
+    {
+     "name": "source_name",
+     "sqlite": "VARCHAR(500)",
+     "pg": "character varying(500)",
+     "nullable": true
+    },
+    {
+     "name": "entry_point_name",
+     "sqlite": "VARCHAR(50)",
+     "pg": "character varying(50)",
+     "nullable": true
+    },
+    {
+     "name": "user_id",
+     "sqlite": "VARCHAR(256)",
+     "pg": "character varying(256)",
+     "nullable": true
+    },
+    {
+     "name": "status",
+     "sqlite": "VARCHAR(9)",
+     "pg": "character varying(9)",
+     "nullable": true
+    },
+    {
+     "name": "start_time",
+     "sqlite": "BIGINT",
+     "pg": "bigint",
+     "nullable": true
+    },
+    {
+     "name": "end_time",
+     "sqlite": "BIGINT",
+     "pg": "bigint",
+     "nullable": true
+    },
+    {
+     "name": "source_version",
+     "sqlite": "VARCHAR(50)",
+     "pg": "character varying(50)",
+     "nullable": true
+    },
+    {
+     "name": "lifecycle_stage",
+     "sqlite": "VARCHAR(20)",
+     "pg": "character varying(20)",
+     "nullable": true
+    },
+    {
+     "name": "artifact_uri",
+     "sqlite": "VARCHAR(200)",
+     "pg": "character varying(200)",
+     "nullable": true
+    },
+    {
+     "name": "experiment_id",
+     "sqlite": "INTEGER",
+     "pg": "integer",
+     "nullable": true
+    },
+    {
+     "name": "deleted_time",
+     "sqlite": "BIGINT",
+     "pg": "bigint",
+     "nullable": true
+    }
+   ]
+  },
+  {
+   "name": "tags",
+   "primaryKey": [
+    "key",
+    "run_uuid"
+   ],
+   "references": [
+    "runs"
+   ],
+   "columns": [
+    {
+     "name": "key",
+     "sqlite": "VARCHAR(250)",
+     "pg": "character varying(250)",
+     "nullable": false
+    },
+    {
+     "name": "value",
+     "sqlite": "VARCHAR(8000)",
+     "pg": "character varying(8000)",
+     "nullable": true
+    },
+    {
+     "name": "run_uuid",
+     "sqlite": "VARCHAR(32)",
+     "pg": "character varying(32)",
+     "nullable": false
+    }
+   ]
+  },
+  {
+   "name": "trace_info",
+   "primaryKey": [
+    "request_id"
+   ],
+   "references": [
+    "experiments"
+   ],
+   "columns": [
+    {
+     "name": "request_id",
+     "sqlite": "VARCHAR(50)",
+     "pg": "character varying(50)",
+     "nullable": false
+    },
+    {
+     "name": "experiment_id",
+     "sqlite": "INTEGER",
+     "pg": "integer",
+     "nullable": false
+    },
+    {
+     "name": "timestamp_ms",
+     "sqlite": "BIGINT",
+     "pg": "bigint",
+     "nullable": false
+    },
+    {
+     "name": "execution_time_ms",
+     "sqlite": "BIGINT",
+     "pg": "bigint",
+     "nullable": true
+    },
+    {
+     "name": "status",
+     "sqlite": "VARCHAR(50)",
+     "pg": "character varying(50)",
+     "nullable": false
+    }
+   ]
+  },
+  {
+   "name": "trace_request_metadata",
+   "primaryKey": [
+    "key",
+    "request_id"
+   ],
+   "references": [
+    "trace_info"
+   ],
+   "columns": [
+    {
+     "name": "key",
+     "sqlite": "VARCHAR(250)",
+     "pg": "character varying(250)",
+     "nullable": false
+    },
+    {
+     "name": "value",
+     "sqlite": "VARCHAR(8000)",
+     "pg": "character varying(8000)",
+     "nullable": true
+    },
+    {
+     "name": "request_id",
+     "sqlite": "VARCHAR(50)",
+     "pg": "character varying(50)",
+     "nullable": false
+    }
+   ]
+  },
+  {
+   "name": "trace_tags",
+   "primaryKey": [
+    "key",
+    "request_id"
+   ],
+   "references": [
+    "trace_info"
+   ],
+   "columns": [
+    {
+     "name": "key",
+     "sqlite": "VARCHAR(250)",
+     "pg": "character varying(250)",
+     "nullable": false
+    },
+    {
+     "name": "value",
+     "sqlite": "VARCHAR(8000)",
+     "pg": "character varying(8000)",
+     "nullable": true
+    },
+    {
+     "name": "request_id",
+     "sqlite": "VARCHAR(50)",
+     "pg": "character varying(50)",
+     "nullable": false
+    }
+   ]
+  }
+ ],
+ "sequences": [
+  {
+   "name": "experiments_experiment_id_seq",
+   "table": "experiments",
+   "column": "experiment_id"
+  }
+ ],
+ "createdRows": {
+  "alembic_version": 1,
+  "experiments": 1
+ }
+}
+
+"""#,
+preData: #"""
+CREATE TABLE alembic_version (
+    version_num character varying(32) NOT NULL
+);
+
+CREATE TABLE datasets (
+    dataset_uuid character varying(36) NOT NULL,
+    experiment_id integer NOT NULL,
+    name character varying(500) NOT NULL,
+    digest character varying(36) NOT NULL,
+    dataset_source_type character varying(36) NOT NULL,
+    dataset_source text NOT NULL,
+    dataset_schema text,
+    dataset_profile text
+);
+
+CREATE TABLE experiment_tags (
+    key character varying(250) NOT NULL,
+    value character varying(5000),
+    experiment_id integer NOT NULL
+);
+
+CREATE TABLE experiments (
+    experiment_id integer NOT NULL,
+    name character varying(256) NOT NULL,
+    artifact_location character varying(256),
+    lifecycle_stage character varying(32),
+    creation_time bigint,
+    last_update_time bigint,
+    CONSTRAINT experiments_lifecycle_stage CHECK (((lifecycle_stage)::text = ANY ((ARRAY['active'::character varying, 'deleted'::character varying])::text[])))
+);
+
+CREATE SEQUENCE experiments_experiment_id_seq
+    AS integer
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1;
+
+ALTER SEQUENCE experiments_experiment_id_seq OWNED BY experiments.experiment_id;
+
+CREATE TABLE input_tags (
+    input_uuid character varying(36) NOT NULL,
+    name character varying(255) NOT NULL,
+    value character varying(500) NOT NULL
+);
+
+CREATE TABLE inputs (
+    input_uuid character varying(36) NOT NULL,
+    source_type character varying(36) NOT NULL,
+    source_id character varying(36) NOT NULL,
+    destination_type character varying(36) NOT NULL,
+    destination_id character varying(36) NOT NULL
+);
+
+CREATE TABLE latest_metrics (
+    key character varying(250) NOT NULL,
+    value double precision NOT NULL,
+    "timestamp" bigint,
+    step bigint NOT NULL,
+    is_nan boolean NOT NULL,
+    run_uuid character varying(32) NOT NULL
+);
+
+CREATE TABLE metrics (
+    key character varying(250) NOT NULL,
+    value double precision NOT NULL,
+    "timestamp" bigint NOT NULL,
+    run_uuid character varying(32) NOT NULL,
+    step bigint DEFAULT '0'::bigint NOT NULL,
+    is_nan boolean DEFAULT false NOT NULL
+);
+
+CREATE TABLE model_version_tags (
+    key character varying(250) NOT NULL,
+    value character varying(5000),
+    name character varying(256) NOT NULL,
+    version integer NOT NULL
+);
+
+CREATE TABLE model_versions (
+    name character varying(256) NOT NULL,
+    version integer NOT NULL,
+    creation_time bigint,
+    last_updated_time bigint,
+    description character varying(5000),
+    user_id character varying(256),
+    current_stage character varying(20),
+    source character varying(500),
+    run_id character varying(32),
+    status character varying(20),
+    status_message character varying(500),
+    run_link character varying(500),
+    storage_location character varying(500)
+);
+
+CREATE TABLE params (
+    key character varying(250) NOT NULL,
+    value character varying(8000) NOT NULL,
+    run_uuid character varying(32) NOT NULL
+);
+
+CREATE TABLE registered_model_aliases (
+    alias character varying(256) NOT NULL,
+    version integer NOT NULL,
+    name character varying(256) NOT NULL
+);
+
+CREATE TABLE registered_model_tags (
+    key character varying(250) NOT NULL,
+    value character varying(5000),
+    name character varying(256) NOT NULL
+);
+
+CREATE TABLE registered_models (
+    name character varying(256) NOT NULL,
+    creation_time bigint,
+    last_updated_time bigint,
+    description character varying(5000)
+);
+
+CREATE TABLE runs (
+    run_uuid character varying(32) NOT NULL,
+    name character varying(250),
+    source_type character varying(20),
+    source_name character varying(500),
+    entry_point_name character varying(50),
+    user_id character varying(256),
+    status character varying(9),
+    start_time bigint,
+    end_time bigint,
+    source_version character varying(50),
+    lifecycle_stage character varying(20),
+    artifact_uri character varying(200),
+    experiment_id integer,
+    deleted_time bigint,
+    CONSTRAINT runs_lifecycle_stage CHECK (((lifecycle_stage)::text = ANY ((ARRAY['active'::character varying, 'deleted'::character varying])::text[]))),
+    CONSTRAINT runs_status_check CHECK (((status)::text = ANY ((ARRAY['SCHEDULED'::character varying, 'FAILED'::character varying, 'FINISHED'::character varying, 'RUNNING'::character varying, 'KILLED'::character varying])::text[]))),
+    CONSTRAINT source_type CHECK (((source_type)::text = ANY ((ARRAY['NOTEBOOK'::character varying, 'JOB'::character varying, 'LOCAL'::character varying, 'UNKNOWN'::character varying, 'PROJECT'::character varying])::text[])))
+);
+
+CREATE TABLE tags (
+    key character varying(250) NOT NULL,
+    value character varying(8000),
+    run_uuid character varying(32) NOT NULL
+);
+
+CREATE TABLE trace_info (
+    request_id character varying(50) NOT NULL,
+    experiment_id integer NOT NULL,
+    timestamp_ms bigint NOT NULL,
+    execution_time_ms bigint,
+    status character varying(50) NOT NULL
+);
+
+CREATE TABLE trace_request_metadata (
+    key character varying(250) NOT NULL,
+    value character varying(8000),
+    request_id character varying(50) NOT NULL
+);
+
+CREATE TABLE trace_tags (
+    key character varying(250) NOT NULL,
+    value character varying(8000),
+    request_id character varying(50) NOT NULL
+);
+
+ALTER TABLE ONLY experiments ALTER COLUMN experiment_id SET DEFAULT nextval('experiments_experiment_id_seq'::regclass);
+
+"""#,
+postData: #"""
+ALTER TABLE ONLY alembic_version
+    ADD CONSTRAINT alembic_version_pkc PRIMARY KEY (version_num);
+
+ALTER TABLE ONLY datasets
+    ADD CONSTRAINT dataset_pk PRIMARY KEY (experiment_id, name, digest);
+
+ALTER TABLE ONLY experiments
+    ADD CONSTRAINT experiment_pk PRIMARY KEY (experiment_id);
+
+ALTER TABLE ONLY experiment_tags
+    ADD CONSTRAINT experiment_tag_pk PRIMARY KEY (key, experiment_id);
+
+ALTER TABLE ONLY experiments
+    ADD CONSTRAINT experiments_name_key UNIQUE (name);
+
+ALTER TABLE ONLY input_tags
+    ADD CONSTRAINT input_tags_pk PRIMARY KEY (input_uuid, name);
+
+ALTER TABLE ONLY inputs
+    ADD CONSTRAINT inputs_pk PRIMARY KEY (source_type, source_id, destination_type, destination_id);
+
+ALTER TABLE ONLY latest_metrics
+    ADD CONSTRAINT latest_metric_pk PRIMARY KEY (key, run_uuid);
+
+ALTER TABLE ONLY metrics
+    ADD CONSTRAINT metric_pk PRIMARY KEY (key, "timestamp", step, run_uuid, value, is_nan);
+
+ALTER TABLE ONLY model_versions
+    ADD CONSTRAINT model_version_pk PRIMARY KEY (name, version);
+
+ALTER TABLE ONLY model_version_tags
+    ADD CONSTRAINT model_version_tag_pk PRIMARY KEY (key, name, version);
+
+ALTER TABLE ONLY params
+    ADD CONSTRAINT param_pk PRIMARY KEY (key, run_uuid);
+
+ALTER TABLE ONLY registered_model_aliases
+    ADD CONSTRAINT registered_model_alias_pk PRIMARY KEY (name, alias);
+
+ALTER TABLE ONLY registered_models
+    ADD CONSTRAINT registered_model_pk PRIMARY KEY (name);
+
+ALTER TABLE ONLY registered_model_tags
+    ADD CONSTRAINT registered_model_tag_pk PRIMARY KEY (key, name);
+
+ALTER TABLE ONLY runs
+    ADD CONSTRAINT run_pk PRIMARY KEY (run_uuid);
+
+ALTER TABLE ONLY tags
+    ADD CONSTRAINT tag_pk PRIMARY KEY (key, run_uuid);
+
+ALTER TABLE ONLY trace_info
+    ADD CONSTRAINT trace_info_pk PRIMARY KEY (request_id);
+
+ALTER TABLE ONLY trace_request_metadata
+    ADD CONSTRAINT trace_request_metadata_pk PRIMARY KEY (key, request_id);
+
+ALTER TABLE ONLY trace_tags
+    ADD CONSTRAINT trace_tag_pk PRIMARY KEY (key, request_id);
+
+CREATE INDEX index_datasets_dataset_uuid ON datasets USING btree (dataset_uuid);
+
+CREATE INDEX index_datasets_experiment_id_dataset_source_type ON datasets USING btree (experiment_id, dataset_source_type);
+
+CREATE INDEX index_inputs_destination_type_destination_id_source_type ON inputs USING btree (destination_type, destination_id, source_type);
+
+CREATE INDEX index_inputs_input_uuid ON inputs USING btree (input_uuid);
+
+CREATE INDEX index_latest_metrics_run_uuid ON latest_metrics USING btree (run_uuid);
+
+CREATE INDEX index_metrics_run_uuid ON metrics USING btree (run_uuid);
+
+CREATE INDEX index_params_run_uuid ON params USING btree (run_uuid);
+
+CREATE INDEX index_tags_run_uuid ON tags USING btree (run_uuid);
+
+CREATE INDEX index_trace_info_experiment_id_timestamp_ms ON trace_info USING btree (experiment_id, timestamp_ms);
+
+CREATE INDEX index_trace_request_metadata_request_id ON trace_request_metadata USING btree (request_id);
+
+CREATE INDEX index_trace_tags_request_id ON trace_tags USING btree (request_id);
+
+ALTER TABLE ONLY datasets
+    ADD CONSTRAINT datasets_experiment_id_fkey FOREIGN KEY (experiment_id) REFERENCES experiments(experiment_id);
+
+ALTER TABLE ONLY experiment_tags
+    ADD CONSTRAINT experiment_tags_experiment_id_fkey FOREIGN KEY (experiment_id) REFERENCES experiments(experiment_id);
+
+ALTER TABLE ONLY trace_info
+    ADD CONSTRAINT fk_trace_info_experiment_id FOREIGN KEY (experiment_id) REFERENCES experiments(experiment_id);
+
+ALTER TABLE ONLY trace_request_metadata
+    ADD CONSTRAINT fk_trace_request_metadata_request_id FOREIGN KEY (request_id) REFERENCES trace_info(request_id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY trace_tags
+    ADD CONSTRAINT fk_trace_tags_request_id FOREIGN KEY (request_id) REFERENCES trace_info(request_id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY latest_metrics
+    ADD CONSTRAINT latest_metrics_run_uuid_fkey FOREIGN KEY (run_uuid) REFERENCES runs(run_uuid);
+
+ALTER TABLE ONLY metrics
+    ADD CONSTRAINT metrics_run_uuid_fkey FOREIGN KEY (run_uuid) REFERENCES runs(run_uuid);
+
+ALTER TABLE ONLY model_version_tags
+    ADD CONSTRAINT model_version_tags_name_version_fkey FOREIGN KEY (name, version) REFERENCES model_versions(name, version) ON UPDATE CASCADE;
+
+ALTER TABLE ONLY model_versions
+    ADD CONSTRAINT model_versions_name_fkey FOREIGN KEY (name) REFERENCES registered_models(name) ON UPDATE CASCADE;
+
+ALTER TABLE ONLY params
+    ADD CONSTRAINT params_run_uuid_fkey FOREIGN KEY (run_uuid) REFERENCES runs(run_uuid);
+
+ALTER TABLE ONLY registered_model_aliases
+    ADD CONSTRAINT registered_model_alias_name_fkey FOREIGN KEY (name) REFERENCES registered_models(name) ON UPDATE CASCADE ON DELETE CASCADE;
+
+ALTER TABLE ONLY registered_model_tags
+    ADD CONSTRAINT registered_model_tags_name_fkey FOREIGN KEY (name) REFERENCES registered_models(name) ON UPDATE CASCADE;
+
+ALTER TABLE ONLY runs
+    ADD CONSTRAINT runs_experiment_id_fkey FOREIGN KEY (experiment_id) REFERENCES experiments(experiment_id);
+
+ALTER TABLE ONLY tags
+    ADD CONSTRAINT tags_run_uuid_fkey FOREIGN KEY (run_uuid) REFERENCES runs(run_uuid);
 
 """#
     ),
