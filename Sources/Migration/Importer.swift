@@ -99,6 +99,8 @@ public struct Importer {
         try conn.execute("BEGIN ISOLATION LEVEL READ COMMITTED")
         do {
             try conn.execute("SET LOCAL lock_timeout = '30s'")
+            // Index builds after the data: more sort memory than the 64 MB default, for this transaction only.
+            try conn.execute("SET LOCAL maintenance_work_mem = '256MB'")
             let state = try TargetState.inspect(conn, for: schema)
             switch state {
             case .empty:
