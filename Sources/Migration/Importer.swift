@@ -9,7 +9,7 @@ import PostgresTarget
 /// Any failure rolls the transaction back; a killed process leaves an aborted transaction that the
 /// server discards, so the target is as it was.
 public struct Importer {
-    /// The SQLite file to read.
+    /// The SQLite file, or the bundle folder, to read.
     public let sourcePath: String
     /// A libpq URI or key=value string; nil uses libpq's environment and ~/.pgpass.
     public let conninfo: String?
