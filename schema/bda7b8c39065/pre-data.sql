@@ -1,0 +1,211 @@
+CREATE TABLE alembic_version (
+    version_num character varying(32) NOT NULL
+);
+
+CREATE TABLE datasets (
+    dataset_uuid character varying(36) NOT NULL,
+    experiment_id integer NOT NULL,
+    name character varying(500) NOT NULL,
+    digest character varying(36) NOT NULL,
+    dataset_source_type character varying(36) NOT NULL,
+    dataset_source text NOT NULL,
+    dataset_schema text,
+    dataset_profile text
+);
+
+CREATE TABLE experiment_tags (
+    key character varying(250) NOT NULL,
+    value character varying(5000),
+    experiment_id integer NOT NULL
+);
+
+CREATE TABLE experiments (
+    experiment_id integer NOT NULL,
+    name character varying(256) NOT NULL,
+    artifact_location character varying(256),
+    lifecycle_stage character varying(32),
+    creation_time bigint,
+    last_update_time bigint,
+    CONSTRAINT experiments_lifecycle_stage CHECK (((lifecycle_stage)::text = ANY ((ARRAY['active'::character varying, 'deleted'::character varying])::text[])))
+);
+
+CREATE SEQUENCE experiments_experiment_id_seq
+    AS integer
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1;
+
+ALTER SEQUENCE experiments_experiment_id_seq OWNED BY experiments.experiment_id;
+
+CREATE TABLE input_tags (
+    input_uuid character varying(36) NOT NULL,
+    name character varying(255) NOT NULL,
+    value character varying(500) NOT NULL
+);
+
+CREATE TABLE inputs (
+    input_uuid character varying(36) NOT NULL,
+    source_type character varying(36) NOT NULL,
+    source_id character varying(36) NOT NULL,
+    destination_type character varying(36) NOT NULL,
+    destination_id character varying(36) NOT NULL,
+    step bigint DEFAULT '0'::bigint NOT NULL
+);
+
+CREATE TABLE latest_metrics (
+    key character varying(250) NOT NULL,
+    value double precision NOT NULL,
+    "timestamp" bigint,
+    step bigint NOT NULL,
+    is_nan boolean NOT NULL,
+    run_uuid character varying(32) NOT NULL
+);
+
+CREATE TABLE logged_model_metrics (
+    model_id character varying(36) NOT NULL,
+    metric_name character varying(500) NOT NULL,
+    metric_timestamp_ms bigint NOT NULL,
+    metric_step bigint NOT NULL,
+    metric_value double precision,
+    experiment_id integer NOT NULL,
+    run_id character varying(32) NOT NULL,
+    dataset_uuid character varying(36),
+    dataset_name character varying(500),
+    dataset_digest character varying(36)
+);
+
+CREATE TABLE logged_model_params (
+    model_id character varying(36) NOT NULL,
+    experiment_id integer NOT NULL,
+    param_key character varying(255) NOT NULL,
+    param_value text NOT NULL
+);
+
+CREATE TABLE logged_model_tags (
+    model_id character varying(36) NOT NULL,
+    experiment_id integer NOT NULL,
+    tag_key character varying(255) NOT NULL,
+    tag_value text NOT NULL
+);
+
+CREATE TABLE logged_models (
+    model_id character varying(36) NOT NULL,
+    experiment_id integer NOT NULL,
+    name character varying(500) NOT NULL,
+    artifact_location character varying(1000) NOT NULL,
+    creation_timestamp_ms bigint NOT NULL,
+    last_updated_timestamp_ms bigint NOT NULL,
+    status integer NOT NULL,
+    lifecycle_stage character varying(32),
+    model_type character varying(500),
+    source_run_id character varying(32),
+    status_message character varying(1000),
+    CONSTRAINT logged_models_lifecycle_stage_check CHECK (((lifecycle_stage)::text = ANY ((ARRAY['active'::character varying, 'deleted'::character varying])::text[])))
+);
+
+CREATE TABLE metrics (
+    key character varying(250) NOT NULL,
+    value double precision NOT NULL,
+    "timestamp" bigint NOT NULL,
+    run_uuid character varying(32) NOT NULL,
+    step bigint DEFAULT '0'::bigint NOT NULL,
+    is_nan boolean DEFAULT false NOT NULL
+);
+
+CREATE TABLE model_version_tags (
+    key character varying(250) NOT NULL,
+    value text,
+    name character varying(256) NOT NULL,
+    version integer NOT NULL
+);
+
+CREATE TABLE model_versions (
+    name character varying(256) NOT NULL,
+    version integer NOT NULL,
+    creation_time bigint,
+    last_updated_time bigint,
+    description character varying(5000),
+    user_id character varying(256),
+    current_stage character varying(20),
+    source character varying(500),
+    run_id character varying(32),
+    status character varying(20),
+    status_message character varying(500),
+    run_link character varying(500),
+    storage_location character varying(500)
+);
+
+CREATE TABLE params (
+    key character varying(250) NOT NULL,
+    value character varying(8000) NOT NULL,
+    run_uuid character varying(32) NOT NULL
+);
+
+CREATE TABLE registered_model_aliases (
+    alias character varying(256) NOT NULL,
+    version integer NOT NULL,
+    name character varying(256) NOT NULL
+);
+
+CREATE TABLE registered_model_tags (
+    key character varying(250) NOT NULL,
+    value character varying(5000),
+    name character varying(256) NOT NULL
+);
+
+CREATE TABLE registered_models (
+    name character varying(256) NOT NULL,
+    creation_time bigint,
+    last_updated_time bigint,
+    description character varying(5000)
+);
+
+CREATE TABLE runs (
+    run_uuid character varying(32) NOT NULL,
+    name character varying(250),
+    source_type character varying(20),
+    source_name character varying(500),
+    entry_point_name character varying(50),
+    user_id character varying(256),
+    status character varying(9),
+    start_time bigint,
+    end_time bigint,
+    source_version character varying(50),
+    lifecycle_stage character varying(20),
+    artifact_uri character varying(200),
+    experiment_id integer,
+    deleted_time bigint,
+    CONSTRAINT runs_lifecycle_stage CHECK (((lifecycle_stage)::text = ANY ((ARRAY['active'::character varying, 'deleted'::character varying])::text[]))),
+    CONSTRAINT runs_status_check CHECK (((status)::text = ANY ((ARRAY['SCHEDULED'::character varying, 'FAILED'::character varying, 'FINISHED'::character varying, 'RUNNING'::character varying, 'KILLED'::character varying])::text[]))),
+    CONSTRAINT source_type CHECK (((source_type)::text = ANY ((ARRAY['NOTEBOOK'::character varying, 'JOB'::character varying, 'LOCAL'::character varying, 'UNKNOWN'::character varying, 'PROJECT'::character varying])::text[])))
+);
+
+CREATE TABLE tags (
+    key character varying(250) NOT NULL,
+    value character varying(8000),
+    run_uuid character varying(32) NOT NULL
+);
+
+CREATE TABLE trace_info (
+    request_id character varying(50) NOT NULL,
+    experiment_id integer NOT NULL,
+    timestamp_ms bigint NOT NULL,
+    execution_time_ms bigint,
+    status character varying(50) NOT NULL
+);
+
+CREATE TABLE trace_request_metadata (
+    key character varying(250) NOT NULL,
+    value character varying(8000),
+    request_id character varying(50) NOT NULL
+);
+
+CREATE TABLE trace_tags (
+    key character varying(250) NOT NULL,
+    value character varying(8000),
+    request_id character varying(50) NOT NULL
+);
+
+ALTER TABLE ONLY experiments ALTER COLUMN experiment_id SET DEFAULT nextval('experiments_experiment_id_seq'::regclass);
