@@ -46,7 +46,7 @@ read_floor() {  # $1 = sqlite file, $2 = database
   local sql="" copies=() t
   for t in $(sqlite3 "$1" "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'"); do
     local cols
-    cols=$(sqlite3 "$1" "SELECT group_concat(CASE WHEN type IN ('INTEGER','BIGINT','FLOAT','BOOLEAN') THEN 'sum(\"' || name || '\")' ELSE 'sum(length(\"' || name || '\"))' END, ', ') FROM pragma_table_info('$t')")
+    cols=$(sqlite3 "$1" "SELECT group_concat(CASE WHEN type IN ('INTEGER','BIGINT','FLOAT','BOOLEAN') THEN 'total(\"' || name || '\")' ELSE 'sum(length(\"' || name || '\"))' END, ', ') FROM pragma_table_info('$t')")
     sql+="SELECT $cols FROM \"$t\";"
     copies+=(-c "COPY \"$t\" TO STDOUT (FORMAT binary)")
   done
