@@ -84,7 +84,6 @@ public struct Exporter {
         }
         defer { try? handle.close() }
         let buffer = BinaryTupleBuffer(capacity: 1 << 20 + 1 << 16)
-        let reader = BinaryTupleReader(expectHeader: false, maxFields: max(1, table.loadedColumns.count))
         let encoder = RowEncoder(path: sourcePath, table: table)
         var fileHash = XXH64.Stream()
         var size: Int64 = 0
@@ -103,8 +102,8 @@ public struct Exporter {
         while try source.step(stmt, table) {
             let start = buffer.count
             try encoder.encode(stmt, into: buffer)
-            var at = start
-            if let tuple = try reader.tuple(in: buffer.bytes, at: &at) { content &+= XXH64.hash(tuple.bytes) }
+            // The row's tuple is everything the encoder just appended: hash it without parsing it.
+            content &+= XXH64.hash(UnsafeRawBufferPointer(rebasing: buffer.bytes[start...]))
             rows += 1
             if buffer.count >= 1 << 20 { try flush() }
         }

@@ -41,9 +41,6 @@ public final class PGConnection {
         return "\(s(PQuser(handle)))@\(s(PQhost(handle))):\(s(PQport(handle)))/\(s(PQdb(handle)))"
     }
 
-    /// The server version as `PQserverVersion` reports it (150018 for 15.18).
-    public var serverVersion: Int { Int(PQserverVersion(handle)) }
-
     /// Runs SQL (one or more statements) that returns no rows needed by the caller.
     public func execute(_ sql: String, operation: String? = nil) throws {
         _ = try query(sql, operation: operation)

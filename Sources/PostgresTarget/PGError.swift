@@ -29,9 +29,6 @@ public struct PGError: Error, CustomStringConvertible, Sendable {
         self.constraint = constraint
     }
 
-    /// True when the failure happened while connecting (server unreachable, authentication).
-    public var isConnectionFailure: Bool { operation == "connecting" }
-
     /// True for authentication failures (wrong password, no pg_hba entry, missing password).
     public var isAuthenticationFailure: Bool {
         sqlState == "28P01" || sqlState == "28000"

@@ -11,9 +11,6 @@ public struct SQLiteError: Error, CustomStringConvertible, Sendable {
         self.sql = sql
     }
 
-    /// The primary result code (the low byte of the extended code).
-    public var primaryCode: Int32 { code & 0xff }
-
     public var description: String {
         var text = "SQLite error \(code): \(message)"
         if let sql { text += " - while executing `\(sql)`" }
@@ -21,11 +18,3 @@ public struct SQLiteError: Error, CustomStringConvertible, Sendable {
     }
 }
 
-extension SQLiteError {
-    /// `SQLITE_NOTADB`: the file is not a database.
-    public static let notADatabase: Int32 = 26
-    /// `SQLITE_CORRUPT`: the database disk image is malformed.
-    public static let corrupt: Int32 = 11
-    /// `SQLITE_CANTOPEN`: unable to open the database file.
-    public static let cantOpen: Int32 = 14
-}

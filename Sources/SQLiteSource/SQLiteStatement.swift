@@ -40,11 +40,6 @@ public final class SQLiteStatement {
         guard rc == SQLITE_OK else { throw database.error(rc, sql: sql) }
     }
 
-    /// Resets the statement so it can be stepped again.
-    public func reset() {
-        sqlite3_reset(handle)
-    }
-
     /// The number of columns in the result.
     public var columnCount: Int32 { sqlite3_column_count(handle) }
 
