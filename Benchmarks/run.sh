@@ -32,14 +32,19 @@ eval "$(scripts/pg-cluster.sh start "$cluster")"
 
 now() { date +%s.%N; }
 median() { sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
-# Runs a command under GNU time; prints "seconds peak_kib".
+# Busy and total CPU time of the whole machine so far, in clock ticks (from /proc/stat).
+cpu_ticks() { awk '/^cpu / {print $2+$3+$4+$7+$8+$9, $2+$3+$4+$5+$6+$7+$8+$9}' /proc/stat; }
+# Runs a command under GNU time; prints "seconds peak_kib busy_percent" (busy: all cores, client
+# and server together, so 100 means every core was working the whole time).
 timed() {
-  local t0 t1 rss
+  local t0 t1 rss b0 a0 b1 a1
+  read -r b0 a0 < <(cpu_ticks)
   t0=$(now)
   /usr/bin/time -f "%M" -o "$data/rss" "$@" >/dev/null
   t1=$(now)
+  read -r b1 a1 < <(cpu_ticks)
   rss=$(tail -1 "$data/rss")
-  echo "$(echo "$t1 - $t0" | bc -l) $rss"
+  echo "$(echo "$t1 - $t0" | bc -l) $rss $(( (b1 - b0) * 100 / (a1 - a0 > 0 ? a1 - a0 : 1) ))"
 }
 
 read_floor() {  # $1 = sqlite file, $2 = database
@@ -93,34 +98,36 @@ for size in "${sizes[@]}"; do
   [ -f "$src" ] || python3 Benchmarks/generate_store.py "$src" --runs "$runs" --keys "$keys" --steps "$steps" >&2
   rows=$(sqlite3 "$src" "SELECT (SELECT count(*) FROM metrics) + (SELECT count(*) FROM latest_metrics) + (SELECT count(*) FROM params) + (SELECT count(*) FROM tags) + (SELECT count(*) FROM runs)")
   metric_rows=$(sqlite3 "$src" "SELECT count(*) FROM metrics")
-  imp=() ver=() flo=() imp_rss=() ver_rss=() exp=() exp_rss=() bun=() bun_rss=() cfl=() pgd=() pgo=() pgo_rss=()
+  imp=() imp_cpu=() ver=() flo=() imp_rss=() ver_rss=() exp=() exp_rss=() bun=() bun_rss=() cfl=() cfl_cpu=() pgd=() pgo=() pgo_rss=()
   for r in $(seq "$rounds"); do
     dropdb --if-exists bench; createdb -T template0 bench
-    read -r s m < <(timed "$bin/mlflow-import" "$src" --target dbname=bench --quiet); imp+=("$s"); imp_rss+=("$m")
-    read -r s m < <(timed "$bin/mlflow-verify" "$src" --target dbname=bench); ver+=("$s"); ver_rss+=("$m")
-    read -r s m < <(timed bash -c "read_floor '$src' bench"); flo+=("$s")
+    read -r s m c < <(timed "$bin/mlflow-import" "$src" --target dbname=bench --quiet); imp+=("$s"); imp_rss+=("$m"); imp_cpu+=("$c")
+    read -r s m c < <(timed "$bin/mlflow-verify" "$src" --target dbname=bench); ver+=("$s"); ver_rss+=("$m")
+    read -r s m c < <(timed bash -c "read_floor '$src' bench"); flo+=("$s")
     rm -rf "$data/bundle"
-    read -r s m < <(timed "$bin/mlflow-export" "$src" --output "$data/bundle" --quiet); exp+=("$s"); exp_rss+=("$m")
+    read -r s m c < <(timed "$bin/mlflow-export" "$src" --output "$data/bundle" --quiet); exp+=("$s"); exp_rss+=("$m")
     dropdb --if-exists bench; createdb -T template0 bench
-    read -r s m < <(timed "$bin/mlflow-import" "$data/bundle" --target dbname=bench --quiet); bun+=("$s"); bun_rss+=("$m")
+    read -r s m c < <(timed "$bin/mlflow-import" "$data/bundle" --target dbname=bench --quiet); bun+=("$s"); bun_rss+=("$m")
     chmod -R a+rX "$data"
     dropdb --if-exists bench; createdb -T template0 bench
-    read -r s m < <(timed bash -c "copy_floor '$data/bundle' bench"); cfl+=("$s")
+    read -r s m c < <(timed bash -c "copy_floor '$data/bundle' bench"); cfl+=("$s"); cfl_cpu+=("$c")
     dropdb --if-exists bench; createdb -T template0 bench
-    read -r s m < <(timed pgloader --quiet "sqlite://$src" "pgsql://postgres@unix:$PGHOST:$PGPORT/bench"); pgd+=("$s")
+    read -r s m c < <(timed pgloader --quiet "sqlite://$src" "pgsql://postgres@unix:$PGHOST:$PGPORT/bench"); pgd+=("$s")
     dropdb --if-exists bench; createdb -T template0 bench; mlflow_created bench
-    read -r s m < <(timed bash -c "pgloader_data_only '$src' bench"); pgo+=("$s"); pgo_rss+=("$m")
+    read -r s m c < <(timed bash -c "pgloader_data_only '$src' bench"); pgo+=("$s"); pgo_rss+=("$m")
     "$bin/mlflow-verify" "$src" --target dbname=bench >/dev/null || echo "note: pgloader's data-only load does not verify" >&2
   done
   mi=$(printf '%s\n' "${imp[@]}" | median); mv=$(printf '%s\n' "${ver[@]}" | median); mf=$(printf '%s\n' "${flo[@]}" | median)
   ri=$(printf '%s\n' "${imp_rss[@]}" | sort -n | tail -1); rv=$(printf '%s\n' "${ver_rss[@]}" | sort -n | tail -1)
-  printf '| %s | %s | mlflow-import | %.2f | %.0f | %.1f | |\n' "$size" "$metric_rows" "$mi" "$(echo "$rows / $mi" | bc -l)" "$(echo "$ri / 1024" | bc -l)"
+  mu=$(printf '%s\n' "${imp_cpu[@]}" | median)
+  printf '| %s | %s | mlflow-import | %.2f | %.0f | %.1f | CPU %s%% busy |\n' "$size" "$metric_rows" "$mi" "$(echo "$rows / $mi" | bc -l)" "$(echo "$ri / 1024" | bc -l)" "$mu"
   me=$(printf '%s\n' "${exp[@]}" | median); mb=$(printf '%s\n' "${bun[@]}" | median)
   re=$(printf '%s\n' "${exp_rss[@]}" | sort -n | tail -1); rb=$(printf '%s\n' "${bun_rss[@]}" | sort -n | tail -1)
   printf '| %s | %s | mlflow-export (bundle %s MiB) | %.2f | %.0f | %.1f | |\n' "$size" "$metric_rows" "$(du -sm "$data/bundle" | cut -f1)" "$me" "$(echo "$rows / $me" | bc -l)" "$(echo "$re / 1024" | bc -l)"
   printf '| %s | %s | mlflow-import (bundle) | %.2f | %.0f | %.1f | |\n' "$size" "$metric_rows" "$mb" "$(echo "$rows / $mb" | bc -l)" "$(echo "$rb / 1024" | bc -l)"
   mc=$(printf '%s\n' "${cfl[@]}" | median); md=$(printf '%s\n' "${pgd[@]}" | median); mo=$(printf '%s\n' "${pgo[@]}" | median)
-  printf '| %s | %s | copy floor (server COPY FROM files + keys) | %.2f | %.0f | | import %.2fx floor |\n' "$size" "$metric_rows" "$mc" "$(echo "$rows / $mc" | bc -l)" "$(echo "$mi / $mc" | bc -l)"
+  mcu=$(printf '%s\n' "${cfl_cpu[@]}" | median)
+  printf '| %s | %s | copy floor (server COPY FROM files + keys) | %.2f | %.0f | | import %.2fx floor; CPU %s%% busy |\n' "$size" "$metric_rows" "$mc" "$(echo "$rows / $mc" | bc -l)" "$(echo "$mi / $mc" | bc -l)" "$mcu"
   printf '| %s | %s | pgloader (default mode, its own schema) | %.2f | %.0f | | |\n' "$size" "$metric_rows" "$md" "$(echo "$rows / $md" | bc -l)"
   printf '| %s | %s | pgloader (data only, MLflow schema) | %.2f | %.0f | | %.2fx mlflow-import |\n' "$size" "$metric_rows" "$mo" "$(echo "$rows / $mo" | bc -l)" "$(echo "$mo / $mi" | bc -l)"
   printf '| %s | %s | mlflow-verify | %.2f | %.0f | %.1f | %.2fx floor |\n' "$size" "$metric_rows" "$mv" "$(echo "$rows / $mv" | bc -l)" "$(echo "$rv / 1024" | bc -l)" "$(echo "$mv / $mf" | bc -l)"

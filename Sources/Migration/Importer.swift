@@ -8,6 +8,11 @@ import PostgresTarget
 /// table, referenced tables first), post-data DDL (keys, indexes, foreign keys), sequences, commit.
 /// Any failure rolls the transaction back; a killed process leaves an aborted transaction that the
 /// server discards, so the target is as it was.
+///
+/// The pre-flight runs first only when a policy needs its verdict (rows to leave out, columns to
+/// widen). Otherwise the load itself checks every cell (`RowEncoder`) and PostgreSQL checks the
+/// rest; when either refuses a value, the transaction is rolled back and the pre-flight then scans
+/// the same snapshot to report every problem, not just the first. A clean source is read once.
 public struct Importer {
     /// The SQLite file, or the bundle folder, to read.
     public let sourcePath: String
@@ -15,7 +20,8 @@ public struct Importer {
     public let conninfo: String?
     /// What to do with rows the pre-flight finds a problem in (default: refuse the import).
     public let policy: RejectPolicy
-    /// Run the pre-flight first (SQLite sources). Off only for a source a dry run has just passed.
+    /// When the load is refused over a value, scan the whole source and report every problem
+    /// (SQLite sources); off, the first refused value is reported as it happened.
     public let preflight: Bool
     /// Receives progress events; may be nil.
     public let progress: ProgressHandler?
@@ -59,7 +65,7 @@ public struct Importer {
             }
             return Plan()
         }
-        guard preflight || !policy.isStrict else { return Plan() }
+        guard !policy.isStrict else { return Plan() }
         let result = try preflighted ?? Preflight(source: store, thorough: false).run()
         if result.integrity != ["ok"] {
             throw MigrationError.sourceDamaged(path: sourcePath, messages: result.integrity)
@@ -88,8 +94,33 @@ public struct Importer {
         let started = Date()
         let source = try openMapped()
         let schema = source.schema
-        if preflight, source is SourceStore { progress?(.step("pre-flight: checking every row of \(sourcePath)")) }
+        if !policy.isStrict { progress?(.step("pre-flight: checking every row of \(sourcePath)")) }
         let plan = try plan(source)
+        do {
+            return try load(source, plan: plan, started: started)
+        } catch let error where preflight && policy.isStrict && Self.isRefusedValue(error) {
+            guard let store = source as? SourceStore else { throw error }
+            progress?(.step("the load was refused and rolled back; pre-flight: listing every row PostgreSQL would reject"))
+            let result = try Preflight(source: store, thorough: false).run()
+            if result.integrity != ["ok"] { throw MigrationError.sourceDamaged(path: sourcePath, messages: result.integrity) }
+            guard !result.problems.isEmpty else { throw error }
+            throw MigrationError.preflightFailed(path: sourcePath, problems: result.problems)
+        }
+    }
+
+    /// True for a failure caused by a value in the source (the encoder's checks, or SQLSTATE class
+    /// 22 data exception / 23 integrity constraint violation), which the pre-flight can list.
+    static func isRefusedValue(_ error: any Error) -> Bool {
+        switch error as? MigrationError {
+        case .rejectedValue: return true
+        case .loadFailed(_, _, _, let pg): return pg.sqlState.map { $0.hasPrefix("22") || $0.hasPrefix("23") } ?? false
+        default: return false
+        }
+    }
+
+    /// Loads the source in one transaction under the plan, and commits.
+    private func load(_ source: any MigrationSource, plan: Plan, started: Date) throws -> ImportSummary {
+        let schema = source.schema
         let conn: PGConnection
         do {
             conn = try PGConnection(conninfo: conninfo, applicationName: "mlflow-import")

@@ -45,7 +45,7 @@ public struct ImportCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Rewrite artifact locations starting with OLD to start with NEW (repeatable; the longest OLD wins).", valueName: "OLD=NEW"))
     public var artifactRootMap: [String] = []
 
-    @Flag(help: "Skip the pre-flight scan (only for a source a dry run has just passed; the import still stops at the first bad value).")
+    @Flag(help: "When the load is refused over a value, report just that value instead of scanning the source for every problem.")
     public var noPreflight = false
 
     @OptionGroup(title: "Verification report (with --verify)") public var report: ReportOptions

@@ -58,8 +58,9 @@ final class ImportFailureTests: XCTestCase {
         }
     }
 
-    /// An orphaned row (a param of a run that does not exist), loaded without the pre-flight, fails
-    /// the foreign key after the data: everything is rolled back.
+    /// An orphaned row (a param of a run that does not exist) fails the foreign key after the data:
+    /// everything is rolled back; by default the pre-flight then lists it, with `--no-preflight` the
+    /// server's error is reported as it came.
     func testForeignKeyViolationRollsBack() throws {
         let env = try TestEnvironment.require()
         let source = try TestEnvironment.temporaryCopy(of: TestEnvironment.fixture("mlflow-2.9.2/rich.db"))
@@ -71,6 +72,12 @@ final class ImportFailureTests: XCTestCase {
         XCTAssertEqual(result.status, 1, result.stderr)
         XCTAssertTrue(result.stderr.contains("params_run_uuid_fkey"), result.stderr)
         XCTAssertTrue(result.stderr.contains("no-such-run"), result.stderr)
+        XCTAssertEqual(try targetFingerprint(conninfo), "")
+        // By default the refusal is followed by the pre-flight, which names the orphan as a problem.
+        let listed = try env.tool("mlflow-import", [source, "--target", conninfo])
+        XCTAssertEqual(listed.status, 1, listed.stderr)
+        XCTAssertTrue(listed.stderr.contains("holds 1 row problem(s)") && listed.stderr.contains("[orphan]"), listed.stderr)
+        XCTAssertTrue(listed.stderr.contains("no-such-run") && listed.stderr.contains("params_run_uuid_fkey"), listed.stderr)
         XCTAssertEqual(try targetFingerprint(conninfo), "")
     }
 

@@ -83,6 +83,13 @@ final class PreflightTests: XCTestCase {
 
     func testDefaultImportRefusesAndLeavesTargetsUnchanged() throws {
         let env = try TestEnvironment.require()
+        // The import loads first and lists every problem after the refusal: as many as the dry run.
+        let scratch = try env.createDatabase("e2e_refuse_dry")
+        defer { env.dropDatabase("e2e_refuse_dry") }
+        let dry = try env.tool("mlflow-import", [Self.problems, "--target", scratch, "--dry-run", "--format", "json"])
+        let report = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(dry.stdout.utf8)) as? [String: Any])
+        let expected = try XCTUnwrap(report["problems"] as? [Any]).count
+        XCTAssertGreaterThan(expected, 10)
         for mlflowCreated in [false, true] {
             let conninfo = try env.createDatabase("e2e_refuse")
             defer { env.dropDatabase("e2e_refuse") }
@@ -90,7 +97,7 @@ final class PreflightTests: XCTestCase {
             let before = try targetFingerprint(conninfo)
             let result = try env.tool("mlflow-import", [Self.problems, "--target", conninfo])
             XCTAssertEqual(result.status, 1, result.stderr)
-            XCTAssertTrue(result.stderr.contains("row problem(s) PostgreSQL would reject") && result.stderr.contains("--skip-rows"), result.stderr)
+            XCTAssertTrue(result.stderr.contains("holds \(expected) row problem(s) PostgreSQL would reject") && result.stderr.contains("--skip-rows"), result.stderr)
             XCTAssertEqual(try targetFingerprint(conninfo), before)
         }
     }
