@@ -1,7 +1,12 @@
 import CLibPQ
 
 /// One `COPY ... FROM STDIN (FORMAT binary)` in progress: rows go into a buffer that is sent in
-/// chunks of about 1 MiB. Nothing is allocated per row or per cell.
+/// CopyData messages of about 64 KiB. Nothing is allocated per row or per cell.
+///
+/// The message size matters: the server reads a whole message before it parses any of it, so
+/// 1 MiB messages make client and server take turns, while 64 KiB (the server's own COPY read
+/// buffer) lets them work at the same time: the metrics COPY of 1M rows took 2.5 s with 1 MiB
+/// messages and 1.1 s with 64 KiB (16 KiB: 1.2 s).
 ///
 /// In raw mode the caller sends complete binary COPY data (header, tuples, trailer) as it is, for
 /// example a bundle's data file, with `send(raw:)`.
@@ -9,8 +14,9 @@ public final class CopyInStream {
     let connection: PGConnection
     let operation: String
     /// Encode each row into this buffer between `beginRow` and the next row.
-    public let buffer = BinaryTupleBuffer(capacity: 1 << 20 + 1 << 16)
-    private let flushSize = 1 << 20
+    public let buffer = BinaryTupleBuffer(capacity: 1 << 17)
+    /// The largest CopyData message sent.
+    static let messageSize = 1 << 16
     private let raw: Bool
     private var finished = false
 
@@ -30,7 +36,7 @@ public final class CopyInStream {
     /// Sends the buffer once it holds a chunk's worth; call between rows.
     @inline(__always)
     public func rowDone() throws {
-        if buffer.count >= flushSize { try flush() }
+        if buffer.count >= Self.messageSize { try flush() }
     }
 
     /// Ends the data, waits for the server and returns the number of rows it stored.
@@ -55,10 +61,16 @@ public final class CopyInStream {
         buffer.removeAll()
     }
 
+    /// Sends bytes as CopyData messages of at most `messageSize`.
     private func put(_ bytes: UnsafeRawBufferPointer) throws {
-        guard bytes.count > 0 else { return }
-        let ok = PQputCopyData(connection.handle, bytes.baseAddress?.assumingMemoryBound(to: CChar.self), Int32(bytes.count))
-        guard ok == 1 else { throw connection.lastError(operation: operation) }
+        guard let base = bytes.baseAddress else { return }
+        var offset = 0
+        while offset < bytes.count {
+            let n = min(Self.messageSize, bytes.count - offset)
+            let ok = PQputCopyData(connection.handle, (base + offset).assumingMemoryBound(to: CChar.self), Int32(n))
+            guard ok == 1 else { throw connection.lastError(operation: operation) }
+            offset += n
+        }
     }
 }
 
