@@ -156,7 +156,7 @@ public final class BundleSource: MigrationSource {
             guard n == line else { continue }
             let columns = table.loadedColumns
             return RowKey(parts: table.primaryKey.compactMap { name in
-                columns.firstIndex { $0.name == name }.map { (name, FieldDisplay.describe(tuple.value($0), columns[$0].pgType)) }
+                columns.firstIndex { $0.name == name }.map { ColumnValue(column: name, value: FieldDisplay.describe(tuple.value($0), columns[$0].pgType)) }
             })
         }
         return nil

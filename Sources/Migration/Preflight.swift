@@ -68,7 +68,7 @@ public struct Preflight {
                 let i = Int32(index)
                 func report(_ kind: Problem.Kind, _ detail: String, value: String? = nil, length: Int? = nil, limit: Int? = nil) {
                     result.problems.append(Problem(kind: kind, table: table.name, rowid: stmt.int64(rowidColumn),
-                                                   key: key(stmt, table), column: column.name, value: value ?? displayCell(stmt, i),
+                                                   key: RowKey.parts(of: stmt, in: table), column: column.name, value: value ?? displayCell(stmt, i),
                                                    detail: detail, length: length, limit: limit))
                 }
                 let storage = stmt.storage(i)
@@ -161,13 +161,6 @@ public struct Preflight {
                                            column: fk.columns.joined(separator: ", "), value: nil,
                                            detail: "references \(fk.parent)(\(fk.parentColumns.joined(separator: ", "))), which has no such row (constraint \(fk.name))",
                                            length: nil, limit: nil))
-        }
-    }
-
-    private func key(_ stmt: SQLiteStatement, _ table: TableSpec) -> [VerifyReport.KeyPart] {
-        let columns = table.loadedColumns
-        return table.primaryKey.compactMap { name in
-            columns.firstIndex { $0.name == name }.map { VerifyReport.KeyPart(column: name, value: displayCell(stmt, Int32($0))) }
         }
     }
 }

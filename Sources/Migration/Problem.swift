@@ -23,7 +23,7 @@ public struct Problem: Codable, Sendable {
     /// SQLite's rowid of the row.
     public let rowid: Int64
     /// The row's primary key, displayed.
-    public let key: [VerifyReport.KeyPart]
+    public let key: [ColumnValue]
     public let column: String?
     /// The offending value, shortened for display.
     public let value: String?

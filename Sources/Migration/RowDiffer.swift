@@ -83,9 +83,9 @@ struct RowDiffer {
     }
 
     /// Every column of a stored tuple, displayed.
-    private func describe(_ bytes: [UInt8], _ reader: BinaryTupleReader) throws -> [VerifyReport.KeyPart] {
+    private func describe(_ bytes: [UInt8], _ reader: BinaryTupleReader) throws -> [ColumnValue] {
         let columns = scanner.table.loadedColumns
-        var parts: [VerifyReport.KeyPart] = []
+        var parts: [ColumnValue] = []
         try bytes.withUnsafeBytes { raw in
             try reader.read(raw) { tuple in
                 for (i, column) in columns.enumerated() where i < tuple.fieldCount {

@@ -117,10 +117,7 @@ final class RowEncoder {
 
     /// The primary key of the statement's current row.
     func currentKey(_ stmt: SQLiteStatement) -> RowKey? {
-        let parts = table.primaryKey.compactMap { name -> (String, String)? in
-            guard let i = columns.firstIndex(where: { $0.name == name }) else { return nil }
-            return (name, displayCell(stmt, Int32(i)))
-        }
+        let parts = RowKey.parts(of: stmt, in: table)
         return parts.isEmpty ? nil : RowKey(parts: parts)
     }
 }

@@ -1,14 +1,10 @@
 /// The primary-key values that name one source row in messages: `(key='lr', run_uuid='a1b2')`.
 public struct RowKey: Sendable, CustomStringConvertible, Equatable {
-    /// Column name and display value (already shortened), in key order.
-    public let parts: [(column: String, value: String)]
+    /// In key order.
+    public let parts: [ColumnValue]
 
-    public init(parts: [(column: String, value: String)]) {
+    public init(parts: [ColumnValue]) {
         self.parts = parts
-    }
-
-    public static func == (a: RowKey, b: RowKey) -> Bool {
-        a.parts.map(\.column) == b.parts.map(\.column) && a.parts.map(\.value) == b.parts.map(\.value)
     }
 
     public var description: String {

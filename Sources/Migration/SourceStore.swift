@@ -128,12 +128,17 @@ public final class SourceStore: MigrationSource {
     }
 
     /// The primary key of the row with this rowid, displayed.
-    func keyParts(_ table: TableSpec, rowid: Int64) -> [VerifyReport.KeyPart] {
+    func keyParts(_ table: TableSpec, rowid: Int64) -> [ColumnValue] {
+        keyParts(table, "WHERE rowid = ?", rowid)
+    }
+
+    /// The displayed primary key of the first row `clause` (one parameter) selects.
+    private func keyParts(_ table: TableSpec, _ clause: String, _ parameter: Int64) -> [ColumnValue] {
         let columns = table.primaryKey.map(sqlQuote).joined(separator: ", ")
-        guard !table.primaryKey.isEmpty, let stmt = try? db.prepare("SELECT \(columns) FROM \(sqlQuote(table.name)) WHERE rowid = ?") else { return [] }
-        try? stmt.bind(1, rowid)
+        guard !table.primaryKey.isEmpty, let stmt = try? db.prepare("SELECT \(columns) FROM \(sqlQuote(table.name)) \(clause)") else { return [] }
+        try? stmt.bind(1, parameter)
         guard (try? stmt.step()) == true else { return [] }
-        return table.primaryKey.indices.map { VerifyReport.KeyPart(column: table.primaryKey[$0], value: displayCell(stmt, Int32($0))) }
+        return table.primaryKey.indices.map { ColumnValue(column: table.primaryKey[$0], value: displayCell(stmt, Int32($0))) }
     }
 
     public func tuples(_ table: TableSpec) throws -> any TupleReader {
@@ -185,11 +190,9 @@ public final class SourceStore: MigrationSource {
 
     /// The primary key of the `line`-th row (1-based) of a table in scan order, for messages.
     public func rowKey(table: TableSpec, line: Int) -> RowKey? {
-        guard !table.primaryKey.isEmpty, line > 0 else { return nil }
-        let columns = table.primaryKey.map(sqlQuote).joined(separator: ", ")
-        let sql = "SELECT \(columns) FROM \(sqlQuote(table.name)) ORDER BY rowid LIMIT 1 OFFSET \(line - 1)"
-        guard let stmt = try? db.prepare(sql), (try? stmt.step()) == true else { return nil }
-        return RowKey(parts: table.primaryKey.indices.map { (table.primaryKey[$0], displayCell(stmt, Int32($0))) })
+        guard line > 0 else { return nil }
+        let parts = keyParts(table, "ORDER BY rowid LIMIT 1 OFFSET ?", Int64(line - 1))
+        return parts.isEmpty ? nil : RowKey(parts: parts)
     }
 
     static func read<R>(_ db: SQLiteDatabase, path: String, table: String?, _ body: (SQLiteDatabase) throws -> R) throws -> R {

@@ -36,7 +36,7 @@ extension VerifyReport.RowDifference {
     /// The difference as a few readable lines.
     var textLines: [String] {
         let keyText = "(" + key.map { "\($0.column)=\($0.value)" }.joined(separator: ", ") + ")"
-        func row(_ parts: [VerifyReport.KeyPart]) -> String {
+        func row(_ parts: [ColumnValue]) -> String {
             "(" + parts.map { "\($0.column)=\($0.value)" }.joined(separator: ", ") + ")"
         }
         switch kind {

@@ -25,20 +25,14 @@ public struct VerifyReport: Codable, Sendable {
     public struct RowDifference: Codable, Sendable {
         public let table: String
         /// Match columns and their values, in key order.
-        public let key: [KeyPart]
+        public let key: [ColumnValue]
         /// `changed` (one row each side, `columns` lists what differs), `missing_in_target`,
         /// `extra_in_target`, or `multiset` (several rows under one key; see the row lists).
         public let kind: String
         public let columns: [ColumnDifference]
         /// Rows under this key present only in the source / only in the target, all columns shown.
-        public let sourceOnly: [[KeyPart]]
-        public let targetOnly: [[KeyPart]]
-    }
-
-    /// A column name and a displayed value.
-    public struct KeyPart: Codable, Sendable {
-        public let column: String
-        public let value: String
+        public let sourceOnly: [[ColumnValue]]
+        public let targetOnly: [[ColumnValue]]
     }
 
     /// A metric series whose points differ.

@@ -11,7 +11,7 @@ final class RowKeyTests: XCTestCase {
     }
 
     func testDescription() {
-        let key = RowKey(parts: [("key", "'lr'"), ("run_uuid", "'abc'")])
+        let key = RowKey(parts: [ColumnValue(column: "key", value: "'lr'"), ColumnValue(column: "run_uuid", value: "'abc'")])
         XCTAssertEqual(key.description, "(key='lr', run_uuid='abc')")
     }
 }
