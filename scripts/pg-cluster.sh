@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Start or stop a throwaway PostgreSQL cluster on a Unix socket (no TCP), as the postgres user.
-# Usage: scripts/pg-cluster.sh start|stop|status|env [DIR]
+# Usage: scripts/pg-cluster.sh start|stop|restart|status|env [DIR]
 #   DIR defaults to /tmp/mlflow-pg-migrate-pg. `start` installs the Debian packages when missing,
 #   runs initdb (UTF8, C collation) and pg_ctl start, and prints the environment to use it:
 #     eval "$(scripts/pg-cluster.sh start)"
@@ -43,13 +43,19 @@ case "$cmd" in
       as_pg "$bin/pg_ctl" -D "$data" -l "$dir/server.log" -w -t 60 start \
         -o "-c listen_addresses='' -c unix_socket_directories='$sock' -p $port -c fsync=off -c max_connections=50" >/dev/null
     fi
+    # A test that died mid-way may have left ALTER SYSTEM settings (FaultTests sets synchronous
+    # replication for a moment); the cluster's own settings come from the command line above.
+    as_pg psql -X -q -h "$sock" -p "$port" -U postgres -d postgres -c "ALTER SYSTEM RESET ALL" -c "SELECT pg_reload_conf()" >/dev/null
     print_env
     ;;
   stop)
     if [ -f "$data/PG_VERSION" ]; then as_pg "$(pgbin)/pg_ctl" -D "$data" -m fast -w stop >/dev/null 2>&1 || true; fi
     rm -rf "$dir"
     ;;
+  restart)  # fast: open connections are terminated (the fault tests use it mid-load)
+    as_pg "$(pgbin)/pg_ctl" -D "$data" -l "$dir/server.log" -m fast -w -t 60 restart >/dev/null
+    ;;
   status) as_pg "$(pgbin)/pg_ctl" -D "$data" status ;;
   env) print_env ;;
-  *) echo "usage: $0 start|stop|status|env [DIR]" >&2; exit 64 ;;
+  *) echo "usage: $0 start|stop|restart|status|env [DIR]" >&2; exit 64 ;;
 esac

@@ -21,6 +21,26 @@ public struct DryRun {
     public func run() throws -> DryRunReport {
         let importer = Importer(sourcePath: sourcePath, conninfo: conninfo, policy: policy, artifactMap: artifactMap)
         let source = try importer.openMapped()
+        // The target first: an unreachable server is reported before a long scan, not after it.
+        let conn: PGConnection
+        do {
+            conn = try PGConnection(conninfo: conninfo, applicationName: "mlflow-import --dry-run")
+        } catch let error as PGError {
+            throw MigrationError.targetUnreachable(error: error)
+        }
+        do {
+            return try check(source, conn, importer: importer)
+        } catch let error as PGError {
+            if !conn.isConnected {
+                throw MigrationError.connectionLost(target: conn.displayName, error: error,
+                    consequence: "The dry run only reads the target, which is unchanged. Run it again once the server accepts connections.")
+            }
+            throw MigrationError.verifyFailed(error: error)
+        }
+    }
+
+    /// Scans the source, then inspects the target inside one read-only transaction.
+    private func check(_ source: any MigrationSource, _ conn: PGConnection, importer: Importer) throws -> DryRunReport {
         let schema = source.schema
         var report = DryRunReport(source: try sourceInfo(source))
         var plan = Importer.Plan()
@@ -36,12 +56,7 @@ public struct DryRun {
                 do { plan = try importer.plan(source, preflighted: result) } catch let error as MigrationError { report.blockers.append("\(error)") }
             }
         }
-        let conn: PGConnection
-        do {
-            conn = try PGConnection(conninfo: conninfo, applicationName: "mlflow-import --dry-run")
-        } catch let error as PGError {
-            throw MigrationError.targetUnreachable(error: error)
-        }
+        // The transaction starts after the scan: no session idles in a transaction meanwhile.
         try conn.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
         defer { try? conn.execute("ROLLBACK") }
         var target = DryRunReport.TargetInfo(target: conn.displayName)

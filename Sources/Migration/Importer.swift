@@ -93,7 +93,6 @@ public struct Importer {
     public func run() throws -> ImportSummary {
         let started = Date()
         let source = try openMapped()
-        let schema = source.schema
         if !policy.isStrict { progress?(.step("pre-flight: checking every row of \(sourcePath)")) }
         let plan = try plan(source)
         do {
@@ -118,6 +117,13 @@ public struct Importer {
         }
     }
 
+    /// The server-side error inside a load failure, if there is one.
+    static func serverError(_ error: any Error) -> PGError? {
+        if let pg = error as? PGError { return pg }
+        if case .loadFailed(_, _, _, let pg) = error as? MigrationError { return pg }
+        return nil
+    }
+
     /// Loads the source in one transaction under the plan, and commits.
     private func load(_ source: any MigrationSource, plan: Plan, started: Date) throws -> ImportSummary {
         let schema = source.schema
@@ -127,8 +133,9 @@ public struct Importer {
         } catch let error as PGError {
             throw MigrationError.targetUnreachable(error: error)
         }
-        try conn.execute("BEGIN ISOLATION LEVEL READ COMMITTED")
+        var committing = false
         do {
+            try conn.execute("BEGIN ISOLATION LEVEL READ COMMITTED")
             try conn.execute("SET LOCAL lock_timeout = '30s'")
             // Index builds after the data: more sort memory than the 64 MB default, for this transaction only.
             try conn.execute("SET LOCAL maintenance_work_mem = '256MB'")
@@ -175,12 +182,19 @@ public struct Importer {
                                           widened: plan.widen, artifactMap: artifactMap)
             }
             progress?(.step("committing"))
+            committing = true
             try conn.execute("COMMIT", operation: "committing the import")
             return ImportSummary(source: sourcePath, revision: schema.revision, mlflowVersions: schema.mlflowVersions,
                                  target: conn.displayName, targetState: state, tables: loaded, sequences: sequences,
                                  unknownTables: source.unknownTables, leftOut: plan.leftOut.rowids.mapValues(\.count),
                                  widened: plan.widen, seconds: Date().timeIntervalSince(started))
         } catch {
+            if !conn.isConnected {
+                let pg = Self.serverError(error) ?? conn.lastError(operation: "loading \(sourcePath)")
+                throw MigrationError.connectionLost(target: conn.displayName, error: pg, consequence: committing
+                    ? "The server may or may not have committed the import: run mlflow-verify against the target to find out."
+                    : "The import's transaction was not committed, so the target is as it was. Run the import again once the server accepts connections.")
+            }
             try? conn.execute("ROLLBACK")
             if let error = error as? PGError {
                 throw MigrationError.loadFailed(path: sourcePath, table: error.table, row: nil, error: error)

@@ -37,6 +37,9 @@ public enum MigrationError: Error, CustomStringConvertible {
     case revisionMismatch(source: String, sourceRevision: String, target: String, targetRevision: String)
     /// Reading the target failed during a verification.
     case verifyFailed(error: PGError)
+    /// The connection to the target broke mid-way (server restarted, backend terminated, network);
+    /// `consequence` says what that means for the target and what to do.
+    case connectionLost(target: String, error: PGError, consequence: String)
     /// PostgreSQL rejected the load; the transaction was rolled back.
     case loadFailed(path: String, table: String?, row: RowKey?, error: PGError)
 
@@ -47,7 +50,7 @@ public enum MigrationError: Error, CustomStringConvertible {
         case .usage: 2
         case .sourceDamaged, .sourceUnreadable, .sourceNotSQLite, .sourceNotMLflow, .unknownRevision, .sourceSchemaMismatch, .sourceRead, .bundleInvalid: 3
         case .outputUnusable: 7
-        case .targetUnreachable, .verifyFailed: 4
+        case .targetUnreachable, .verifyFailed, .connectionLost: 4
         case .targetRefused, .targetNotMLflow, .revisionMismatch: 5
         }
     }
@@ -107,6 +110,9 @@ public enum MigrationError: Error, CustomStringConvertible {
                 + " with the target's MLflow (`mlflow db upgrade sqlite:///COPY`) and verify against the copy."
         case let .verifyFailed(error):
             return "reading the target failed: \(error)"
+        case let .connectionLost(target, error, consequence):
+            let message = error.message.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: " ")
+            return "lost the connection to the target \(target) while \(error.operation): \(message)\n  \(consequence)"
         case let .rejectedValue(path, table, row, column, problem, remedy):
             return "\(path): table \(table), row \(row.map(String.init(describing:)) ?? "?"), column \(column): \(problem).\n"
                 + "  \(remedy)\n  Nothing was written; the target is unchanged."

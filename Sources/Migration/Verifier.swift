@@ -82,6 +82,10 @@ public struct Verifier {
             report.accounted = accounted
             return report
         } catch let error as PGError {
+            if !conn.isConnected {
+                throw MigrationError.connectionLost(target: conn.displayName, error: error,
+                    consequence: "Nothing was compared to the end and the target was only read. Run mlflow-verify again once the server accepts connections.")
+            }
             throw MigrationError.verifyFailed(error: error)
         }
     }

@@ -5,7 +5,8 @@ import Migration
 /// Runs a command and turns every outcome into a message and a documented exit code.
 ///
 /// Codes: 0 success; 1 the data was rejected (target unchanged); 2 usage; 3 the source is unusable;
-/// 4 the target cannot be reached; 5 the target is not in a state the command accepts.
+/// 4 the target cannot be reached or the connection was lost; 5 the target is not in a state the
+/// command accepts. mlflow-verify and `mlflow-import --dry-run` use 0/1/2 (2: no verdict).
 public enum CommandRunner {
     public static let usageExitCode: Int32 = 2
 
@@ -26,7 +27,8 @@ public enum CommandRunner {
                 print(type.fullMessage(for: error))
                 exit(0)
             }
-            printError(type.fullMessage(for: error))
+            let message = type.fullMessage(for: error)
+            if !message.isEmpty { printError(message) }
             exit(code == .validationFailure ? usageExitCode : code.rawValue)
         }
     }

@@ -14,9 +14,10 @@ public struct ImportCommand: ParsableCommand {
             If anything fails, the target is left as it was.
 
             Exit codes: 0 imported; 1 a value or constraint was rejected (target unchanged); 2 usage; \
-            3 the source is not a usable MLflow store or bundle; 4 the target cannot be reached; \
-            5 the target is not empty or was created by another MLflow version; \
-            6 imported, but --verify found differences.
+            3 the source is not a usable MLflow store or bundle; 4 the target cannot be reached, or the \
+            connection was lost during the import; 5 the target is not empty or was created by another \
+            MLflow version; 6 imported, but --verify found differences or could not finish. \
+            With --dry-run: 0 the import would succeed, 1 it would not, 2 no verdict (the check could not finish).
             """)
 
     @Argument(help: ArgumentHelp("The MLflow SQLite file (the path behind sqlite:///...), or a bundle folder mlflow-export wrote.", valueName: "source"))
@@ -30,7 +31,7 @@ public struct ImportCommand: ParsableCommand {
     @Flag(help: "Run mlflow-verify's checks right after a successful import.")
     public var verify = false
 
-    @Flag(help: "Read the source and the target, write nothing, and report the plan and every row PostgreSQL would reject (exit 0: the import would succeed, 1: it would not).")
+    @Flag(help: "Read the source and the target, write nothing, and report the plan and every row PostgreSQL would reject (exit 0: the import would succeed, 1: it would not, 2: the check could not finish).")
     public var dryRun = false
 
     @Flag(help: "Policy: widen varchar columns to hold over-long values (the schema then differs from MLflow's there).")
@@ -73,8 +74,15 @@ public struct ImportCommand: ParsableCommand {
 
     public func run() throws {
         if dryRun {
-            let report = try DryRun(sourcePath: source, conninfo: target.target, policy: try policy(),
+            // Like mlflow-verify: 0 would succeed, 1 would not, 2 no verdict (the check could not finish).
+            let report: DryRunReport
+            do {
+                report = try DryRun(sourcePath: source, conninfo: target.target, policy: try policy(),
                                     artifactMap: try ArtifactRootMap(arguments: artifactRootMap)).run()
+            } catch let error as MigrationError {
+                CommandRunner.printError("mlflow-import --dry-run: \(error)")
+                throw ExitCode(2)
+            }
             switch self.report.format {
             case .text: print(report.text())
             case .json: print(report.json)
@@ -89,8 +97,14 @@ public struct ImportCommand: ParsableCommand {
                                    artifactMap: map, progress: progress).run()
         if !quiet { print(summary.text) }
         guard verify else { return }
-        let result = try Verifier(sourcePath: source, conninfo: target.target, maxDiffs: report.maxDiffs, rejectDirectory: rejectDir,
+        let result: VerifyReport
+        do {
+            result = try Verifier(sourcePath: source, conninfo: target.target, maxDiffs: report.maxDiffs, rejectDirectory: rejectDir,
                                   artifactMap: map, progress: progress).run()
+        } catch let error as MigrationError {
+            CommandRunner.printError("mlflow-import: the import was committed; the verification after it could not finish: \(error)")
+            throw ExitCode(6)
+        }
         try report.emit(result)
         if !result.passed { throw ExitCode(6) }
     }

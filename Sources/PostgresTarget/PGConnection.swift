@@ -35,6 +35,9 @@ public final class PGConnection {
         PQfinish(handle)
     }
 
+    /// False once the server closed the connection or the socket broke (after a failed call).
+    public var isConnected: Bool { PQstatus(handle) == CONNECTION_OK }
+
     /// Where the connection went, without the password: `user@host:port/dbname`.
     public var displayName: String {
         func s(_ p: UnsafeMutablePointer<CChar>?) -> String { p.map { String(cString: $0) } ?? "" }
@@ -78,7 +81,8 @@ public final class PGConnection {
         }
     }
 
-    func lastError(operation: String) -> PGError {
+    /// libpq's last message on this connection, as an error of `operation`.
+    public func lastError(operation: String) -> PGError {
         PGError(operation: operation, message: String(cString: PQerrorMessage(handle)).trimmingTrailingNewlines())
     }
 }

@@ -139,35 +139,7 @@ final class ExportTests: XCTestCase {
         let store = try TestEnvironment.temporaryCopy(of: TestEnvironment.fixture("mlflow-2.9.2/rich.db"))
         try env.sqlite(store, "PRAGMA journal_mode = WAL")
         let dir = try temporaryFolder()
-        let script = dir.appendingPathComponent("logger.py").path
-        let stopFile = dir.appendingPathComponent("stop").path
-        try """
-            import os, sys
-            from mlflow import MlflowClient
-            c = MlflowClient(tracking_uri="sqlite:///" + sys.argv[1])
-            run = c.create_run("1", run_name="live-logger").info.run_id
-            print(run, flush=True)
-            step = 0
-            while not os.path.exists(sys.argv[2]) and step < 20000:
-                c.log_metric(run, "live", float(step), timestamp=1700000000000 + step, step=step)
-                step += 1
-            print(step, flush=True)
-            """.write(toFile: script, atomically: true, encoding: .utf8)
-        let logger = Process()
-        logger.executableURL = URL(fileURLWithPath: try env.python(mlflow: "2.9.2"))
-        logger.arguments = [script, store, stopFile]
-        logger.standardOutput = FileHandle.nullDevice
-        logger.standardError = FileHandle.nullDevice
-        try logger.run()
-        defer { if logger.isRunning { logger.terminate() } }
-        // Wait until the logger has written some points, then export twice while it goes on.
-        var seen = "0"
-        for _ in 0..<300 where Int(seen) ?? 0 < 50 {
-            usleep(100_000)
-            seen = (try? ProcessResult.run("/usr/bin/env", ["sqlite3", store, "SELECT count(*) FROM metrics WHERE key = 'live'"]).stdout
-                .trimmingCharacters(in: .whitespacesAndNewlines)) ?? "0"
-        }
-        XCTAssertGreaterThanOrEqual(Int(seen) ?? 0, 50, "the MLflow logger did not start")
+        let logger = try MLflowLogger(env, store: store)
         var points: [Int] = []
         for n in 0..<2 {
             let bundle = dir.appendingPathComponent("bundle\(n)").path
@@ -177,17 +149,9 @@ final class ExportTests: XCTestCase {
             defer { env.dropDatabase(db) }
             let imported = try env.tool("mlflow-import", [bundle, "--target", conninfo, "--verify"])
             XCTAssertEqual(imported.status, 0, imported.stdout + imported.stderr)
-            let conn = try env.admin(database: db)
-            let count = Int(try conn.query("SELECT count(*) FROM metrics WHERE key = 'live'").scalar ?? "") ?? -1
-            let maxStep = try conn.query("SELECT max(step) FROM metrics WHERE key = 'live'").scalar
-            let latest = try conn.query("SELECT step FROM latest_metrics WHERE key = 'live'").scalar
-            XCTAssertEqual(maxStep, latest, "latest_metrics does not match metrics: not one point in time")
-            XCTAssertEqual(count, (Int(maxStep ?? "") ?? -2) + 1, "steps missing in the snapshot")
-            points.append(count)
+            points.append(try MLflowLogger.points(in: env.admin(database: db)))
         }
-        FileManager.default.createFile(atPath: stopFile, contents: nil)
-        logger.waitUntilExit()
-        XCTAssertEqual(logger.terminationStatus, 0, "the MLflow logger failed while the export ran")
+        XCTAssertEqual(logger.stop(), 0, "the MLflow logger failed while the export ran")
         XCTAssertLessThan(points[0], points[1], "the logger did not make progress between the exports")
     }
 }

@@ -85,13 +85,7 @@ final class ImportFailureTests: XCTestCase {
     /// is empty again, and a new run succeeds without any clean-up.
     func testKilledImportLeavesNothingAndCanBeRerun() throws {
         let env = try TestEnvironment.require()
-        let source = try TestEnvironment.temporaryCopy(of: TestEnvironment.fixture("mlflow-2.9.2/rich.db"))
-        // Grow metrics to about a million rows so that the COPY lasts long enough to be killed.
-        try env.sqlite(source, """
-            WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1000000)
-            INSERT INTO metrics (key, value, timestamp, run_uuid, step, is_nan)
-            SELECT 'bulk', i * 0.5, 1700000000000 + i, (SELECT run_uuid FROM runs WHERE name = 'parent-run'), i, 0 FROM n;
-            """)
+        let source = try env.bulkSource()
         let db = "e2e_killed"
         let conninfo = try env.createDatabase(db)
         defer { env.dropDatabase(db) }

@@ -99,6 +99,33 @@ struct TestEnvironment {
         }
     }
 
+    /// A copy of the 2.9.2 rich fixture grown by a million metric rows, so that a load, an index
+    /// build or a verification lasts long enough for a fault to land in it.
+    func bulkSource() throws -> String {
+        let source = try Self.temporaryCopy(of: Self.fixture("mlflow-2.9.2/rich.db"))
+        try sqlite(source, """
+            WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1000000)
+            INSERT INTO metrics (key, value, timestamp, run_uuid, step, is_nan)
+            SELECT 'bulk', i * 0.5, 1700000000000 + i, (SELECT run_uuid FROM runs WHERE name = 'parent-run'), i, 0 FROM n;
+            """)
+        return source
+    }
+
+    /// Starts one of the built executables without waiting for it.
+    func start(_ name: String, _ arguments: [String], environment: [String: String] = [:]) throws -> RunningProcess {
+        try RunningProcess(binaries.appendingPathComponent(name).path, arguments, environment: environment)
+    }
+
+    /// Polls `condition` every 10 ms until it holds or `seconds` pass; returns whether it held.
+    static func wait(seconds: Double, for condition: () throws -> Bool) rethrows -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            if try condition() { return true }
+            usleep(10_000)
+        }
+        return try condition()
+    }
+
     /// Copies a fixture to a fresh temporary file, so tests never change Fixtures/.
     static func temporaryCopy(of path: String) throws -> String {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("mlflow-pg-e2e-\(UUID().uuidString)")
@@ -131,6 +158,48 @@ struct ProcessResult {
         process.standardError = try FileHandle(forWritingTo: err)
         process.standardInput = FileHandle.nullDevice
         try process.run()
+        process.waitUntilExit()
+        return ProcessResult(status: process.terminationStatus,
+                             stdout: (try? String(contentsOf: out, encoding: .utf8)) ?? "",
+                             stderr: (try? String(contentsOf: err, encoding: .utf8)) ?? "")
+    }
+}
+
+/// A child process still running, its output going to files until `finish()`.
+final class RunningProcess {
+    let process = Process()
+    private let out: URL
+    private let err: URL
+
+    init(_ executable: String, _ arguments: [String], environment: [String: String] = [:]) throws {
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        let dir = FileManager.default.temporaryDirectory
+        out = dir.appendingPathComponent("out-\(UUID().uuidString)")
+        err = dir.appendingPathComponent("err-\(UUID().uuidString)")
+        _ = FileManager.default.createFile(atPath: out.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: err.path, contents: nil)
+        process.standardOutput = try FileHandle(forWritingTo: out)
+        process.standardError = try FileHandle(forWritingTo: err)
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+    }
+
+    deinit {
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        try? FileManager.default.removeItem(at: out)
+        try? FileManager.default.removeItem(at: err)
+    }
+
+    /// SIGKILL: no handler runs, nothing is cleaned up.
+    func killHard() {
+        guard process.isRunning else { return }
+        kill(process.processIdentifier, SIGKILL)
+    }
+
+    /// Waits for the exit and returns the status and output.
+    func finish() -> ProcessResult {
         process.waitUntilExit()
         return ProcessResult(status: process.terminationStatus,
                              stdout: (try? String(contentsOf: out, encoding: .utf8)) ?? "",
