@@ -10,7 +10,8 @@
 #   read floor    just reading both sides: an SQLite scan touching every column of every table,
 #                 plus COPY ... TO STDOUT (FORMAT binary) of every table, sequentially (as verify does)
 #   copy floor    the server's own COPY ... FROM the bundle's binary files into MLflow's tables,
-#                 then the same keys, indexes and foreign keys (schema/<revision>/*.sql), one transaction
+#                 then the same keys, indexes and foreign keys (schema/<revision>/*.sql), one transaction,
+#                 with the import's maintenance_work_mem (256MB)
 #   pgloader      Debian's pgloader, default mode (its own schema), and data only into the schema an
 #                 MLflow 2.9.2 server created (what an expert would do)
 # and reports medians, rows/s, the verify/floor ratio and peak memory (maximum resident set size).
@@ -73,7 +74,9 @@ for s in m["sequences"]:
     print("SELECT setval('%s', %d, false);" % (s["name"], s["next"]))
 PY
 )
-  { cat "schema/$rev/pre-data.sql"; echo "$sql"; cat "schema/$rev/post-data.sql"; } | psql -X -q -1 -v ON_ERROR_STOP=1 -d "$2" >/dev/null
+  # The same session setting mlflow-import uses for its index builds, so that the floor is fair.
+  { cat "schema/$rev/pre-data.sql"; echo "$sql"; cat "schema/$rev/post-data.sql"; } |
+    PGOPTIONS="$PGOPTIONS -c maintenance_work_mem=256MB" psql -X -q -1 -v ON_ERROR_STOP=1 -d "$2" >/dev/null
 }
 export -f copy_floor
 
