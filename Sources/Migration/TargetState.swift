@@ -32,18 +32,7 @@ extension TargetState {
         if relations.isEmpty { return .empty }
 
         let tables = Set(relations.filter { $0.kind == "r" || $0.kind == "p" }.map(\.name))
-        if tables.contains("alembic_version") {
-            let revisions = try conn.query("SELECT version_num FROM alembic_version").rows.map { $0[0] ?? "NULL" }
-            if revisions != [schema.revision] {
-                let found = revisions.joined(separator: ", ")
-                let made = SchemaCatalog.embedded.revision(found).map { " (MLflow \($0.mlflowVersions.joined(separator: ", ")))" } ?? ""
-                throw MigrationError.targetRefused(
-                    target: target,
-                    found: "an MLflow server created it at revision \(found)\(made), the source is at \(schema.revision) (MLflow \(schema.mlflowVersions.joined(separator: ", ")))",
-                    remedy: "Import into an empty database and run the target MLflow's `mlflow db upgrade` on it afterwards, "
-                        + "or upgrade a copy of the SQLite file with that MLflow (`mlflow db upgrade sqlite:///COPY`) and import the copy.")
-            }
-        }
+        if tables.contains("alembic_version") { try checkRevision(conn, for: schema) }
         let others = relations.filter { !["r", "p", "S"].contains($0.kind) }.map(\.name)
         let sequences = Set(relations.filter { $0.kind == "S" }.map(\.name))
         let expected = Set(schema.tables.map(\.name))
@@ -59,7 +48,11 @@ extension TargetState {
         }
         // MLflow's tables: lock them, then look at what they hold.
         let list = schema.tables.map { conn.quoteIdentifier($0.name) }.joined(separator: ", ")
-        if lock { try conn.execute("LOCK TABLE \(list) IN ACCESS EXCLUSIVE MODE", operation: "locking MLflow's tables in the target") }
+        if lock {
+            try conn.execute("LOCK TABLE \(list) IN ACCESS EXCLUSIVE MODE", operation: "locking MLflow's tables in the target")
+            // Again under the lock: an `mlflow db upgrade` may have committed since the first look.
+            try checkRevision(conn, for: schema)
+        }
         var used: [String] = []
         for table in schema.tables {
             let count = Int(try conn.query("SELECT count(*) FROM \(conn.quoteIdentifier(table.name))").scalar ?? "0") ?? 0
@@ -73,5 +66,18 @@ extension TargetState {
                 remedy: "The import never merges into a used store. " + dropHint)
         }
         return .createdByMLflow(revision: schema.revision)
+    }
+
+    /// Refuses a target whose alembic_version is not the source's revision, with both ways out.
+    private static func checkRevision(_ conn: PGConnection, for schema: SchemaRevision) throws {
+        let revisions = try conn.query("SELECT version_num FROM alembic_version").rows.map { $0[0] ?? "NULL" }
+        guard revisions != [schema.revision] else { return }
+        let found = revisions.joined(separator: ", ")
+        let made = SchemaCatalog.embedded.revision(found).map { " (MLflow \($0.mlflowVersions.joined(separator: ", ")))" } ?? ""
+        throw MigrationError.targetRefused(
+            target: conn.displayName,
+            found: "an MLflow server created it at revision \(found)\(made), the source is at \(schema.revision) (MLflow \(schema.mlflowVersions.joined(separator: ", ")))",
+            remedy: "Import into an empty database and run the target MLflow's `mlflow db upgrade` on it afterwards, "
+                + "or upgrade a copy of the SQLite file with that MLflow (`mlflow db upgrade sqlite:///COPY`) and import the copy.")
     }
 }

@@ -123,6 +123,36 @@ final class ImportFailureTests: XCTestCase {
         XCTAssertTrue(rerun.stdout.contains("metrics"), rerun.stdout)
     }
 
+    /// An `mlflow db upgrade` that commits while the import waits for its lock on MLflow's tables:
+    /// the import looks at the revision again under the lock and refuses, instead of loading old
+    /// rows into an upgraded schema. (Here the "upgrade" is another session's uncommitted update
+    /// of alembic_version, committed once the import waits.)
+    func testRevisionChangedWhileWaitingForTheLockIsRefused() throws {
+        let env = try TestEnvironment.require()
+        let source = TestEnvironment.fixture("mlflow-2.9.2/rich.db")
+        let db = "e2e_race"
+        let conninfo = try env.createDatabase(db)
+        defer { env.dropDatabase(db) }
+        _ = try env.judge("create", env.mlflowURI(db))
+        let created = try targetFingerprint(conninfo)
+        XCTAssertTrue(created.contains("acf3f17fdcc7"))
+        let upgrader = try env.admin(database: db)
+        try upgrader.execute("BEGIN")
+        try upgrader.execute("UPDATE alembic_version SET version_num = 'f5a4f2784254'")
+        let running = try env.start("mlflow-import", [source, "--target", conninfo])
+        let admin = try env.admin()
+        let waiting = try TestEnvironment.wait(seconds: 60) {
+            try admin.query("SELECT count(*) FROM pg_stat_activity WHERE application_name = 'mlflow-import' AND wait_event_type = 'Lock'").scalar == "1"
+        }
+        XCTAssertTrue(waiting, "the import never waited for its lock")
+        try upgrader.execute("COMMIT")
+        let result = running.finish()
+        XCTAssertEqual(result.status, 5, result.stderr)
+        XCTAssertTrue(result.stderr.contains("revision f5a4f2784254"), result.stderr)
+        // What the "upgrade" left, and nothing of the import.
+        XCTAssertEqual(try targetFingerprint(conninfo), created.replacingOccurrences(of: "acf3f17fdcc7", with: "f5a4f2784254"))
+    }
+
     func testTargetWithDataIsRefused() throws {
         let env = try TestEnvironment.require()
         let source = TestEnvironment.fixture("mlflow-2.9.2/rich.db")
