@@ -60,10 +60,13 @@ public struct BundleManifest: Codable, Sendable {
     public let sequences: [Sequence]
     /// Tables of the source that the schema map does not know; not exported.
     public let unknownTables: [String]
+    /// The `--artifact-root-map` rules the export applied (absent: values as the source holds them).
+    public let artifactRootMap: [ArtifactRootMap.Rule]?
 
     enum CodingKeys: String, CodingKey {
         case format, formatVersion = "format_version", tool, toolVersion = "tool_version", createdAt = "created_at"
         case source, revision, mlflowVersions = "mlflow_versions", tables, sequences, unknownTables = "unknown_tables"
+        case artifactRootMap = "artifact_root_map"
     }
 
     /// The expected relative path of a table's data file.

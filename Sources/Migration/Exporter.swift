@@ -12,11 +12,14 @@ public struct Exporter {
     public let outputPath: String
     /// Replace an existing bundle at `outputPath`.
     public let force: Bool
+    /// Rewrites artifact locations on the way out (`--artifact-root-map`); recorded in the manifest.
+    public let artifactMap: ArtifactRootMap
 
-    public init(sourcePath: String, outputPath: String, force: Bool = false) {
+    public init(sourcePath: String, outputPath: String, force: Bool = false, artifactMap: ArtifactRootMap = ArtifactRootMap(rules: [])) {
         self.sourcePath = sourcePath
         self.outputPath = outputPath
         self.force = force
+        self.artifactMap = artifactMap
     }
 
     public func run() throws -> ExportSummary {
@@ -39,6 +42,7 @@ public struct Exporter {
             throw MigrationError.sourceUnreadable(path: sourcePath, reason: "\(error)")
         }
         let source = try SourceStore(path: sourcePath)
+        if !artifactMap.isEmpty { source.artifactMap = artifactMap }
         let check = try source.pragmaRows("PRAGMA quick_check(20)")
         guard check == ["ok"] else { throw MigrationError.sourceDamaged(path: sourcePath, messages: check) }
         let staging = parent.appendingPathComponent(".\(output.lastPathComponent).partial-\(UUID().uuidString.prefix(8))")
@@ -61,13 +65,15 @@ public struct Exporter {
                 sequences: try source.schema.sequences.map {
                     .init(name: $0.name, table: $0.table, column: $0.column, next: try source.nextValue(for: $0))
                 },
-                unknownTables: source.unknownTables)
+                unknownTables: source.unknownTables, artifactRootMap: artifactMap.isEmpty ? nil : artifactMap.rules)
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
             try writeFile(try encoder.encode(manifest), to: staging.appendingPathComponent("manifest.json"))
             try publish(staging, as: output)
-            return ExportSummary(source: sourcePath, output: outputPath, revision: source.schema.revision,
-                                 tables: written, seconds: Date().timeIntervalSince(started))
+            var summary = ExportSummary(source: sourcePath, output: outputPath, revision: source.schema.revision,
+                                        tables: written, seconds: Date().timeIntervalSince(started))
+            summary.artifactRules = artifactMap.rules
+            return summary
         } catch {
             try? fm.removeItem(at: staging)
             if let error = error as? MigrationError { throw error }
@@ -84,7 +90,7 @@ public struct Exporter {
         }
         defer { try? handle.close() }
         let buffer = BinaryTupleBuffer(capacity: 1 << 20 + 1 << 16)
-        let encoder = RowEncoder(path: sourcePath, table: table)
+        let encoder = RowEncoder(path: sourcePath, table: table, artifactMap: source.artifactMap)
         var fileHash = XXH64.Stream()
         var size: Int64 = 0
         var content: UInt64 = 0
@@ -145,33 +151,5 @@ public struct Exporter {
         }
         if ns.domain == NSPOSIXErrorDomain, ns.code == Int(ENOSPC) { return "no space left on the device" }
         return ns.localizedDescription
-    }
-}
-
-/// What an export wrote.
-public struct ExportSummary: Sendable {
-    public struct Table: Sendable {
-        public let name: String
-        public let rows: Int
-        public let bytes: Int64
-        public let seconds: Double
-    }
-
-    public let source: String
-    public let output: String
-    public let revision: String
-    public let tables: [Table]
-    public let seconds: Double
-
-    public var text: String {
-        let rows = tables.reduce(0) { $0 + $1.rows }, bytes = tables.reduce(Int64(0)) { $0 + $1.bytes }
-        let width = max(5, tables.map(\.name.count).max() ?? 0)
-        var lines = ["Exported \(source) (revision \(revision)) to \(output)."]
-        lines.append("  " + "table".padding(toLength: width, withPad: " ", startingAt: 0) + "        rows        bytes")
-        for t in tables {
-            lines.append("  " + t.name.padding(toLength: width, withPad: " ", startingAt: 0) + String(t.rows).leftPadded(12) + String(t.bytes).leftPadded(13))
-        }
-        lines.append("\(tables.count) tables, \(rows) rows, \(bytes) bytes in \(formatSeconds(seconds)) s.")
-        return lines.joined(separator: "\n")
     }
 }

@@ -43,7 +43,7 @@ public struct Importer {
         let source = try openSource(sourcePath)
         if !artifactMap.isEmpty {
             guard let store = source as? SourceStore else {
-                throw MigrationError.usage("--artifact-root-map needs the SQLite file; a bundle holds its values as exported")
+                throw MigrationError.usage("--artifact-root-map needs the SQLite file; a bundle holds its values as exported (give the map to mlflow-export)")
             }
             store.artifactMap = artifactMap
         }

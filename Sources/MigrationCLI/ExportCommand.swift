@@ -24,13 +24,17 @@ public struct ExportCommand: ParsableCommand {
     @Flag(help: "Replace an existing bundle at --output.")
     public var force = false
 
+    @Option(help: ArgumentHelp("Rewrite artifact locations starting with OLD to start with NEW in the bundle (repeatable; the longest OLD wins; recorded in the manifest).", valueName: "OLD=NEW"))
+    public var artifactRootMap: [String] = []
+
     @Flag(name: .shortAndLong, help: "Print only errors.")
     public var quiet = false
 
     public init() {}
 
     public func run() throws {
-        let summary = try Exporter(sourcePath: source, outputPath: output, force: force).run()
+        let summary = try Exporter(sourcePath: source, outputPath: output, force: force,
+                                   artifactMap: try ArtifactRootMap(arguments: artifactRootMap)).run()
         if !quiet { print(summary.text) }
     }
 }

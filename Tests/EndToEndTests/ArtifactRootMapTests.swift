@@ -50,4 +50,38 @@ final class ArtifactRootMapTests: XCTestCase {
         XCTAssertEqual(plain.status, 1, plain.stdout)
         XCTAssertTrue(plain.stdout.contains("artifact_location: source"), plain.stdout)
     }
+
+    /// The mapping applied by mlflow-export: the bundle holds the new locations and records the
+    /// rules; importing it needs no map; verify agrees with the bundle as it is, and with the
+    /// SQLite file given the same map (and only then).
+    func testRelocatedExport() throws {
+        let env = try TestEnvironment.require()
+        let source = TestEnvironment.fixture("mlflow-2.9.2/rich.db")
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("relocated-bundle-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let bundle = dir.appendingPathComponent("bundle").path
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let map = ["--artifact-root-map", "file:///srv/mlflow/artifacts/=mlflow-artifacts:/"]
+        let exported = try env.tool("mlflow-export", [source, "--output", bundle] + map)
+        XCTAssertEqual(exported.status, 0, exported.stderr)
+        XCTAssertTrue(exported.stdout.contains("now start with mlflow-artifacts:/"), exported.stdout)
+        let manifest = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: bundle + "/manifest.json"))) as? [String: Any])
+        let rules = try XCTUnwrap(manifest["artifact_root_map"] as? [[String: String]])
+        XCTAssertEqual(rules, [["old": "file:///srv/mlflow/artifacts/", "new": "mlflow-artifacts:/"]])
+
+        let db = "e2e_artifacts_bundle"
+        let conninfo = try env.createDatabase(db)
+        defer { env.dropDatabase(db) }
+        let refused = try env.tool("mlflow-import", [bundle, "--target", conninfo] + map)
+        XCTAssertEqual(refused.status, 2, refused.stderr)
+        XCTAssertTrue(refused.stderr.contains("give the map to mlflow-export"), refused.stderr)
+        let imported = try env.tool("mlflow-import", [bundle, "--target", conninfo])
+        XCTAssertEqual(imported.status, 0, imported.stderr)
+        let admin = try env.admin(database: db)
+        XCTAssertEqual(try admin.query("SELECT count(*) FROM runs WHERE artifact_uri LIKE 'file:///srv/mlflow/artifacts/%'").scalar, "0")
+        XCTAssertEqual(try admin.query("SELECT artifact_location FROM experiments WHERE experiment_id = 1").scalar, "mlflow-artifacts:/main")
+        XCTAssertEqual(try env.tool("mlflow-verify", [bundle, "--target", conninfo]).status, 0)
+        XCTAssertEqual(try env.tool("mlflow-verify", [source, "--target", conninfo] + map).status, 0)
+        XCTAssertEqual(try env.tool("mlflow-verify", [source, "--target", conninfo]).status, 1)
+    }
 }
