@@ -27,11 +27,6 @@ public protocol MigrationSource: AnyObject {
     func rowKey(table: TableSpec, line: Int) -> RowKey?
 }
 
-/// Something that hands out binary COPY tuples one at a time; each is valid until the next call.
-public protocol TupleReader: AnyObject {
-    func next() throws -> BinaryTuple?
-}
-
 extension CopyOutReader: TupleReader {}
 
 /// Opens a source: a directory holding `manifest.json` is a bundle, anything else an SQLite file.
