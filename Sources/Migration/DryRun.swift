@@ -22,20 +22,12 @@ public struct DryRun {
         let importer = Importer(sourcePath: sourcePath, conninfo: conninfo, policy: policy, artifactMap: artifactMap)
         let source = try importer.openMapped()
         // The target first: an unreachable server is reported before a long scan, not after it.
-        let conn: PGConnection
-        do {
-            conn = try PGConnection(conninfo: conninfo, applicationName: "mlflow-import --dry-run")
-        } catch let error as PGError {
-            throw MigrationError.targetUnreachable(error: error)
-        }
+        let conn = try PGConnection.target(conninfo, application: "mlflow-import --dry-run")
         do {
             return try check(source, conn, importer: importer)
         } catch let error as PGError {
-            if !conn.isConnected {
-                throw MigrationError.connectionLost(target: conn.displayName, error: error,
-                    consequence: "The dry run only reads the target, which is unchanged. Run it again once the server accepts connections.")
-            }
-            throw MigrationError.verifyFailed(error: error)
+            throw conn.lost(error, "The dry run only reads the target, which is unchanged. Run it again once the server accepts connections.")
+                ?? MigrationError.verifyFailed(error: error)
         }
     }
 

@@ -127,12 +127,7 @@ public struct Importer {
     /// Loads the source in one transaction under the plan, and commits.
     private func load(_ source: any MigrationSource, plan: Plan, started: Date) throws -> ImportSummary {
         let schema = source.schema
-        let conn: PGConnection
-        do {
-            conn = try PGConnection(conninfo: conninfo, applicationName: "mlflow-import")
-        } catch let error as PGError {
-            throw MigrationError.targetUnreachable(error: error)
-        }
+        let conn = try PGConnection.target(conninfo, application: "mlflow-import")
         var committing = false
         do {
             try conn.execute("BEGIN ISOLATION LEVEL READ COMMITTED")
@@ -189,11 +184,10 @@ public struct Importer {
                                  unknownTables: source.unknownTables, leftOut: plan.leftOut.rowids.mapValues(\.count),
                                  widened: plan.widen, seconds: Date().timeIntervalSince(started))
         } catch {
-            if !conn.isConnected {
-                let pg = Self.serverError(error) ?? conn.lastError(operation: "loading \(sourcePath)")
-                throw MigrationError.connectionLost(target: conn.displayName, error: pg, consequence: committing
-                    ? "The server may or may not have committed the import: run mlflow-verify against the target to find out."
-                    : "The import's transaction was not committed, so the target is as it was. Run the import again once the server accepts connections.")
+            if let lost = conn.lost(Self.serverError(error) ?? conn.lastError(operation: "loading \(sourcePath)"), committing
+                ? "The server may or may not have committed the import: run mlflow-verify against the target to find out."
+                : "The import's transaction was not committed, so the target is as it was. Run the import again once the server accepts connections.") {
+                throw lost
             }
             try? conn.execute("ROLLBACK")
             if let error = error as? PGError {

@@ -63,12 +63,7 @@ public struct Verifier {
             store.artifactMap = map
             for rule in map.rules { accounted.append("artifact locations starting with \(rule.old) expected as \(rule.new)") }
         }
-        let conn: PGConnection
-        do {
-            conn = try PGConnection(conninfo: conninfo, applicationName: "mlflow-verify")
-        } catch let error as PGError {
-            throw MigrationError.targetUnreachable(error: error)
-        }
+        let conn = try PGConnection.target(conninfo, application: "mlflow-verify")
         do {
             try conn.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
             defer { try? conn.execute("ROLLBACK") }
@@ -82,11 +77,8 @@ public struct Verifier {
             report.accounted = accounted
             return report
         } catch let error as PGError {
-            if !conn.isConnected {
-                throw MigrationError.connectionLost(target: conn.displayName, error: error,
-                    consequence: "Nothing was compared to the end and the target was only read. Run mlflow-verify again once the server accepts connections.")
-            }
-            throw MigrationError.verifyFailed(error: error)
+            throw conn.lost(error, "Nothing was compared to the end and the target was only read. Run mlflow-verify again once the server accepts connections.")
+                ?? MigrationError.verifyFailed(error: error)
         }
     }
 

@@ -18,15 +18,9 @@ final class FaultTests: XCTestCase {
         return path
     }
 
-    /// The backends of an application, from `pg_stat_activity`, matching an extra condition.
-    func backends(_ admin: PGConnection, _ application: String, where condition: String = "true") throws -> Int {
-        Int(try admin.query("SELECT count(*) FROM pg_stat_activity a WHERE application_name = $1 AND \(condition)",
-                            [application]).scalar ?? "") ?? -1
-    }
-
     /// Waits until the server has noticed that a killed client is gone.
     func waitForBackendsToEnd(_ admin: PGConnection, _ application: String) throws {
-        let ended = try TestEnvironment.wait(seconds: 60) { try backends(admin, application) == 0 }
+        let ended = try TestEnvironment.wait(seconds: 60) { try TestEnvironment.backends(admin, application) == 0 }
         XCTAssertTrue(ended, "the server still runs a backend of \(application)")
     }
 
@@ -41,7 +35,7 @@ final class FaultTests: XCTestCase {
         let holder = try env.admin(database: database)
         try setUp(holder)
         let running = try env.start("mlflow-import", [source, "--target", conninfo, "--quiet"])
-        let reached = try TestEnvironment.wait(seconds: 120) { try backends(admin, "mlflow-import", where: condition) == 1 }
+        let reached = try TestEnvironment.wait(seconds: 120) { try TestEnvironment.backends(admin, "mlflow-import", where: condition) == 1 }
         running.killHard()
         let result = running.finish()
         XCTAssertTrue(reached, "the import never reached \(phase) (\(result.status)): \(result.stderr)")
@@ -98,7 +92,7 @@ final class FaultTests: XCTestCase {
         defer { if configured { try? configure(["RESET synchronous_standby_names", "RESET synchronous_commit"]) } }
         let running = try env.start("mlflow-import", [source, "--target", conninfo, "--quiet"],
                                     environment: ["PGOPTIONS": "-c synchronous_commit=on"])
-        let waiting = try TestEnvironment.wait(seconds: 120) { try backends(admin, "mlflow-import", where: "wait_event = 'SyncRep'") == 1 }
+        let waiting = try TestEnvironment.wait(seconds: 120) { try TestEnvironment.backends(admin, "mlflow-import", where: "wait_event = 'SyncRep'") == 1 }
         running.killHard()
         let result = running.finish()
         XCTAssertTrue(waiting, "the import's COMMIT never waited: \(result.stderr)")
@@ -125,7 +119,7 @@ final class FaultTests: XCTestCase {
         let admin = try env.admin()
         let running = try env.start("mlflow-import", [source, "--target", conninfo, "--quiet"])
         let copying = try TestEnvironment.wait(seconds: 120) {
-            try backends(admin, "mlflow-import", where: "query LIKE 'COPY \"metrics\"%'") == 1
+            try TestEnvironment.backends(admin, "mlflow-import", where: "query LIKE 'COPY \"metrics\"%'") == 1
         }
         XCTAssertTrue(copying, "never saw the metrics COPY running")
         // system(), not Process: Foundation lost the exit of this child while another one (the
@@ -173,7 +167,7 @@ final class FaultTests: XCTestCase {
         let admin = try env.admin()
         let name = application ?? tool
         let running = try env.start(tool, arguments)
-        let reached = try TestEnvironment.wait(seconds: 120) { try backends(admin, name, where: condition) == 1 }
+        let reached = try TestEnvironment.wait(seconds: 120) { try TestEnvironment.backends(admin, name, where: condition) == 1 }
         XCTAssertTrue(reached, "\(name) never reached: \(condition)")
         let terminated = try admin.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1", [name]).scalar
         XCTAssertEqual(terminated, "t")

@@ -94,15 +94,8 @@ final class ImportFailureTests: XCTestCase {
         process.arguments = [source, "--target", conninfo, "--quiet", "--no-preflight"]
         try process.run()
         let admin = try env.admin()
-        var sawCopy = false
-        let deadline = Date().addingTimeInterval(120)
-        while !sawCopy, Date() < deadline {
-            let copying = try admin.query("""
-                SELECT count(*) FROM pg_stat_activity
-                WHERE application_name = 'mlflow-import' AND query LIKE 'COPY "metrics"%'
-                """).scalar
-            sawCopy = copying == "1"
-            if !sawCopy { usleep(20_000) }
+        let sawCopy = try TestEnvironment.wait(seconds: 120) {
+            try TestEnvironment.backends(admin, "mlflow-import", where: "query LIKE 'COPY \"metrics\"%'") == 1
         }
         XCTAssertTrue(sawCopy, "never saw the metrics COPY running")
         usleep(200_000)
@@ -141,9 +134,7 @@ final class ImportFailureTests: XCTestCase {
         try upgrader.execute("UPDATE alembic_version SET version_num = 'f5a4f2784254'")
         let running = try env.start("mlflow-import", [source, "--target", conninfo])
         let admin = try env.admin()
-        let waiting = try TestEnvironment.wait(seconds: 60) {
-            try admin.query("SELECT count(*) FROM pg_stat_activity WHERE application_name = 'mlflow-import' AND wait_event_type = 'Lock'").scalar == "1"
-        }
+        let waiting = try TestEnvironment.wait(seconds: 60) { try TestEnvironment.backends(admin, "mlflow-import", where: "wait_event_type = 'Lock'") == 1 }
         XCTAssertTrue(waiting, "the import never waited for its lock")
         try upgrader.execute("COMMIT")
         let result = running.finish()

@@ -116,6 +116,12 @@ struct TestEnvironment {
         try RunningProcess(binaries.appendingPathComponent(name).path, arguments, environment: environment)
     }
 
+    /// How many backends of an application `pg_stat_activity` (as `a`) shows matching a condition.
+    static func backends(_ admin: PGConnection, _ application: String, where condition: String = "true") throws -> Int {
+        Int(try admin.query("SELECT count(*) FROM pg_stat_activity a WHERE application_name = $1 AND \(condition)",
+                            [application]).scalar ?? "") ?? -1
+    }
+
     /// Polls `condition` every 10 ms until it holds or `seconds` pass; returns whether it held.
     static func wait(seconds: Double, for condition: () throws -> Bool) rethrows -> Bool {
         let deadline = Date().addingTimeInterval(seconds)
