@@ -20,10 +20,10 @@ let package = Package(
     targets: [
         .systemLibrary(name: "CSQLite3", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
         .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
-        .target(name: "SQLiteSource", dependencies: ["CSQLite3"]),
+        .target(name: "SQLite", dependencies: ["CSQLite3"]),
         .target(name: "PostgresTarget", dependencies: ["CLibPQ"], swiftSettings: hotPath),
         .target(name: "MLflowSchema"),
-        .target(name: "Migration", dependencies: ["SQLiteSource", "PostgresTarget", "MLflowSchema"], swiftSettings: hotPath),
+        .target(name: "Migration", dependencies: ["SQLite", "PostgresTarget", "MLflowSchema"], swiftSettings: hotPath),
         .target(name: "MigrationCLI", dependencies: [
             "Migration",
             "PostgresTarget",
@@ -34,7 +34,7 @@ let package = Package(
         .executableTarget(name: "mlflow-export", dependencies: ["MigrationCLI"]),
         .testTarget(name: "MLflowSchemaTests", dependencies: ["MLflowSchema"]),
         .testTarget(name: "PostgresTargetTests", dependencies: ["PostgresTarget"]),
-        .testTarget(name: "MigrationTests", dependencies: ["Migration", "MLflowSchema", "SQLiteSource", "PostgresTarget"]),
+        .testTarget(name: "MigrationTests", dependencies: ["Migration", "MLflowSchema", "SQLite", "PostgresTarget"]),
         .testTarget(name: "EndToEndTests", dependencies: ["Migration", "PostgresTarget"]),
     ],
     swiftLanguageModes: [.v6]

@@ -1,0 +1,114 @@
+import Foundation
+import MLflowSchema
+import PostgresTarget
+
+/// `mlflow-import --dry-run`: reads the source and the target, writes nothing, and reports what
+/// the import would do and every row PostgreSQL would reject.
+public struct DryRun {
+    public let sourcePath: String
+    public let conninfo: String?
+    public let policy: RejectPolicy
+    public let artifactMap: ArtifactRootMap
+
+    public init(sourcePath: String, conninfo: String?, policy: RejectPolicy = RejectPolicy(),
+                artifactMap: ArtifactRootMap = ArtifactRootMap(rules: [])) {
+        self.sourcePath = sourcePath
+        self.conninfo = conninfo
+        self.policy = policy
+        self.artifactMap = artifactMap
+    }
+
+    public func run() throws -> DryRunReport {
+        let importer = Importer(sourcePath: sourcePath, conninfo: conninfo, policy: policy, artifactMap: artifactMap)
+        let source = try importer.openMapped()
+        // The target first: an unreachable server is reported before a long scan, not after it.
+        let conn = try PGConnection.target(conninfo, application: "mlflow-import --dry-run")
+        do {
+            return try check(source, conn, importer: importer)
+        } catch let error as PGError {
+            throw conn.lost(error, "The dry run only reads the target, which is unchanged. Run it again once the server accepts connections.")
+                ?? MigrationError.verifyFailed(error: error)
+        }
+    }
+
+    /// Scans the source, then inspects the target inside one read-only transaction.
+    private func check(_ source: any MigrationSource, _ conn: PGConnection, importer: Importer) throws -> DryRunReport {
+        let schema = source.schema
+        var report = DryRunReport(source: try sourceInfo(source))
+        var plan = Importer.Plan()
+        if let store = source as? SQLiteSource {
+            let result = try Preflight(source: store).run()
+            report.source.integrityCheck = result.integrity
+            report.source.sqliteForeignKeyViolations = result.sqliteForeignKeyViolations
+            report.problems = result.problems
+            report.artifacts = result.artifacts
+            report.unhandled = result.problems.filter { !policy.handles($0) }.count
+            if result.integrity != ["ok"] { report.blockers.append("PRAGMA integrity_check reports damage") }
+            if report.unhandled == 0 && result.integrity == ["ok"] {
+                do { plan = try importer.plan(source, preflighted: result) } catch let error as MigrationError { report.blockers.append("\(error)") }
+            }
+        }
+        // The transaction starts after the scan: no session idles in a transaction meanwhile.
+        try conn.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        defer { try? conn.execute("ROLLBACK") }
+        var target = DryRunReport.TargetInfo(target: conn.displayName)
+        target.serverVersion = try conn.query("SHOW server_version").scalar ?? "?"
+        target.timescaledb = try conn.query("SELECT extversion FROM pg_extension WHERE extname = 'timescaledb'").scalar
+        let db = try conn.query("SELECT pg_encoding_to_char(encoding), datcollate, datctype FROM pg_database WHERE datname = current_database()").rows.first ?? []
+        target.encoding = db.first.flatMap { $0 } ?? "?"
+        target.collation = db.count > 1 ? db[1] ?? "?" : "?"
+        if !["C", "C.UTF-8", "C.utf8", "POSIX"].contains(target.collation) {
+            target.notes.append("collation \(target.collation) sorts text differently from SQLite (bytewise); MLflow's listings may come out in another order. Create the database with LC_COLLATE 'C.UTF-8' to keep SQLite's order.")
+        }
+        do {
+            switch try TargetState.inspect(conn, for: schema, lock: false) {
+            case .empty:
+                target.state = "empty"
+                report.plan.action = "create MLflow's schema for revision \(schema.revision), then load"
+            case .createdByMLflow(let revision):
+                target.state = "created by MLflow at revision \(revision), unused"
+                report.plan.action = "load into the schema MLflow created"
+                report.plan.rowsToReplace = schema.createdRows.sorted { $0.key < $1.key }.map { .init(table: $0.key, rows: $0.value) }
+            }
+        } catch let error as MigrationError {
+            target.state = "refused"
+            report.blockers.append("\(error)")
+        }
+        report.target = target
+        var total = 0
+        for table in schema.tables {
+            let rows = report.source.tables.first { $0.table == table.name }?.rows ?? 0
+            let left = plan.leftOut.rowids[table.name]?.count ?? 0
+            report.plan.tables.append(.init(table: table.name, rows: rows - left))
+            if left > 0 { report.plan.leftOut.append(.init(table: table.name, rows: left)) }
+            total += rows - left
+        }
+        report.plan.widened = plan.widen
+        report.plan.sequences = try schema.sequences.map { .init(name: $0.name, next: try source.nextValue(for: $0)) }
+        report.plan.estimatedSeconds = Double(total) / DryRunReport.measuredRowsPerSecond
+        return report
+    }
+
+    private func sourceInfo(_ source: any MigrationSource) throws -> DryRunReport.SourceInfo {
+        var info = DryRunReport.SourceInfo(path: sourcePath, revision: source.schema.revision, mlflowVersions: source.schema.mlflowVersions)
+        let fm = FileManager.default
+        if let bundle = source as? BundleSource {
+            info.kind = "bundle"
+            info.tables = bundle.manifest.tables.map { .init(table: $0.name, rows: $0.rows) }
+            info.size = bundle.manifest.tables.reduce(0) { $0 + $1.size }
+            info.notes.append("bundle: every file's size, checksum, row count and content checksum verified; values were checked when it was exported, varchar lengths and keys are checked by PostgreSQL during the import")
+        } else if let store = source as? SQLiteSource {
+            info.kind = "sqlite"
+            info.size = ((try? fm.attributesOfItem(atPath: sourcePath))?[.size] as? NSNumber)?.int64Value ?? 0
+            for table in store.schema.tables { info.tables.append(.init(table: table.name, rows: try store.rowCount(table))) }
+            for suffix in ["-wal", "-journal"] {
+                if let size = ((try? fm.attributesOfItem(atPath: sourcePath + suffix))?[.size] as? NSNumber)?.int64Value {
+                    info.notes.append("\(URL(fileURLWithPath: sourcePath).lastPathComponent)\(suffix) is present (\(size) bytes): "
+                        + (size > 0 ? "a writer is active or did not finish; the import reads one consistent snapshot, stop MLflow first to include its last writes" : "no pending writes"))
+                }
+            }
+        }
+        info.unknownTables = source.unknownTables
+        return info
+    }
+}

@@ -1,0 +1,130 @@
+import PostgresTarget
+import SQLite
+
+/// Why a migration stopped, in words for an operator, with the exit code the executables use.
+public enum MigrationError: Error, CustomStringConvertible {
+    /// The source path does not exist or cannot be read.
+    case sourceUnreadable(path: String, reason: String)
+    /// The file is not an SQLite database (or is damaged).
+    case sourceNotSQLite(path: String, error: SQLiteError)
+    /// An SQLite database, but not an MLflow tracking store.
+    case sourceNotMLflow(path: String, reason: String)
+    /// The store's alembic revision is not one this build knows; `advice` names the nearest supported ones.
+    case unknownRevision(path: String, revision: String, advice: String)
+    /// The pre-flight found rows PostgreSQL would reject and no policy handles them.
+    case preflightFailed(path: String, problems: [Problem])
+    /// `PRAGMA integrity_check` reports damage.
+    case sourceDamaged(path: String, messages: [String])
+    /// Options that do not go together.
+    case usage(String)
+    /// The store's tables or columns are not what its revision prescribes.
+    case sourceSchemaMismatch(path: String, problems: [String])
+    /// A bundle that cannot be used: missing, altered or truncated files, a manifest that does not match.
+    case bundleInvalid(path: String, problem: String)
+    /// The export's output cannot be written (exists, not writable, disk full).
+    case outputUnusable(path: String, reason: String)
+    /// Reading the source failed midway.
+    case sourceRead(path: String, table: String?, error: SQLiteError)
+    /// The target server could not be reached, or refused the login.
+    case targetUnreachable(error: PGError)
+    /// The target holds something the import must not touch or overwrite.
+    case targetRefused(target: String, found: String, remedy: String)
+    /// A source value the target cannot take: the file, table, row, column and why.
+    case rejectedValue(path: String, table: String, row: RowKey?, column: String, problem: String, remedy: String)
+    /// The target is not an MLflow store (verification).
+    case targetNotMLflow(target: String, reason: String)
+    /// Source and target are at different MLflow revisions (verification cannot compare them).
+    case revisionMismatch(source: String, sourceRevision: String, target: String, targetRevision: String)
+    /// Reading the target failed during a verification.
+    case verifyFailed(error: PGError)
+    /// The connection to the target broke mid-way (server restarted, backend terminated, network);
+    /// `consequence` says what that means for the target and what to do.
+    case connectionLost(target: String, error: PGError, consequence: String)
+    /// PostgreSQL rejected the load; the transaction was rolled back.
+    case loadFailed(path: String, table: String?, row: RowKey?, error: PGError)
+
+    /// The process exit code for this error (documented in the README).
+    public var exitCode: Int32 {
+        switch self {
+        case .rejectedValue, .loadFailed, .preflightFailed: 1
+        case .usage: 2
+        case .sourceDamaged, .sourceUnreadable, .sourceNotSQLite, .sourceNotMLflow, .unknownRevision, .sourceSchemaMismatch, .sourceRead, .bundleInvalid: 3
+        case .outputUnusable: 7
+        case .targetUnreachable, .verifyFailed, .connectionLost: 4
+        case .targetRefused, .targetNotMLflow, .revisionMismatch: 5
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case let .sourceUnreadable(path, reason):
+            return "cannot read source \(path): \(reason)"
+        case let .sourceNotSQLite(path, error):
+            return "\(path) is not a usable SQLite database (\(error.message)).\n"
+                + "  Give the path of an MLflow tracking store file (the file behind sqlite:///...), or run"
+                + " `sqlite3 FILE 'PRAGMA integrity_check'` to see whether it is damaged."
+        case let .sourceNotMLflow(path, reason):
+            return "\(path) is not an MLflow tracking store: \(reason).\n"
+                + "  Give the SQLite file MLflow's tracking server uses (--backend-store-uri sqlite:///...)."
+        case let .unknownRevision(path, revision, advice):
+            return "\(path) is at MLflow schema revision \(revision), which this build does not support.\n  \(advice)"
+        case let .sourceSchemaMismatch(path, problems):
+            return "\(path) does not have the tables and columns its MLflow revision prescribes:\n"
+                + problems.map { "  - \($0)" }.joined(separator: "\n")
+                + "\n  The file was changed by something other than MLflow; repair it or migrate a clean copy."
+        case let .preflightFailed(path, problems):
+            let counts = Dictionary(grouping: problems, by: \.kind).map { "\($0.value.count) \($0.key.rawValue)" }.sorted()
+            var text = "\(path) holds \(problems.count) row problem(s) PostgreSQL would reject (\(counts.joined(separator: ", "))):\n"
+            text += problems.prefix(20).map { "  - [\($0.kind.rawValue)] \($0.line)" }.joined(separator: "\n")
+            if problems.count > 20 { text += "\n  ... and \(problems.count - 20) more (see --dry-run --format json)" }
+            text += "\n  Correct them in a copy of the SQLite file, or choose a policy: --widen-too-long, --skip-rows KIND,..."
+            text += " (with --reject-dir DIR, which records every row left out). Nothing was written."
+            return text
+        case let .sourceDamaged(path, messages):
+            return "\(path) is damaged (PRAGMA integrity_check: \(messages.prefix(5).joined(separator: "; "))).\n"
+                + "  Recover it first (sqlite3 \(path) '.recover' | sqlite3 recovered.db) and migrate the recovered copy."
+        case let .usage(message):
+            return message
+        case let .bundleInvalid(path, problem):
+            return "the bundle \(path) is refused: \(problem).\n"
+                + "  Copy the bundle again from where mlflow-export wrote it, or export the SQLite store again. Nothing was written."
+        case let .outputUnusable(path, reason):
+            return "cannot write the bundle \(path): \(reason)."
+        case let .sourceRead(path, table, error):
+            return "reading \(path)\(table.map { " table \($0)" } ?? "") failed: \(error)"
+        case let .targetUnreachable(error):
+            var text = "cannot connect to the target PostgreSQL server: \(error.message)"
+            if error.isAuthenticationFailure {
+                text += "\n  Authentication failed: check the user and set the password with PGPASSWORD or ~/.pgpass."
+            } else {
+                text += "\n  Check --target (a libpq URI or key=value string) or PGHOST/PGPORT/PGDATABASE, and that the server runs."
+            }
+            return text
+        case let .targetRefused(target, found, remedy):
+            return "the target database \(target) cannot be loaded: \(found).\n  \(remedy)\n  Nothing was written."
+        case let .targetNotMLflow(target, reason):
+            return "the target database \(target) is not an MLflow store: \(reason).\n  Check --target and search_path."
+        case let .revisionMismatch(source, sourceRevision, target, targetRevision):
+            return "\(source) is at MLflow revision \(sourceRevision) but \(target) is at \(targetRevision): they cannot be compared.\n"
+                + "  Verify against the store the target was imported from, or upgrade a copy of the SQLite file"
+                + " with the target's MLflow (`mlflow db upgrade sqlite:///COPY`) and verify against the copy."
+        case let .verifyFailed(error):
+            return "reading the target failed: \(error)"
+        case let .connectionLost(target, error, consequence):
+            let message = error.message.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: " ")
+            return "lost the connection to the target \(target) while \(error.operation): \(message)\n  \(consequence)"
+        case let .rejectedValue(path, table, row, column, problem, remedy):
+            return "\(path): table \(table), row \(row.map(String.init(describing:)) ?? "?"), column \(column): \(problem).\n"
+                + "  \(remedy)\n  Nothing was written; the target is unchanged."
+        case let .loadFailed(path, table, row, error):
+            var text = "PostgreSQL rejected the load"
+            if let table { text += " of \(path) table \(table)" }
+            if let row { text += ", source row \(row)" }
+            if let column = error.copyColumn { text += ", column \(column)" }
+            text += ":\n  \(error.description.replacingNewlines(with: "\n  "))"
+            text += "\n  Correct the row in a copy of the SQLite file and import the copy."
+            text += "\n  The import was rolled back; the target is unchanged."
+            return text
+        }
+    }
+}

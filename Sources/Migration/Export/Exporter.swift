@@ -1,0 +1,155 @@
+import Foundation
+import MLflowSchema
+import PostgresTarget
+
+/// Writes one consistent snapshot of an MLflow SQLite store as a bundle: a manifest and one binary
+/// COPY file per table (docs/bundle-format.md).
+///
+/// The bundle is written into a hidden sibling folder and renamed into place only when complete,
+/// so an interrupted export (killed, disk full) never leaves a folder that import would accept.
+public struct Exporter {
+    public let sourcePath: String
+    public let outputPath: String
+    /// Replace an existing bundle at `outputPath`.
+    public let force: Bool
+    /// Rewrites artifact locations on the way out (`--artifact-root-map`); recorded in the manifest.
+    public let artifactMap: ArtifactRootMap
+
+    public init(sourcePath: String, outputPath: String, force: Bool = false, artifactMap: ArtifactRootMap = ArtifactRootMap(rules: [])) {
+        self.sourcePath = sourcePath
+        self.outputPath = outputPath
+        self.force = force
+        self.artifactMap = artifactMap
+    }
+
+    public func run() throws -> ExportSummary {
+        let started = Date()
+        let fm = FileManager.default
+        let output = URL(fileURLWithPath: outputPath).standardizedFileURL
+        if fm.fileExists(atPath: output.path) && !force {
+            throw MigrationError.outputUnusable(path: outputPath, reason: "it already exists; pass --force to replace it")
+        }
+        let parent = output.deletingLastPathComponent()
+        guard fm.isWritableFile(atPath: parent.path) else {
+            throw MigrationError.outputUnusable(path: outputPath, reason: "its folder \(parent.path) is missing or not writable")
+        }
+        let sourceSum: (hash: String, size: Int64)
+        do {
+            sourceSum = try FileChecksum.xxh64(sourcePath)
+        } catch {
+            // SQLiteSource gives the precise reason (missing, a directory, permission).
+            _ = try SQLiteSource(path: sourcePath)
+            throw MigrationError.sourceUnreadable(path: sourcePath, reason: "\(error)")
+        }
+        let source = try SQLiteSource(path: sourcePath)
+        if !artifactMap.isEmpty { source.artifactMap = artifactMap }
+        let check = try source.pragmaRows("PRAGMA quick_check(20)")
+        guard check == ["ok"] else { throw MigrationError.sourceDamaged(path: sourcePath, messages: check) }
+        let staging = parent.appendingPathComponent(".\(output.lastPathComponent).partial-\(UUID().uuidString.prefix(8))")
+        do {
+            try fm.createDirectory(at: staging.appendingPathComponent("data"), withIntermediateDirectories: true)
+            var tables: [BundleManifest.Table] = []
+            var written: [ExportSummary.Table] = []
+            for table in source.schema.tables {
+                let t0 = Date()
+                let entry = try write(table, from: source, into: staging)
+                tables.append(entry)
+                written.append(.init(name: table.name, rows: entry.rows, bytes: entry.size, seconds: Date().timeIntervalSince(t0)))
+            }
+            let manifest = BundleManifest(
+                format: BundleManifest.formatName, formatVersion: BundleManifest.currentVersion,
+                tool: "mlflow-export", toolVersion: ToolVersion.current,
+                createdAt: ISO8601DateFormatter().string(from: Date()),
+                source: .init(name: URL(fileURLWithPath: sourcePath).lastPathComponent, size: sourceSum.size, xxh64: sourceSum.hash),
+                revision: source.schema.revision, mlflowVersions: source.schema.mlflowVersions, tables: tables,
+                sequences: try source.schema.sequences.map {
+                    .init(name: $0.name, table: $0.table, column: $0.column, next: try source.nextValue(for: $0))
+                },
+                unknownTables: source.unknownTables, artifactRootMap: artifactMap.isEmpty ? nil : artifactMap.rules)
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+            try writeFile(try encoder.encode(manifest), to: staging.appendingPathComponent("manifest.json"))
+            try publish(staging, as: output)
+            var summary = ExportSummary(source: sourcePath, output: outputPath, revision: source.schema.revision,
+                                        tables: written, seconds: Date().timeIntervalSince(started))
+            summary.artifactRules = artifactMap.rules
+            return summary
+        } catch {
+            try? fm.removeItem(at: staging)
+            if let error = error as? MigrationError { throw error }
+            throw MigrationError.outputUnusable(path: outputPath, reason: Self.describe(error))
+        }
+    }
+
+    /// Writes one table's data file: header, one tuple per row, trailer; returns its manifest entry.
+    private func write(_ table: TableSpec, from source: SQLiteSource, into staging: URL) throws -> BundleManifest.Table {
+        let relative = BundleManifest.fileName(for: table.name)
+        let url = staging.appendingPathComponent(relative)
+        guard FileManager.default.createFile(atPath: url.path, contents: nil), let handle = FileHandle(forWritingAtPath: url.path) else {
+            throw MigrationError.outputUnusable(path: outputPath, reason: "cannot create \(relative)")
+        }
+        defer { try? handle.close() }
+        let buffer = BinaryTupleBuffer(capacity: 1 << 20 + 1 << 16)
+        let encoder = RowEncoder(path: sourcePath, table: table, artifactMap: source.artifactMap)
+        var fileHash = XXH64.Stream()
+        var size: Int64 = 0
+        var content: UInt64 = 0
+        var rows = 0
+        func flush() throws {
+            let bytes = buffer.bytes
+            guard bytes.count > 0 else { return }
+            fileHash.update(bytes)
+            size += Int64(bytes.count)
+            try handle.write(contentsOf: Data(bytesNoCopy: UnsafeMutableRawPointer(mutating: bytes.baseAddress!), count: bytes.count, deallocator: .none))
+            buffer.removeAll()
+        }
+        buffer.header()
+        let stmt = try source.scan(table)
+        while try source.step(stmt, table) {
+            let start = buffer.count
+            try encoder.encode(stmt, into: buffer)
+            // The row's tuple is everything the encoder just appended: hash it without parsing it.
+            content &+= XXH64.hash(UnsafeRawBufferPointer(rebasing: buffer.bytes[start...]))
+            rows += 1
+            if buffer.count >= 1 << 20 { try flush() }
+        }
+        buffer.trailer()
+        try flush()
+        try handle.synchronize()
+        let columns = table.loadedColumns.map { BundleManifest.Column(name: $0.name, type: $0.pgType.description) }
+        return .init(name: table.name, columns: columns, rows: rows, contentChecksum: hex(content), file: relative,
+                     size: size, xxh64: hex(fileHash.finalize()))
+    }
+
+    private func writeFile(_ data: Data, to url: URL) throws {
+        guard FileManager.default.createFile(atPath: url.path, contents: nil), let handle = FileHandle(forWritingAtPath: url.path) else {
+            throw MigrationError.outputUnusable(path: outputPath, reason: "cannot create \(url.lastPathComponent)")
+        }
+        defer { try? handle.close() }
+        try handle.write(contentsOf: data)
+        try handle.synchronize()
+    }
+
+    /// Renames the finished staging folder to the output path (replacing an old bundle with --force).
+    private func publish(_ staging: URL, as output: URL) throws {
+        let fm = FileManager.default
+        if fm.fileExists(atPath: output.path) {
+            let old = output.deletingLastPathComponent().appendingPathComponent(".\(output.lastPathComponent).old-\(UUID().uuidString.prefix(8))")
+            try fm.moveItem(at: output, to: old)
+            try fm.moveItem(at: staging, to: output)
+            try? fm.removeItem(at: old)
+        } else {
+            try fm.moveItem(at: staging, to: output)
+        }
+    }
+
+    static func describe(_ error: Error) -> String {
+        let ns = error as NSError
+        if let underlying = ns.userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain,
+           let code = POSIXErrorCode(rawValue: Int32(underlying.code)) {
+            return code == .ENOSPC ? "no space left on the device" : String(describing: code)
+        }
+        if ns.domain == NSPOSIXErrorDomain, ns.code == Int(ENOSPC) { return "no space left on the device" }
+        return ns.localizedDescription
+    }
+}

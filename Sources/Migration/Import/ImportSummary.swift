@@ -1,0 +1,55 @@
+/// What an import did: per table rows and time, and the totals.
+public struct ImportSummary: Sendable {
+    /// One loaded table.
+    public struct Table: Sendable {
+        public let name: String
+        public let rows: Int
+        public let seconds: Double
+    }
+
+    public let source: String
+    public let revision: String
+    public let mlflowVersions: [String]
+    public let target: String
+    public let targetState: TargetState
+    public let tables: [Table]
+    /// Sequences and the value their next `nextval` returns.
+    public let sequences: [(name: String, next: Int64)]
+    /// Tables in the source that the schema map does not know (not loaded).
+    public let unknownTables: [String]
+    /// Rows a policy left out, per table (recorded in the reject directory).
+    public let leftOut: [String: Int]
+    /// Columns a policy widened: the schema now differs from MLflow's there.
+    public let widened: [RejectRecord.Widened]
+    public let seconds: Double
+
+    public var totalRows: Int { tables.reduce(0) { $0 + $1.rows } }
+
+    /// The human-readable report printed at the end of an import.
+    public var text: String {
+        let mode = switch targetState {
+        case .empty: "created MLflow's schema"
+        case .createdByMLflow: "loaded into the schema MLflow created"
+        }
+        var lines = ["Imported \(source) (revision \(revision), MLflow \(mlflowVersions.joined(separator: ", "))) into \(target): \(mode)."]
+        let width = max(5, tables.map(\.name.count).max() ?? 0)
+        lines.append("  " + "table".padding(toLength: width, withPad: " ", startingAt: 0) + "        rows   seconds")
+        for t in tables {
+            lines.append("  " + t.name.padding(toLength: width, withPad: " ", startingAt: 0)
+                + String(t.rows).leftPadded(12) + formatSeconds(t.seconds).leftPadded(10))
+        }
+        for s in sequences { lines.append("  sequence \(s.name): next value \(s.next)") }
+        for (table, rows) in leftOut.sorted(by: { $0.key < $1.key }) {
+            lines.append("  left out of \(table): \(rows) row(s), recorded in the reject directory")
+        }
+        for w in widened {
+            lines.append("  widened \(w.table).\(w.column) from \(w.from) to \(w.to): the schema now differs from MLflow's here")
+        }
+        if !unknownTables.isEmpty {
+            lines.append("  not MLflow's, not loaded: \(unknownTables.joined(separator: ", "))")
+        }
+        let rate = seconds > 0 ? Int(Double(totalRows) / seconds) : totalRows
+        lines.append("\(tables.count) tables, \(totalRows) rows in \(formatSeconds(seconds)) s (\(rate) rows/s).")
+        return lines.joined(separator: "\n")
+    }
+}

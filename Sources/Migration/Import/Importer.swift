@@ -1,0 +1,218 @@
+import Foundation
+import MLflowSchema
+import PostgresTarget
+
+/// Moves an MLflow SQLite store into PostgreSQL in one transaction: all of it, or nothing.
+///
+/// Phases, as pg_restore runs them: pre-data DDL (tables, sequences), data (one binary COPY per
+/// table, referenced tables first), post-data DDL (keys, indexes, foreign keys), sequences, commit.
+/// Any failure rolls the transaction back; a killed process leaves an aborted transaction that the
+/// server discards, so the target is as it was.
+///
+/// The pre-flight runs first only when a policy needs its verdict (rows to leave out, columns to
+/// widen). Otherwise the load itself checks every cell (`RowEncoder`) and PostgreSQL checks the
+/// rest; when either refuses a value, the transaction is rolled back and the pre-flight then scans
+/// the same snapshot to report every problem, not just the first. A clean source is read once.
+public struct Importer {
+    /// The SQLite file, or the bundle folder, to read.
+    public let sourcePath: String
+    /// A libpq URI or key=value string; nil uses libpq's environment and ~/.pgpass.
+    public let conninfo: String?
+    /// What to do with rows the pre-flight finds a problem in (default: refuse the import).
+    public let policy: RejectPolicy
+    /// When the load is refused over a value, scan the whole source and report every problem
+    /// (SQLite sources); off, the first refused value is reported as it happened.
+    public let preflight: Bool
+    /// Receives progress events; may be nil.
+    public let progress: ProgressHandler?
+    /// Rewrites artifact locations on the way in (`--artifact-root-map`).
+    public let artifactMap: ArtifactRootMap
+
+    public init(sourcePath: String, conninfo: String?, policy: RejectPolicy = RejectPolicy(), preflight: Bool = true,
+                artifactMap: ArtifactRootMap = ArtifactRootMap(rules: []), progress: ProgressHandler? = nil) {
+        self.sourcePath = sourcePath
+        self.conninfo = conninfo
+        self.policy = policy
+        self.preflight = preflight
+        self.artifactMap = artifactMap
+        self.progress = progress
+    }
+
+    /// Opens the source with the artifact map applied; a bundle cannot be rewritten on the way in.
+    func openMapped() throws -> any MigrationSource {
+        let source = try SourceOpener.open(sourcePath)
+        if !artifactMap.isEmpty {
+            guard let store = source as? SQLiteSource else {
+                throw MigrationError.usage("--artifact-root-map needs the SQLite file; a bundle holds its values as exported (give the map to mlflow-export)")
+            }
+            store.artifactMap = artifactMap
+        }
+        return source
+    }
+
+    /// The pre-flight's verdict for a source under the policy: rows to leave out, columns to widen.
+    struct Plan {
+        var leftOut = LeftOutRows.none
+        var widen: [RejectRecord.Widened] = []
+        var problems: [Problem] = []
+    }
+
+    /// Runs the pre-flight and applies the policy; throws `preflightFailed` for unhandled problems.
+    func plan(_ source: any MigrationSource, preflighted: Preflight.Result? = nil) throws -> Plan {
+        guard let store = source as? SQLiteSource else {
+            guard policy.isStrict else {
+                throw MigrationError.usage("--skip-rows and --widen-too-long need the SQLite file; a bundle was checked when it was exported")
+            }
+            return Plan()
+        }
+        guard !policy.isStrict else { return Plan() }
+        let result = try preflighted ?? Preflight(source: store, thorough: false).run()
+        if result.integrity != ["ok"] {
+            throw MigrationError.sourceDamaged(path: sourcePath, messages: result.integrity)
+        }
+        let unhandled = result.problems.filter { !policy.handles($0) }
+        guard unhandled.isEmpty else { throw MigrationError.preflightFailed(path: sourcePath, problems: unhandled) }
+        var plan = Plan()
+        plan.leftOut = try LeftOutRows(problems: result.problems, policy: policy, source: store)
+        if policy.widenTooLong {
+            for (name, longest) in result.longest.sorted(by: { $0.key < $1.key }) {
+                let parts = name.split(separator: ".", maxSplits: 1).map(String.init)
+                guard let column = store.schema.table(parts[0])?.column(parts[1]) else { continue }
+                plan.widen.append(.init(table: parts[0], column: parts[1], from: column.pgType.description,
+                                        to: PGType.text(maxCharacters: longest).description))
+            }
+        }
+        plan.problems = plan.leftOut.problems + result.problems.filter { $0.kind == .tooLong && policy.widenTooLong }
+        if (!plan.leftOut.rowids.isEmpty || !plan.widen.isEmpty) && policy.rejectDirectory == nil {
+            throw MigrationError.usage("a policy that leaves out rows or widens columns needs --reject-dir DIR, where they are recorded")
+        }
+        return plan
+    }
+
+    /// Runs the import and returns what it did.
+    public func run() throws -> ImportSummary {
+        let started = Date()
+        let source = try openMapped()
+        if !policy.isStrict { progress?(.step("pre-flight: checking every row of \(sourcePath)")) }
+        let plan = try plan(source)
+        do {
+            return try load(source, plan: plan, started: started)
+        } catch let error where preflight && policy.isStrict && Self.isRefusedValue(error) {
+            guard let store = source as? SQLiteSource else { throw error }
+            progress?(.step("the load was refused and rolled back; pre-flight: listing every row PostgreSQL would reject"))
+            let result = try Preflight(source: store, thorough: false).run()
+            if result.integrity != ["ok"] { throw MigrationError.sourceDamaged(path: sourcePath, messages: result.integrity) }
+            guard !result.problems.isEmpty else { throw error }
+            throw MigrationError.preflightFailed(path: sourcePath, problems: result.problems)
+        }
+    }
+
+    /// True for a failure caused by a value in the source (the encoder's checks, or SQLSTATE class
+    /// 22 data exception / 23 integrity constraint violation), which the pre-flight can list.
+    static func isRefusedValue(_ error: any Error) -> Bool {
+        switch error as? MigrationError {
+        case .rejectedValue: return true
+        case .loadFailed(_, _, _, let pg): return pg.sqlState.map { $0.hasPrefix("22") || $0.hasPrefix("23") } ?? false
+        default: return false
+        }
+    }
+
+    /// The server-side error inside a load failure, if there is one.
+    static func serverError(_ error: any Error) -> PGError? {
+        if let pg = error as? PGError { return pg }
+        if case .loadFailed(_, _, _, let pg) = error as? MigrationError { return pg }
+        return nil
+    }
+
+    /// Loads the source in one transaction under the plan, and commits.
+    private func load(_ source: any MigrationSource, plan: Plan, started: Date) throws -> ImportSummary {
+        let schema = source.schema
+        let conn = try PGConnection.target(conninfo, application: "mlflow-import")
+        var committing = false
+        do {
+            try conn.execute("BEGIN ISOLATION LEVEL READ COMMITTED")
+            try conn.execute("SET LOCAL lock_timeout = '30s'")
+            // Index builds after the data: more sort memory than the 64 MB default, for this transaction only.
+            try conn.execute("SET LOCAL maintenance_work_mem = '256MB'")
+            let state = try TargetState.inspect(conn, for: schema)
+            switch state {
+            case .empty:
+                progress?(.step("creating MLflow's \(schema.revision) tables"))
+                try conn.execute(schema.preDataSQL, operation: "creating MLflow's \(schema.revision) tables")
+            case .createdByMLflow:
+                for table in schema.tables.reversed() where schema.createdRows[table.name] != nil {
+                    try conn.execute("DELETE FROM \(conn.quoteIdentifier(table.name))",
+                                     operation: "removing the rows MLflow inserted into \(table.name)")
+                }
+            }
+            for w in plan.widen {
+                try conn.execute("ALTER TABLE \(conn.quoteIdentifier(w.table)) ALTER COLUMN \(conn.quoteIdentifier(w.column)) TYPE \(w.to)",
+                                 operation: "widening \(w.table).\(w.column) to \(w.to)")
+            }
+            var loaded: [ImportSummary.Table] = []
+            for table in schema.tables {
+                let t0 = Date()
+                let rows = try copy(table, from: source, to: conn, skipping: plan.leftOut.rowids[table.name] ?? [])
+                loaded.append(.init(name: table.name, rows: rows, seconds: Date().timeIntervalSince(t0)))
+                progress?(.tableFinished(table: table.name, rows: rows, seconds: Date().timeIntervalSince(t0)))
+            }
+            if state == .empty {
+                progress?(.step("building MLflow's keys, indexes and foreign keys"))
+                do {
+                    try conn.execute(schema.postDataSQL, operation: "adding MLflow's keys, indexes and foreign keys")
+                } catch let error as PGError {
+                    throw MigrationError.loadFailed(path: sourcePath, table: error.table, row: nil, error: error)
+                }
+            }
+            var sequences: [(String, Int64)] = []
+            for sequence in schema.sequences {
+                let next = try source.nextValue(for: sequence)
+                try conn.query("SELECT setval($1::regclass, $2::bigint, false)", [conn.quoteIdentifier(sequence.name), String(next)],
+                               operation: "setting sequence \(sequence.name)")
+                sequences.append((sequence.name, next))
+            }
+            if let directory = policy.rejectDirectory, let store = source as? SQLiteSource,
+               !plan.problems.isEmpty || !plan.widen.isEmpty || !artifactMap.isEmpty {
+                try RejectDirectory.write(directory, source: store, problems: plan.problems, leftOut: plan.leftOut.rowids,
+                                          widened: plan.widen, artifactMap: artifactMap)
+            }
+            progress?(.step("committing"))
+            committing = true
+            try conn.execute("COMMIT", operation: "committing the import")
+            return ImportSummary(source: sourcePath, revision: schema.revision, mlflowVersions: schema.mlflowVersions,
+                                 target: conn.displayName, targetState: state, tables: loaded, sequences: sequences,
+                                 unknownTables: source.unknownTables, leftOut: plan.leftOut.rowids.mapValues(\.count),
+                                 widened: plan.widen, seconds: Date().timeIntervalSince(started))
+        } catch {
+            if let lost = conn.lost(Self.serverError(error) ?? conn.lastError(operation: "loading \(sourcePath)"), committing
+                ? "The server may or may not have committed the import: run mlflow-verify against the target to find out."
+                : "The import's transaction was not committed, so the target is as it was. Run the import again once the server accepts connections.") {
+                throw lost
+            }
+            try? conn.execute("ROLLBACK")
+            if let error = error as? PGError {
+                throw MigrationError.loadFailed(path: sourcePath, table: error.table, row: nil, error: error)
+            }
+            throw error
+        }
+    }
+
+    /// Streams one table; a value PostgreSQL rejects is reported with the source row it came from.
+    private func copy(_ table: TableSpec, from source: any MigrationSource, to conn: PGConnection, skipping: Set<Int64>) throws -> Int {
+        let total = try source.rowCount(table) - skipping.count
+        progress?(.tableStarted(table: table.name, total: total))
+        let report: ((Int) -> Void)? = progress.map { handler in { handler(.rows(table: table.name, done: $0, total: total)) } }
+        let (stream, sent) = try source.copy(table, into: conn, skipping: skipping, progress: report)
+        do {
+            let stored = try stream.finish()
+            guard stored == sent else {
+                throw MigrationError.loadFailed(path: sourcePath, table: table.name, row: nil, error: PGError(
+                    operation: "COPY \(table.name)", message: "the server stored \(stored) rows, \(sent) were sent"))
+            }
+            return stored
+        } catch let error as PGError {
+            let row = error.copyLine.flatMap { source.rowKey(table: table, line: $0) }
+            throw MigrationError.loadFailed(path: sourcePath, table: table.name, row: row, error: error)
+        }
+    }
+}

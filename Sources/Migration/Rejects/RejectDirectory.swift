@@ -1,0 +1,69 @@
+import Foundation
+import MLflowSchema
+import SQLite
+
+enum RejectDirectory {
+    /// Writes the record and every left-out row (read again from the snapshot, all columns as stored).
+    static func write(_ path: String, source: SQLiteSource, problems: [Problem], leftOut: [String: Set<Int64>],
+                      widened: [RejectRecord.Widened], artifactMap: ArtifactRootMap) throws {
+        let fm = FileManager.default
+        let root = URL(fileURLWithPath: path)
+        if fm.fileExists(atPath: root.appendingPathComponent("rejects.json").path) {
+            throw MigrationError.outputUnusable(path: path, reason: "it already holds a reject record; give an empty or new folder")
+        }
+        do {
+            try fm.createDirectory(at: root.appendingPathComponent("rows"), withIntermediateDirectories: true)
+        } catch {
+            throw MigrationError.outputUnusable(path: path, reason: "\(error.localizedDescription)")
+        }
+        let byRow = Dictionary(grouping: problems, by: { "\($0.table)#\($0.rowid)" })
+        var summary: [RejectRecord.LeftOut] = []
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        for table in source.schema.tables {
+            guard let rowids = leftOut[table.name], !rowids.isEmpty else { continue }
+            var lines = Data()
+            var reasons: [String: Int] = [:]
+            let columns = table.columns.filter { !$0.generated }
+            for rowid in rowids.sorted() {
+                let found = byRow["\(table.name)#\(rowid)"] ?? []
+                for p in found { reasons[p.kind.rawValue, default: 0] += 1 }
+                let row = RejectedRow(table: table.name, rowid: rowid, reasons: found.map(\.kind.rawValue),
+                                      details: found.map(\.line), cells: try source.originalCells(table, columns: columns, rowid: rowid))
+                lines.append(try encoder.encode(row))
+                lines.append(0x0A)
+            }
+            try lines.write(to: root.appendingPathComponent("rows/\(table.name).jsonl"))
+            summary.append(.init(table: table.name, rows: rowids.count, reasons: reasons))
+        }
+        let record = RejectRecord(source: URL(fileURLWithPath: source.path).lastPathComponent, revision: source.schema.revision,
+                                  createdAt: ISO8601DateFormatter().string(from: Date()), widened: widened, leftOut: summary,
+                                  artifactRootMap: artifactMap.rules)
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        try encoder.encode(record).write(to: root.appendingPathComponent("rejects.json"))
+    }
+
+    /// Reads a reject directory: the record and the rowids left out per table.
+    static func read(_ path: String) throws -> (record: RejectRecord, leftOut: [String: Set<Int64>]) {
+        let root = URL(fileURLWithPath: path)
+        func invalid(_ why: String) -> MigrationError { .sourceUnreadable(path: path, reason: "not a reject directory: \(why)") }
+        guard let data = FileManager.default.contents(atPath: root.appendingPathComponent("rejects.json").path) else {
+            throw invalid("rejects.json is missing")
+        }
+        let record: RejectRecord
+        do { record = try JSONDecoder().decode(RejectRecord.self, from: data) } catch { throw invalid("rejects.json: \(error)") }
+        var leftOut: [String: Set<Int64>] = [:]
+        for table in record.leftOut {
+            guard table.table.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }),
+                  let text = try? String(contentsOf: root.appendingPathComponent("rows/\(table.table).jsonl"), encoding: .utf8) else {
+                throw invalid("rows/\(table.table).jsonl is missing")
+            }
+            for line in text.split(separator: "\n") {
+                let row = try JSONDecoder().decode(RejectedRow.self, from: Data(line.utf8))
+                leftOut[table.table, default: []].insert(row.rowid)
+            }
+            guard leftOut[table.table]?.count == table.rows else { throw invalid("rows/\(table.table).jsonl does not hold \(table.rows) rows") }
+        }
+        return (record, leftOut)
+    }
+}

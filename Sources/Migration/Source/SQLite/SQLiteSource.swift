@@ -1,0 +1,205 @@
+import Foundation
+import MLflowSchema
+import PostgresTarget
+import SQLite
+
+/// An MLflow SQLite store opened read-only inside one read transaction (a consistent snapshot).
+///
+/// Opening checks that the file is SQLite, holds MLflow's tables at a known revision, and has the
+/// columns the schema map expects. The snapshot lasts until the value is released.
+public final class SQLiteSource: MigrationSource {
+    /// The path as given.
+    public let path: String
+    /// The schema map of the store's revision.
+    public let schema: SchemaRevision
+    /// Tables in the file that the schema map does not know: reported, never loaded.
+    public let unknownTables: [String]
+    /// Rows to leave out of `tuples(_:)`, per table: what a reject record accounts for (verify).
+    public var leftOut: [String: Set<Int64>] = [:]
+    /// Artifact locations are rewritten with this map on the way out (`--artifact-root-map`).
+    public var artifactMap: ArtifactRootMap?
+    let db: SQLiteDatabase
+
+    /// Opens `path` and validates it against `catalog`.
+    public init(path: String, catalog: SchemaCatalog = .embedded) throws {
+        self.path = path
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw MigrationError.sourceUnreadable(path: path, reason: "no such file")
+        }
+        guard !isDirectory.boolValue else {
+            throw MigrationError.sourceUnreadable(path: path, reason: "it is a directory without manifest.json, neither an SQLite file nor a bundle")
+        }
+        guard FileManager.default.isReadableFile(atPath: path) else {
+            throw MigrationError.sourceUnreadable(path: path, reason: "permission denied")
+        }
+        do {
+            db = try SQLiteDatabase(readOnlyPath: path)
+            try db.execute("BEGIN")
+            // The first read starts the snapshot; everything after sees the same state.
+            _ = try db.rows("SELECT count(*) FROM sqlite_master")
+        } catch let error as SQLiteError {
+            throw MigrationError.sourceNotSQLite(path: path, error: error)
+        }
+        let tables: Set<String>
+        do {
+            tables = Set(try db.rows("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'").compactMap { $0[0] })
+        } catch let error as SQLiteError {
+            throw MigrationError.sourceNotSQLite(path: path, error: error)
+        }
+        guard tables.contains("alembic_version") else {
+            throw MigrationError.sourceNotMLflow(path: path, reason: "it has no alembic_version table")
+        }
+        let versions = try Self.read(db, path: path, table: "alembic_version") {
+            try $0.rows("SELECT version_num FROM alembic_version").map { $0[0] ?? "NULL" }
+        }
+        guard versions.count == 1, let revision = versions.first else {
+            throw MigrationError.sourceNotMLflow(path: path, reason: "alembic_version holds \(versions.count) rows instead of 1")
+        }
+        guard let schema = catalog.revision(revision) else {
+            throw MigrationError.unknownRevision(path: path, revision: revision, advice: catalog.advice(forUnsupported: revision))
+        }
+        self.schema = schema
+        self.unknownTables = tables.subtracting(schema.tables.map(\.name)).sorted()
+        try checkColumns(existing: tables)
+    }
+
+    /// Fails unless every table of the revision exists with exactly the map's columns.
+    private func checkColumns(existing: Set<String>) throws {
+        var problems: [String] = []
+        for table in schema.tables {
+            guard existing.contains(table.name) else {
+                problems.append("table \(table.name) is missing")
+                continue
+            }
+            let found = try Self.read(db, path: path, table: table.name) {
+                try $0.rows("PRAGMA table_xinfo(\(sqlQuote(table.name)))").compactMap { $0[1] }
+            }
+            let expected = table.columns.map(\.name)
+            let missing = expected.filter { !found.contains($0) }
+            let extra = found.filter { !expected.contains($0) }
+            if !missing.isEmpty { problems.append("\(table.name): missing column(s) \(missing.joined(separator: ", "))") }
+            if !extra.isEmpty { problems.append("\(table.name): unexpected column(s) \(extra.joined(separator: ", "))") }
+        }
+        if !problems.isEmpty { throw MigrationError.sourceSchemaMismatch(path: path, problems: problems) }
+    }
+
+    /// The number of rows of a table in the snapshot.
+    public func rowCount(_ table: TableSpec) throws -> Int {
+        try Self.read(db, path: path, table: table.name) {
+            Int(try $0.rows("SELECT count(*) FROM \(sqlQuote(table.name))").first?.first??.description ?? "0") ?? 0
+        }
+    }
+
+    /// A statement that reads the table's loaded columns in storage order (rowid), the order COPY
+    /// sends, followed by the rowid itself (one column more than the table loads).
+    func scan(_ table: TableSpec) throws -> SQLiteStatement {
+        let columns = table.loadedColumns.map { sqlQuote($0.name) }.joined(separator: ", ")
+        return try Self.read(db, path: path, table: table.name) {
+            try $0.prepare("SELECT \(columns), rowid FROM \(sqlQuote(table.name)) ORDER BY rowid")
+        }
+    }
+
+    /// The rows a PRAGMA returns, first column as text.
+    func pragmaRows(_ sql: String) throws -> [String] {
+        try Self.read(db, path: path, table: nil) { try $0.rows(sql).map { $0.first.flatMap { $0 } ?? "" } }
+    }
+
+    /// True when SQLite has a unique index on exactly these columns (in any order).
+    func hasUniqueIndex(_ table: String, columns: [String]) throws -> Bool {
+        try Self.read(db, path: path, table: table) { db in
+            for index in try db.rows("PRAGMA index_list(\(sqlQuote(table)))") where index.count > 2 && index[2] == "1" {
+                guard let name = index[1] else { continue }
+                let indexed = try db.rows("PRAGMA index_info(\(sqlQuote(name)))").compactMap { $0.count > 2 ? $0[2] : nil }
+                if Set(indexed) == Set(columns) && indexed.count == columns.count { return true }
+            }
+            return false
+        }
+    }
+
+    /// The rowids a query returns.
+    func rowids(_ sql: String, table: String) throws -> [Int64] {
+        try Self.read(db, path: path, table: table) { db in
+            let stmt = try db.prepare(sql)
+            var out: [Int64] = []
+            while try stmt.step() { out.append(stmt.int64(0)) }
+            return out
+        }
+    }
+
+    /// The primary key of the row with this rowid, displayed.
+    func keyParts(_ table: TableSpec, rowid: Int64) -> [ColumnValue] {
+        keyParts(table, "WHERE rowid = ?", rowid)
+    }
+
+    /// The displayed primary key of the first row `clause` (one parameter) selects.
+    private func keyParts(_ table: TableSpec, _ clause: String, _ parameter: Int64) -> [ColumnValue] {
+        let columns = table.primaryKey.map(sqlQuote).joined(separator: ", ")
+        guard !table.primaryKey.isEmpty, let stmt = try? db.prepare("SELECT \(columns) FROM \(sqlQuote(table.name)) \(clause)") else { return [] }
+        try? stmt.bind(1, parameter)
+        guard (try? stmt.step()) == true else { return [] }
+        return table.primaryKey.indices.map { ColumnValue(column: table.primaryKey[$0], value: displayCell(stmt, Int32($0))) }
+    }
+
+    public func tuples(_ table: TableSpec) throws -> any TupleReader {
+        try SQLiteTupleReader(source: self, table: table, skipping: leftOut[table.name] ?? [])
+    }
+
+    public func copy(_ table: TableSpec, into conn: PGConnection, skipping: Set<Int64>,
+                     progress: ((Int) -> Void)?) throws -> (stream: CopyInStream, rows: Int) {
+        let stream = try conn.copyIn(table: table.name, columns: table.loadedColumns.map(\.name))
+        let encoder = RowEncoder(path: path, table: table, artifactMap: artifactMap)
+        let rowidColumn = Int32(table.loadedColumns.count)
+        var sent = 0
+        do {
+            let stmt = try scan(table)
+            while try step(stmt, table) {
+                if !skipping.isEmpty, skipping.contains(stmt.int64(rowidColumn)) { continue }
+                try encoder.encode(stmt, into: stream.buffer)
+                try stream.rowDone()
+                sent += 1
+                if sent & 0xFFFF == 0 { progress?(sent) }
+            }
+        } catch {
+            stream.abort("stopped: \(error)")
+            throw error
+        }
+        return (stream, sent)
+    }
+
+    /// Advances a scan; a read error names the file and table.
+    func step(_ stmt: SQLiteStatement, _ table: TableSpec) throws -> Bool {
+        try Self.read(db, path: path, table: table.name) { _ in try stmt.step() }
+    }
+
+    /// The value SQLite's next rowid-assigned id would take for a sequence's column.
+    public func nextValue(for sequence: SequenceSpec) throws -> Int64 {
+        try Self.read(db, path: path, table: sequence.table) { db in
+            let maxID = try db.rows("SELECT max(\(sqlQuote(sequence.column))) FROM \(sqlQuote(sequence.table))")
+                .first?.first.flatMap { $0 }.flatMap { Int64($0) } ?? 0
+            var next = maxID + 1
+            let hasSequenceTable = try !db.rows("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_sequence'").isEmpty
+            if hasSequenceTable {
+                let stmt = try db.prepare("SELECT seq FROM sqlite_sequence WHERE name = ?")
+                try stmt.bind(1, sequence.table)
+                if try stmt.step() { next = max(next, stmt.int64(0) + 1) }
+            }
+            return max(next, 1)
+        }
+    }
+
+    /// The primary key of the `line`-th row (1-based) of a table in scan order, for messages.
+    public func rowKey(table: TableSpec, line: Int) -> RowKey? {
+        guard line > 0 else { return nil }
+        let parts = keyParts(table, "ORDER BY rowid LIMIT 1 OFFSET ?", Int64(line - 1))
+        return parts.isEmpty ? nil : RowKey(parts: parts)
+    }
+
+    static func read<R>(_ db: SQLiteDatabase, path: String, table: String?, _ body: (SQLiteDatabase) throws -> R) throws -> R {
+        do {
+            return try body(db)
+        } catch let error as SQLiteError {
+            throw MigrationError.sourceRead(path: path, table: table, error: error)
+        }
+    }
+}

@@ -1,0 +1,164 @@
+import Foundation
+import MLflowSchema
+import PostgresTarget
+
+/// Proves a PostgreSQL target holds exactly the rows of an MLflow SQLite store, or names what differs.
+///
+/// Reads both sides once, in one snapshot each (an SQLite read transaction and a PostgreSQL
+/// `REPEATABLE READ READ ONLY` transaction), and never writes. Both sides are reduced to the same
+/// canonical bytes (binary COPY tuples) and compared by order-independent checksums; only where
+/// a checksum differs is a second pass made to find the differing rows.
+public struct Verifier {
+    public let sourcePath: String
+    public let conninfo: String?
+    /// At most this many differing rows (and series) are listed.
+    public let maxDiffs: Int
+
+    /// The import's reject directory: rows it records as left out are not expected in the target.
+    public let rejectDirectory: String?
+
+    /// Receives a step event per table checksummed; may be nil.
+    public let progress: ProgressHandler?
+    /// The import's `--artifact-root-map` (also read from the reject directory's record).
+    public let artifactMap: ArtifactRootMap
+
+    public init(sourcePath: String, conninfo: String?, maxDiffs: Int = 20, rejectDirectory: String? = nil,
+                artifactMap: ArtifactRootMap = ArtifactRootMap(rules: []), progress: ProgressHandler? = nil) {
+        self.sourcePath = sourcePath
+        self.conninfo = conninfo
+        self.maxDiffs = maxDiffs
+        self.rejectDirectory = rejectDirectory
+        self.artifactMap = artifactMap
+        self.progress = progress
+    }
+
+    public func run() throws -> VerifyReport {
+        let started = Date()
+        let source = try SourceOpener.open(sourcePath)
+        let schema = source.schema
+        var accounted: [String] = []
+        var map = artifactMap
+        if let rejectDirectory {
+            guard let store = source as? SQLiteSource else {
+                throw MigrationError.usage("--reject-dir goes with the SQLite file the import read")
+            }
+            let (record, leftOut) = try RejectDirectory.read(rejectDirectory)
+            guard record.revision == schema.revision else {
+                throw MigrationError.usage("the reject directory \(rejectDirectory) is for revision \(record.revision), the source is at \(schema.revision)")
+            }
+            store.leftOut = leftOut
+            for t in record.leftOut {
+                let why = t.reasons.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")
+                accounted.append("\(t.table): \(t.rows) row(s) left out by the import (\(why)), recorded in \(rejectDirectory)/rows/\(t.table).jsonl")
+            }
+            for w in record.widened {
+                accounted.append("\(w.table).\(w.column) widened from \(w.from) to \(w.to) (values unchanged)")
+            }
+            if map.isEmpty { map = ArtifactRootMap(rules: record.artifactRootMap) }
+        }
+        if !map.isEmpty {
+            guard let store = source as? SQLiteSource else {
+                throw MigrationError.usage("--artifact-root-map goes with the SQLite file the import read")
+            }
+            store.artifactMap = map
+            for rule in map.rules { accounted.append("artifact locations starting with \(rule.old) expected as \(rule.new)") }
+        }
+        let conn = try PGConnection.target(conninfo, application: "mlflow-verify")
+        do {
+            try conn.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            defer { try? conn.execute("ROLLBACK") }
+            var report: VerifyReport
+            do {
+                report = try verify(source, schema, conn, started: started)
+            } catch MigrationError.rejectedValue(let path, let table, let row, let column, let problem, _) {
+                throw MigrationError.rejectedValue(path: path, table: table, row: row, column: column, problem: problem,
+                    remedy: "This source row cannot be in any PostgreSQL target. If the import left it out by a policy, pass its --reject-dir.")
+            }
+            report.accounted = accounted
+            return report
+        } catch let error as PGError {
+            throw conn.lost(error, "Nothing was compared to the end and the target was only read. Run mlflow-verify again once the server accepts connections.")
+                ?? MigrationError.verifyFailed(error: error)
+        }
+    }
+
+    private func verify(_ source: any MigrationSource, _ schema: SchemaRevision, _ conn: PGConnection, started: Date) throws -> VerifyReport {
+        let target = conn.displayName
+        let namespace = try conn.query("SELECT current_schema()").scalar ?? "public"
+        let targetTables = Set(try conn.query("""
+            SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+            WHERE n.nspname = $1 AND c.relkind IN ('r', 'p')
+            """, [namespace]).rows.compactMap { $0[0] })
+        guard targetTables.contains("alembic_version") else {
+            throw MigrationError.targetNotMLflow(target: target, reason: "schema \(namespace) has no alembic_version table")
+        }
+        let revisions = try conn.query("SELECT version_num FROM alembic_version").rows.map { $0[0] ?? "NULL" }
+        guard revisions == [schema.revision] else {
+            throw MigrationError.revisionMismatch(source: sourcePath, sourceRevision: schema.revision,
+                                                  target: target, targetRevision: revisions.joined(separator: ", "))
+        }
+        var checks: [VerifyReport.Check] = [
+            .init(check: "revision", table: nil, passed: true, source: schema.revision, target: schema.revision, detail: nil),
+        ]
+        let expected = Set(schema.tables.map(\.name))
+        let missing = expected.subtracting(targetTables).sorted(), extra = targetTables.subtracting(expected).sorted()
+        var tableDetail: [String] = []
+        if !missing.isEmpty { tableDetail.append("missing in target: \(missing.joined(separator: ", "))") }
+        if !extra.isEmpty { tableDetail.append("only in target: \(extra.joined(separator: ", "))") }
+        checks.append(.init(check: "tables", table: nil, passed: tableDetail.isEmpty, source: "\(expected.count) tables",
+                            target: "\(targetTables.count) tables", detail: tableDetail.isEmpty ? nil : tableDetail.joined(separator: "; ")))
+
+        for sequence in schema.sequences {
+            let sourceNext = try source.nextValue(for: sequence)
+            let targetNext = try conn.query("""
+                SELECT CASE WHEN is_called THEN last_value + 1 ELSE last_value END FROM \(conn.quoteIdentifier(sequence.name))
+                """).scalar.flatMap { Int64($0) }
+            checks.append(.init(check: "sequence", table: sequence.name, passed: sourceNext == targetNext,
+                                source: "next \(sourceNext)", target: targetNext.map { "next \($0)" } ?? "missing",
+                                detail: sourceNext == targetNext ? nil : "MLflow's next \(sequence.table).\(sequence.column) would differ"))
+        }
+
+        var differences: [VerifyReport.RowDifference] = []
+        var seriesDifferences: [VerifyReport.SeriesDifference] = []
+        var truncated = false
+        for table in schema.tables where targetTables.contains(table.name) {
+            progress?(.step("checksumming \(table.name) on both sides"))
+            let scanner = TableScanner(source: source, conn: conn, table: table)
+            let layout = TableDigest.Layout(table)
+            var s = TableDigest(layout: layout), t = TableDigest(layout: layout)
+            let sourceRows = try scanner.sourceRows(), targetRows = try scanner.targetRows()
+            try s.add(all: sourceRows.next)
+            try t.add(all: targetRows.next)
+            checks.append(.init(check: "row_count", table: table.name, passed: s.rows == t.rows,
+                                source: String(s.rows), target: String(t.rows), detail: nil))
+            let sameContent = s.rows == t.rows && s.sum == t.sum
+            checks.append(.init(check: "content", table: table.name, passed: sameContent,
+                                source: s.checksum, target: t.checksum, detail: nil))
+            if layout.series != nil {
+                let differing = s.differingSeries(from: t)
+                checks.append(.init(check: "series", table: table.name, passed: differing.isEmpty,
+                                    source: "\(s.series.count) series", target: "\(t.series.count) series",
+                                    detail: differing.isEmpty ? nil : "\(differing.count) series differ"))
+                for d in differing {
+                    guard seriesDifferences.count < maxDiffs else { truncated = true; break }
+                    seriesDifferences.append(.init(table: table.name, runUUID: d.name[0], key: d.name[1],
+                                                   sourcePoints: d.source, targetPoints: d.target))
+                }
+            }
+            if !sameContent {
+                let budget = maxDiffs - differences.count
+                let buckets = s.differingBuckets(from: t)
+                if budget <= 0 || buckets.count > budget { truncated = true }
+                if budget > 0 {
+                    progress?(.step("finding the differing rows of \(table.name)"))
+                    var found = try RowDiffer(scanner: scanner, layout: layout, buckets: Set(buckets.prefix(budget))).differences()
+                    if found.count > budget { truncated = true; found = Array(found.prefix(budget)) }
+                    differences += found
+                }
+            }
+        }
+        return VerifyReport(tool: "mlflow-verify", source: sourcePath, target: target, revision: schema.revision,
+                            checks: checks, differences: differences, seriesDifferences: seriesDifferences,
+                            differencesTruncated: truncated, seconds: Date().timeIntervalSince(started))
+    }
+}

@@ -1,0 +1,220 @@
+import Foundation
+import PostgresTarget
+import XCTest
+
+/// The real parts an end-to-end test needs: the built executables, a PostgreSQL server and
+/// MLflow's Python, all set up by `scripts/test.sh` (which sets PGHOST, PGPORT and
+/// MLFLOW_PG_REQUIRE_INTEGRATION=1, so that a missing part fails the run instead of skipping).
+struct TestEnvironment {
+    /// The checkout: the folder above this file that holds Package.swift.
+    static let root: URL = {
+        var url = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        while !FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path), url.path != "/" {
+            url.deleteLastPathComponent()
+        }
+        return url
+    }()
+
+    /// The folder with the built executables.
+    let binaries: URL
+    let pgHost: String
+    let pgPort: String
+
+    /// The environment, or a skip (a failure when MLFLOW_PG_REQUIRE_INTEGRATION=1).
+    static func require() throws -> TestEnvironment {
+        let env = ProcessInfo.processInfo.environment
+        guard let host = env["PGHOST"], let port = env["PGPORT"] else {
+            let message = "PGHOST/PGPORT not set: run the tests through scripts/test.sh"
+            if env["MLFLOW_PG_REQUIRE_INTEGRATION"] == "1" { XCTFail(message) }
+            throw XCTSkip(message)
+        }
+        let bin = env["MLFLOW_PG_BIN"].map { URL(fileURLWithPath: $0) } ?? root.appendingPathComponent(".build/debug")
+        return TestEnvironment(binaries: bin, pgHost: host, pgPort: port)
+    }
+
+    /// The Python of the virtualenv with this MLflow version (made by scripts/mlflow-venv.sh).
+    func python(mlflow version: String) throws -> String {
+        let path = Self.root.appendingPathComponent(".venv/mlflow-\(version)/bin/python").path
+        guard FileManager.default.isExecutableFile(atPath: path) else {
+            XCTFail("no MLflow \(version) virtualenv at \(path): run scripts/mlflow-venv.sh \(version)")
+            throw XCTSkip("missing venv")
+        }
+        return path
+    }
+
+    /// Every fixture store and the MLflow version that wrote it (and judges it).
+    static let fixtures: [(path: String, mlflow: String)] = [
+        ("mlflow-1.30.1/rich.db", "1.30.1"), ("mlflow-1.30.1/empty.db", "1.30.1"),
+        ("mlflow-2.9.2/rich.db", "2.9.2"), ("mlflow-2.9.2/empty.db", "2.9.2"),
+        ("mlflow-3.17.2/rich.db", "3.17.2"), ("mlflow-3.17.2/empty.db", "3.17.2"),
+    ]
+
+    /// A fixture file under Fixtures/.
+    static func fixture(_ relative: String) -> String {
+        root.appendingPathComponent("Fixtures/\(relative)").path
+    }
+
+    /// A connection to the maintenance database, for creating and inspecting test databases.
+    func admin(database: String = "postgres") throws -> PGConnection {
+        try PGConnection(conninfo: "host=\(pgHost) port=\(pgPort) user=postgres dbname=\(database)", applicationName: "e2e-tests")
+    }
+
+    /// Creates an empty UTF8 database and returns its libpq conninfo.
+    func createDatabase(_ name: String) throws -> String {
+        let admin = try admin()
+        try admin.execute("DROP DATABASE IF EXISTS \(name) WITH (FORCE)")
+        try admin.execute("CREATE DATABASE \(name) TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C.UTF-8' LC_CTYPE 'C.UTF-8'")
+        return conninfo(name)
+    }
+
+    func dropDatabase(_ name: String) {
+        try? admin().execute("DROP DATABASE IF EXISTS \(name) WITH (FORCE)")
+    }
+
+    func conninfo(_ database: String) -> String {
+        "host=\(pgHost) port=\(pgPort) user=postgres dbname=\(database)"
+    }
+
+    /// The SQLAlchemy URI MLflow uses for a database of the test server.
+    func mlflowURI(_ database: String) -> String {
+        "postgresql+psycopg2://postgres@/\(database)?host=\(pgHost)&port=\(pgPort)"
+    }
+
+    /// Runs one of the built executables.
+    func tool(_ name: String, _ arguments: [String], environment: [String: String] = [:]) throws -> ProcessResult {
+        try ProcessResult.run(binaries.appendingPathComponent(name).path, arguments, environment: environment)
+    }
+
+    /// Runs the judge (Tests/Judge/mlflow_judge.py) with MLflow `version` and decodes its JSON.
+    func judge(_ command: String, _ uri: String, mlflow version: String = "2.9.2") throws -> String {
+        let script = Self.root.appendingPathComponent("Tests/Judge/mlflow_judge.py").path
+        let result = try ProcessResult.run(try python(mlflow: version), [script, command, uri])
+        guard result.status == 0 else {
+            XCTFail("judge \(command) \(uri) failed (\(result.status)):\n\(result.stderr.suffix(3000))")
+            throw XCTSkip("judge failed")
+        }
+        return result.stdout
+    }
+
+    /// Runs SQL on an SQLite file with the sqlite3 command-line shell.
+    func sqlite(_ path: String, _ sql: String) throws {
+        let result = try ProcessResult.run("/usr/bin/env", ["sqlite3", path, sql])
+        guard result.status == 0 else {
+            XCTFail("sqlite3 \(path) failed: \(result.stderr)")
+            throw XCTSkip("sqlite3 failed")
+        }
+    }
+
+    /// A copy of the 2.9.2 rich fixture grown by a million metric rows, so that a load, an index
+    /// build or a verification lasts long enough for a fault to land in it.
+    func bulkSource() throws -> String {
+        let source = try Self.temporaryCopy(of: Self.fixture("mlflow-2.9.2/rich.db"))
+        try sqlite(source, """
+            WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1000000)
+            INSERT INTO metrics (key, value, timestamp, run_uuid, step, is_nan)
+            SELECT 'bulk', i * 0.5, 1700000000000 + i, (SELECT run_uuid FROM runs WHERE name = 'parent-run'), i, 0 FROM n;
+            """)
+        return source
+    }
+
+    /// Starts one of the built executables without waiting for it.
+    func start(_ name: String, _ arguments: [String], environment: [String: String] = [:]) throws -> RunningProcess {
+        try RunningProcess(binaries.appendingPathComponent(name).path, arguments, environment: environment)
+    }
+
+    /// How many backends of an application `pg_stat_activity` (as `a`) shows matching a condition.
+    static func backends(_ admin: PGConnection, _ application: String, where condition: String = "true") throws -> Int {
+        Int(try admin.query("SELECT count(*) FROM pg_stat_activity a WHERE application_name = $1 AND \(condition)",
+                            [application]).scalar ?? "") ?? -1
+    }
+
+    /// Polls `condition` every 10 ms until it holds or `seconds` pass; returns whether it held.
+    static func wait(seconds: Double, for condition: () throws -> Bool) rethrows -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            if try condition() { return true }
+            usleep(10_000)
+        }
+        return try condition()
+    }
+
+    /// Copies a fixture to a fresh temporary file, so tests never change Fixtures/.
+    static func temporaryCopy(of path: String) throws -> String {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("mlflow-pg-e2e-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let copy = dir.appendingPathComponent(URL(fileURLWithPath: path).lastPathComponent)
+        try FileManager.default.copyItem(atPath: path, toPath: copy.path)
+        return copy.path
+    }
+}
+
+/// A finished child process: exit status and everything it printed.
+struct ProcessResult {
+    let status: Int32
+    let stdout: String
+    let stderr: String
+
+    /// Runs a program to completion; output goes through files, so large outputs cannot block.
+    static func run(_ executable: String, _ arguments: [String], environment: [String: String] = [:]) throws -> ProcessResult {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        let dir = FileManager.default.temporaryDirectory
+        let out = dir.appendingPathComponent("out-\(UUID().uuidString)")
+        let err = dir.appendingPathComponent("err-\(UUID().uuidString)")
+        _ = FileManager.default.createFile(atPath: out.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: err.path, contents: nil)
+        defer { try? FileManager.default.removeItem(at: out); try? FileManager.default.removeItem(at: err) }
+        process.standardOutput = try FileHandle(forWritingTo: out)
+        process.standardError = try FileHandle(forWritingTo: err)
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        return ProcessResult(status: process.terminationStatus,
+                             stdout: (try? String(contentsOf: out, encoding: .utf8)) ?? "",
+                             stderr: (try? String(contentsOf: err, encoding: .utf8)) ?? "")
+    }
+}
+
+/// A child process still running, its output going to files until `finish()`.
+final class RunningProcess {
+    let process = Process()
+    private let out: URL
+    private let err: URL
+
+    init(_ executable: String, _ arguments: [String], environment: [String: String] = [:]) throws {
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        let dir = FileManager.default.temporaryDirectory
+        out = dir.appendingPathComponent("out-\(UUID().uuidString)")
+        err = dir.appendingPathComponent("err-\(UUID().uuidString)")
+        _ = FileManager.default.createFile(atPath: out.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: err.path, contents: nil)
+        process.standardOutput = try FileHandle(forWritingTo: out)
+        process.standardError = try FileHandle(forWritingTo: err)
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+    }
+
+    deinit {
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        try? FileManager.default.removeItem(at: out)
+        try? FileManager.default.removeItem(at: err)
+    }
+
+    /// SIGKILL: no handler runs, nothing is cleaned up.
+    func killHard() {
+        guard process.isRunning else { return }
+        kill(process.processIdentifier, SIGKILL)
+    }
+
+    /// Waits for the exit and returns the status and output.
+    func finish() -> ProcessResult {
+        process.waitUntilExit()
+        return ProcessResult(status: process.terminationStatus,
+                             stdout: (try? String(contentsOf: out, encoding: .utf8)) ?? "",
+                             stderr: (try? String(contentsOf: err, encoding: .utf8)) ?? "")
+    }
+}
