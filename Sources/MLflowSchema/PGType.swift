@@ -46,19 +46,4 @@ public enum PGType: Sendable, Equatable, CustomStringConvertible {
         case .bytea: "bytea"
         }
     }
-
-    /// The SQLite storage class a well-formed value of this column has (`typeof()`).
-    public var expectedStorage: SQLiteStorage {
-        switch self {
-        case .int4, .int8, .bool: .integer
-        case .float8: .real
-        case .text, .json, .date: .text
-        case .bytea: .blob
-        }
-    }
-}
-
-/// SQLite's storage classes, as `typeof()` names them.
-public enum SQLiteStorage: String, Sendable {
-    case integer, real, text, blob, null
 }

@@ -1,39 +1,110 @@
-import ArgumentParser
-import Foundation
 import Migration
 
-/// Runs a command and turns every outcome into a message and a documented exit code.
+/// The documented exit codes of each executable, and the one mapping from a failure to its code.
 ///
-/// Codes: 0 success; 1 the data was rejected (target unchanged); 2 usage; 3 the source is unusable;
-/// 4 the target cannot be reached or the connection was lost; 5 the target is not in a state the
-/// command accepts. mlflow-verify and `mlflow-import --dry-run` use 0/1/2 (2: no verdict).
-public enum CommandRunner {
-    public static let usageExitCode: Int32 = 2
+/// After the arguments are parsed, every failure is a `MigrationError` (the library's) or a
+/// `CommandFailure` (a negative verdict, or a failure after an import committed); `CommandRunner`
+/// prints it and exits with `code(for:in:)`. The help texts list `documented(_:)`, so the two
+/// cannot drift apart.
+public enum ExitCodes {
+    /// An executable, or a mode of one with codes of its own.
+    public enum Tool: Sendable {
+        case importer
+        /// `mlflow-import --dry-run`, which answers like mlflow-verify: 0, 1 or 2.
+        case dryRun
+        case verifier
+        case exporter
 
-    /// Parses the arguments, runs the command, prints errors to stderr, and exits.
-    /// `exitCode` maps toolkit errors to the command's documented codes (mlflow-verify uses 2 for all).
-    public static func main<Command: ParsableCommand>(_ type: Command.Type,
-                                                      exitCode: (MigrationError) -> Int32 = { $0.exitCode }) -> Never {
-        do {
-            var command = try type.parseAsRoot()
-            try command.run()
-            exit(0)
-        } catch let error as MigrationError {
-            printError("\(type.configuration.commandName ?? "error"): \(error)")
-            exit(exitCode(error))
-        } catch {
-            let code = type.exitCode(for: error)
-            if code == .success {
-                print(type.fullMessage(for: error))
-                exit(0)
+        /// How messages name the tool.
+        var name: String {
+            switch self {
+            case .importer: "mlflow-import"
+            case .dryRun: "mlflow-import --dry-run"
+            case .verifier: "mlflow-verify"
+            case .exporter: "mlflow-export"
             }
-            let message = type.fullMessage(for: error)
-            if !message.isEmpty { printError(message) }
-            exit(code == .validationFailure ? usageExitCode : code.rawValue)
         }
     }
 
-    static func printError(_ text: String) {
-        FileHandle.standardError.write(Data((text + "\n").utf8))
+    public static let success: Int32 = 0
+    public static let usage: Int32 = 2
+    /// A failure no code is documented for: a defect of this tool.
+    public static let internalError: Int32 = 70
+
+    /// The code for a failure after the arguments were parsed.
+    static func code(for error: any Error, in tool: Tool) -> Int32 {
+        switch error {
+        case let error as MigrationError: code(for: error, in: tool)
+        case let failure as CommandFailure: code(for: failure, in: tool)
+        default: internalError
+        }
+    }
+
+    static func code(for failure: CommandFailure, in tool: Tool) -> Int32 {
+        switch (failure, tool) {
+        case (.negativeVerdict, .importer): 6
+        case (.negativeVerdict, _): 1
+        case (.afterCommit(.outputUnusable), _): 7
+        case (.afterCommit, _): 6
+        }
+    }
+
+    static func code(for error: MigrationError, in tool: Tool) -> Int32 {
+        switch tool {
+        case .verifier, .dryRun:
+            // Any failure means no verdict.
+            return 2
+        case .importer, .exporter:
+            switch error {
+            case .rejectedValue, .loadFailed, .preflightFailed: return 1
+            case .usage: return 2
+            case .sourceUnreadable, .sourceNotSQLite, .sourceNotMLflow, .unknownRevision, .sourceSchemaMismatch, .sourceRead,
+                 .sourceDamaged, .bundleInvalid:
+                return 3
+            case .targetUnreachable, .connectionLost, .targetReadFailed: return 4
+            case .targetRefused, .targetNotMLflow, .revisionMismatch: return 5
+            case .outputUnusable: return 7
+            }
+        }
+    }
+
+    /// Every code a tool can exit with and what it means, for help texts and the README.
+    public static func documented(_ tool: Tool) -> [(code: Int32, meaning: String)] {
+        let internalDefect = (internalError, "an internal error: a defect of this tool, please report it")
+        switch tool {
+        case .importer:
+            return [
+                (0, "imported"),
+                (1, "a value or constraint was rejected (row named; target unchanged)"),
+                (2, "usage"),
+                (3, "the source is not a usable MLflow store or bundle"),
+                (4, "the target cannot be reached, or the connection was lost during the import"),
+                (5, "the target is not empty, or was created by another MLflow version"),
+                (6, "imported, but --verify found differences or could not finish"),
+                (7, "an output cannot be written: the reject directory, or a report file after the import committed"),
+                internalDefect,
+            ]
+        case .dryRun, .verifier:
+            return [
+                (0, tool == .dryRun ? "the import would succeed" : "equal"),
+                (1, tool == .dryRun ? "the import would fail" : "differences found"),
+                (2, "no verdict: usage, a source that cannot be read, the target unreachable or the connection lost, a report that cannot be written"),
+                internalDefect,
+            ]
+        case .exporter:
+            return [
+                (0, "written"),
+                (1, "a value cannot be stored by PostgreSQL (row named)"),
+                (2, "usage"),
+                (3, "the source is not a usable MLflow store"),
+                (7, "the output cannot be written (exists, not writable, disk full)"),
+                internalDefect,
+            ]
+        }
+    }
+
+    /// The codes as one paragraph of a command's help.
+    static func help(_ tool: Tool) -> String {
+        "Exit codes: " + documented(tool).map { "\($0.code) \($0.meaning)" }.joined(separator: "; ") + "."
     }
 }

@@ -2,7 +2,7 @@ import ArgumentParser
 import Migration
 
 /// `mlflow-export`: write an MLflow SQLite store as a portable, checksummed bundle.
-public struct ExportCommand: ParsableCommand {
+public struct ExportCommand: ToolCommand {
     public static let configuration = CommandConfiguration(
         commandName: "mlflow-export",
         abstract: "Write one consistent snapshot of an MLflow SQLite store as a portable, checksummed bundle.",
@@ -10,10 +10,7 @@ public struct ExportCommand: ParsableCommand {
             The bundle is a folder with manifest.json and one PostgreSQL binary COPY file per table \
             (docs/bundle-format.md). mlflow-import and mlflow-verify accept it in place of the SQLite file.
 
-            Exit codes: 0 written; 1 a value cannot be stored by PostgreSQL (row named); 2 usage; \
-            3 the source is not a usable MLflow store; 7 the output cannot be written (exists, \
-            not writable, disk full).
-            """)
+            """ + ExitCodes.help(.exporter))
 
     @Argument(help: ArgumentHelp("The MLflow SQLite file.", valueName: "source.db"))
     public var source: String
@@ -31,6 +28,8 @@ public struct ExportCommand: ParsableCommand {
     public var quiet = false
 
     public init() {}
+
+    public var tool: ExitCodes.Tool { .exporter }
 
     public func run() throws {
         let summary = try Exporter(sourcePath: source, outputPath: output, force: force,

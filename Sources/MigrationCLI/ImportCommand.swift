@@ -3,7 +3,7 @@ import Foundation
 import Migration
 
 /// `mlflow-import`: load an MLflow SQLite store into PostgreSQL.
-public struct ImportCommand: ParsableCommand {
+public struct ImportCommand: ToolCommand {
     public static let configuration = CommandConfiguration(
         commandName: "mlflow-import",
         abstract: "Move an MLflow SQLite tracking store into PostgreSQL, exactly, in one transaction.",
@@ -13,12 +13,7 @@ public struct ImportCommand: ParsableCommand {
             Every row, id, timestamp and float bit is kept; sequences continue where SQLite would. \
             If anything fails, the target is left as it was.
 
-            Exit codes: 0 imported; 1 a value or constraint was rejected (target unchanged); 2 usage; \
-            3 the source is not a usable MLflow store or bundle; 4 the target cannot be reached, or the \
-            connection was lost during the import; 5 the target is not empty or was created by another \
-            MLflow version; 6 imported, but --verify found differences or could not finish. \
-            With --dry-run: 0 the import would succeed, 1 it would not, 2 no verdict (the check could not finish).
-            """)
+            """ + ExitCodes.help(.importer) + "\n\nWith --dry-run: " + ExitCodes.help(.dryRun))
 
     @Argument(help: ArgumentHelp("The MLflow SQLite file (the path behind sqlite:///...), or a bundle folder mlflow-export wrote.", valueName: "source"))
     public var source: String
@@ -72,40 +67,35 @@ public struct ImportCommand: ParsableCommand {
         return RejectPolicy(widenTooLong: widenTooLong, skip: skip, rejectDirectory: rejectDir)
     }
 
+    public var tool: ExitCodes.Tool { dryRun ? .dryRun : .importer }
+
     public func run() throws {
-        if dryRun {
-            // Like mlflow-verify: 0 would succeed, 1 would not, 2 no verdict (the check could not finish).
-            let report: DryRunReport
-            do {
-                report = try DryRun(sourcePath: source, conninfo: target.target, policy: try policy(),
-                                    artifactMap: try ArtifactRootMap(arguments: artifactRootMap)).run()
-            } catch let error as MigrationError {
-                CommandRunner.printError("mlflow-import --dry-run: \(error)")
-                throw ExitCode(2)
-            }
-            switch self.report.format {
-            case .text: print(report.text())
-            case .json: print(report.json)
-            case .markdown: print(report.markdown, terminator: "")
-            }
-            if !report.wouldSucceed { throw ExitCode(1) }
-            return
-        }
-        let progress = progressOptions.handler(quiet: quiet)
         let map = try ArtifactRootMap(arguments: artifactRootMap)
+        try report.checkWritable()
+        if dryRun { return try runDryRun(map) }
+        let progress = progressOptions.handler(quiet: quiet)
         let summary = try Importer(sourcePath: source, conninfo: target.target, policy: try policy(), preflight: !noPreflight,
                                    artifactMap: map, progress: progress).run()
         if !quiet { print(summary.text) }
         guard verify else { return }
-        let result: VerifyReport
         do {
-            result = try Verifier(sourcePath: source, conninfo: target.target, maxDiffs: report.maxDiffs, rejectDirectory: rejectDir,
-                                  artifactMap: map, progress: progress).run()
+            let result = try Verifier(sourcePath: source, conninfo: target.target, maxDiffs: report.maxDiffs, rejectDirectory: rejectDir,
+                                      artifactMap: map, progress: progress).run()
+            try report.emit(result)
+            if !result.passed { throw CommandFailure.negativeVerdict }
         } catch let error as MigrationError {
-            CommandRunner.printError("mlflow-import: the import was committed; the verification after it could not finish: \(error)")
-            throw ExitCode(6)
+            throw CommandFailure.afterCommit(error)
         }
-        try report.emit(result)
-        if !result.passed { throw ExitCode(6) }
+    }
+
+    /// `--dry-run`: the report on stdout; a negative verdict when the import would fail.
+    private func runDryRun(_ map: ArtifactRootMap) throws {
+        let result = try DryRun(sourcePath: source, conninfo: target.target, policy: try policy(), artifactMap: map).run()
+        switch report.format {
+        case .text: print(result.text())
+        case .json: print(result.json)
+        case .markdown: print(result.markdown, terminator: "")
+        }
+        if !result.wouldSucceed { throw CommandFailure.negativeVerdict }
     }
 }

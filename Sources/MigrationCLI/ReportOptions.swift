@@ -38,11 +38,29 @@ public struct ReportOptions: ParsableArguments {
         if let markdown { try write(report.markdown, to: markdown) }
     }
 
+    /// Fails before any work when a report file cannot be created: its folder is missing or not
+    /// writable, or the path is a folder.
+    func checkWritable() throws {
+        for path in [junit, markdown].compactMap({ $0 }) {
+            let url = URL(fileURLWithPath: path)
+            var isDirectory: ObjCBool = false
+            if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) {
+                guard !isDirectory.boolValue else { throw MigrationError.outputUnusable(path: path, output: .report, reason: "it is a folder") }
+                guard FileManager.default.isWritableFile(atPath: path) else {
+                    throw MigrationError.outputUnusable(path: path, output: .report, reason: "it is not writable")
+                }
+            } else if !FileManager.default.isWritableFile(atPath: url.deletingLastPathComponent().path) {
+                throw MigrationError.outputUnusable(path: path, output: .report,
+                                                    reason: "its folder \(url.deletingLastPathComponent().path) is missing or not writable")
+            }
+        }
+    }
+
     private func write(_ text: String, to path: String) throws {
         do {
             try Data(text.utf8).write(to: URL(fileURLWithPath: path))
         } catch {
-            throw ValidationError("cannot write report \(path): \(error.localizedDescription)")
+            throw MigrationError.outputUnusable(path: path, output: .report, reason: error.localizedDescription)
         }
     }
 }

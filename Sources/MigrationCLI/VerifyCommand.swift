@@ -2,7 +2,7 @@ import ArgumentParser
 import Migration
 
 /// `mlflow-verify`: prove a PostgreSQL target equals its MLflow SQLite source.
-public struct VerifyCommand: ParsableCommand {
+public struct VerifyCommand: ToolCommand {
     public static let configuration = CommandConfiguration(
         commandName: "mlflow-verify",
         abstract: "Prove that a PostgreSQL MLflow store holds exactly the rows of its SQLite source.",
@@ -11,9 +11,7 @@ public struct VerifyCommand: ParsableCommand {
             a checksum per metric series and an order-independent content checksum of every table, \
             and lists differing rows by primary key. Reads both sides in one snapshot each; writes nothing.
 
-            Exit codes: 0 equal; 1 differences found; 2 could not verify (usage, unreadable source, \
-            connection, revision mismatch).
-            """)
+            """ + ExitCodes.help(.verifier))
 
     @Argument(help: ArgumentHelp("The MLflow SQLite file the target was migrated from, or the bundle it was imported from.", valueName: "source"))
     public var source: String
@@ -30,11 +28,14 @@ public struct VerifyCommand: ParsableCommand {
 
     public init() {}
 
+    public var tool: ExitCodes.Tool { .verifier }
+
     public func run() throws {
+        try report.checkWritable()
         let result = try Verifier(sourcePath: source, conninfo: target.target, maxDiffs: report.maxDiffs, rejectDirectory: rejectDir,
                                   artifactMap: try ArtifactRootMap(arguments: artifactRootMap),
                                   progress: progressOptions.handler(quiet: false)).run()
         try report.emit(result)
-        if !result.passed { throw ExitCode(1) }
+        if !result.passed { throw CommandFailure.negativeVerdict }
     }
 }

@@ -56,10 +56,12 @@ public final class SQLiteStatement {
     /// The cell as an IEEE double, read without a text round trip.
     public func double(_ column: Int32) -> Double { sqlite3_column_double(handle, column) }
 
-    /// The cell's bytes (text as UTF-8 as stored, or a blob), valid until the next step or column call.
+    /// The cell's bytes (text as UTF-8 as stored, or a blob), valid until the statement steps, is
+    /// reset or finalized, or the same cell is read as another type.
     ///
-    /// Read the text first, then its length, as SQLite's documentation requires.
-    public func withBytes<R>(_ column: Int32, _ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+    /// Reads the text first, then its length, as SQLite's documentation requires.
+    @inline(__always)
+    public func bytes(_ column: Int32) -> UnsafeRawBufferPointer {
         let base: UnsafeRawPointer?
         if sqlite3_column_type(handle, column) == SQLITE_BLOB {
             base = sqlite3_column_blob(handle, column)
@@ -67,7 +69,12 @@ public final class SQLiteStatement {
             base = sqlite3_column_text(handle, column).map(UnsafeRawPointer.init)
         }
         let count = Int(sqlite3_column_bytes(handle, column))
-        return try body(UnsafeRawBufferPointer(start: base, count: base == nil ? 0 : count))
+        return UnsafeRawBufferPointer(start: base, count: base == nil ? 0 : count)
+    }
+
+    /// Calls `body` with the cell's bytes (see `bytes(_:)`).
+    public func withBytes<R>(_ column: Int32, _ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+        try body(bytes(column))
     }
 
     /// The cell as a Swift string (invalid UTF-8 repaired); for messages and catalog queries only.

@@ -19,11 +19,4 @@ final class PGTypeTests: XCTestCase {
             XCTAssertNil(PGType(formatType: text), text)
         }
     }
-
-    func testExpectedStorage() {
-        XCTAssertEqual(PGType.bool.expectedStorage, .integer)
-        XCTAssertEqual(PGType.float8.expectedStorage, .real)
-        XCTAssertEqual(PGType.json.expectedStorage, .text)
-        XCTAssertEqual(PGType.bytea.expectedStorage, .blob)
-    }
 }

@@ -2,7 +2,11 @@
 enum PGDate {
     /// Days from 2000-01-01 to a strict `YYYY-MM-DD` date; nil when the text is not one.
     static func daysSince2000(iso text: String) -> Int32? {
-        let u = Array(text.utf8)
+        Array(text.utf8).withUnsafeBytes { daysSince2000(iso: $0) }
+    }
+
+    /// Days from 2000-01-01 to a strict `YYYY-MM-DD` date given as UTF-8 bytes; nil when they are not one.
+    static func daysSince2000(iso u: UnsafeRawBufferPointer) -> Int32? {
         guard u.count == 10, u[4] == UInt8(ascii: "-"), u[7] == UInt8(ascii: "-") else { return nil }
         func number(_ range: Range<Int>) -> Int? {
             var n = 0

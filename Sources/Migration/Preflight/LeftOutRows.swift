@@ -1,5 +1,3 @@
-import MLflowSchema
-
 /// The rows an import leaves out under a policy: the rows with a skipped problem, and every row
 /// that references one of them through a foreign key (which PostgreSQL would otherwise reject).
 struct LeftOutRows {
@@ -24,9 +22,8 @@ struct LeftOutRows {
             changed = false
             for fk in source.schema.foreignKeys {
                 guard let parentRows = rowids[fk.parent], !parentRows.isEmpty, let child = source.schema.table(fk.table) else { continue }
-                let match = zip(fk.columns, fk.parentColumns).map { "p.\(sqlQuote($1)) = c.\(sqlQuote($0))" }.joined(separator: " AND ")
                 let list = parentRows.sorted().map(String.init).joined(separator: ",")
-                let sql = "SELECT DISTINCT c.rowid FROM \(sqlQuote(fk.table)) c JOIN \(sqlQuote(fk.parent)) p ON \(match) WHERE p.rowid IN (\(list))"
+                let sql = "SELECT DISTINCT c.rowid FROM \(sqlQuote(fk.table)) c JOIN \(sqlQuote(fk.parent)) p ON \(fk.joinCondition) WHERE p.rowid IN (\(list))"
                 for rowid in try source.rowids(sql, table: fk.table) where !(rowids[fk.table]?.contains(rowid) ?? false) {
                     rowids[fk.table, default: []].insert(rowid)
                     problems.append(Problem(kind: .referencesLeftOutRow, table: fk.table, rowid: rowid, key: source.keyParts(child, rowid: rowid),

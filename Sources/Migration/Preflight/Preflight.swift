@@ -52,80 +52,57 @@ public struct Preflight {
         return result
     }
 
+    /// Every cell of every row of a table through `CellRules`: the encoder's rules and the server's.
     private func scanCells(_ table: TableSpec, checks: [String: [CheckSpec]], into result: inout Result) throws {
         let columns = table.loadedColumns
-        let allowed: [Set<String>?] = columns.map { c in checks["\(table.name).\(c.name)"].map { Set($0.flatMap(\.allowed)) } }
-        var located = Set(ArtifactLocations.columns(of: table))
-        var tagKey: (index: Int32, keys: Set<String>)?
-        if let tag = ArtifactLocations.tags[table.name], let k = columns.firstIndex(where: { $0.name == tag.key }) {
-            located.insert(tag.value)
-            tagKey = (Int32(k), tag.keys)
-        }
+        let allowed: [[String]?] = columns.map { c in checks["\(table.name).\(c.name)"].map { Set($0.flatMap(\.allowed)).sorted() } }
+        let locations = ArtifactColumns(table: table, map: map)
         let stmt = try source.scan(table)
         let rowidColumn = Int32(columns.count)
         while try source.step(stmt, table) {
             for (index, column) in columns.enumerated() {
-                let i = Int32(index)
-                func report(_ kind: Problem.Kind, _ detail: String, value: String? = nil, length: Int? = nil, limit: Int? = nil) {
-                    result.problems.append(Problem(kind: kind, table: table.name, rowid: stmt.int64(rowidColumn),
-                                                   key: RowKey.parts(of: stmt, in: table), column: column.name, value: value ?? displayCell(stmt, i),
-                                                   detail: detail, length: length, limit: limit))
-                }
-                let storage = stmt.storage(i)
-                if storage == .null {
-                    if !column.nullable { report(.notNull, "NULL in a NOT NULL column", value: "NULL") }
-                    continue
-                }
-                let expected = column.pgType.expectedStorage
-                guard storage.name == expected.rawValue else {
-                    report(.storageClass, "SQLite storage class \(storage.name) where \(column.sqliteDeclared) (PostgreSQL \(column.pgType)) expects \(expected.rawValue)")
-                    continue
-                }
-                switch column.pgType {
-                case .int4:
-                    let v = stmt.int64(i)
-                    if Int32(exactly: v) == nil { report(.integerRange, "\(v) does not fit PostgreSQL integer (-2147483648...2147483647)") }
-                case .bool:
-                    let v = stmt.int64(i)
-                    if v != 0 && v != 1 { report(.boolean, "boolean column holds \(v), not 0 or 1") }
-                case .text, .json, .date:
-                    stmt.withBytes(i) { bytes in
-                        if bytes.containsNUL { report(.nulCharacter, "NUL (U+0000) character, which PostgreSQL text cannot store") }
-                        guard let stored = UTF8Scan.characters(bytes) else {
-                            report(.invalidUTF8, "invalid UTF-8", value: FieldDisplay.describe(bytes, .bytea))
-                            return
-                        }
-                        var length = stored
-                        var rewritten = ""
-                        if located.contains(column.name), tagKey.map({ $0.keys.contains(stmt.string($0.index)) }) ?? true {
-                            let text = String(decoding: bytes, as: UTF8.self)
-                            if let r = map.rewrite(text) {
-                                rewritten = " after --artifact-root-map"
-                                length = r.value.unicodeScalars.count
-                                result.artifacts.add(table: table.name, column: column.name, rule: r.rule, before: text, after: r.value)
-                            } else if ArtifactRootMap.looksLocal(text) {
-                                result.artifacts.uncovered(table: table.name, column: column.name, value: text)
-                            }
-                        }
-                        if case .text(let limit?) = column.pgType, length > limit {
-                            report(.tooLong, "\(length) characters\(rewritten), the column holds \(limit)", value: displayValue(String(decoding: bytes, as: UTF8.self), limit: 40), length: length, limit: limit)
-                            result.longest["\(table.name).\(column.name)", default: 0] = max(result.longest["\(table.name).\(column.name)"] ?? 0, length)
-                        }
-                        if column.pgType == .json, (try? JSONSerialization.jsonObject(with: Data(bytes), options: [.fragmentsAllowed])) == nil {
-                            report(.invalidJSON, "not valid JSON")
-                        }
-                        if column.pgType == .date, PGDate.daysSince2000(iso: String(decoding: bytes, as: UTF8.self)) == nil {
-                            report(.date, "not a date in YYYY-MM-DD form")
-                        }
-                        if let allowed = allowed[index], !allowed.contains(String(decoding: bytes, as: UTF8.self)) {
-                            report(.check, "not one of \(allowed.sorted().joined(separator: ", ")) (CHECK constraint)")
-                        }
-                    }
-                case .int8, .float8, .bytea:
-                    break
+                let faults = faults(stmt, index, column, of: table.name, allowed: allowed[index], locations: locations, artifacts: &result.artifacts)
+                for fault in faults {
+                    result.add(fault, table: table, column: column, rowid: stmt.int64(rowidColumn), stmt: stmt, index: index)
                 }
             }
         }
+    }
+
+    /// The faults of one cell: the encoder's rules first; for text also NUL, UTF-8, the length
+    /// (after an artifact location rewrite), JSON syntax and CHECK values, each reported.
+    private func faults(_ stmt: SQLiteStatement, _ index: Int, _ column: ColumnSpec, of table: String, allowed: [String]?,
+                        locations: ArtifactColumns, artifacts: inout ArtifactReport) -> [CellFault] {
+        let bytes: UnsafeRawBufferPointer
+        do {
+            guard case .text(let text) = try CellRules.read(stmt, Int32(index), as: column.pgType, nullable: column.nullable) else { return [] }
+            bytes = text
+        } catch {
+            return [error]
+        }
+        var found: [CellFault] = []
+        do { try CellRules.text(bytes) } catch { found.append(error) }
+        var length: Int
+        do { length = try CellRules.characters(bytes) } catch { return found + [error] }
+        var rewritten = false
+        if locations.holdsLocation(stmt, index) {
+            let text = String(decoding: bytes, as: UTF8.self)
+            if let r = map.rewrite(text) {
+                rewritten = true
+                length = r.value.unicodeScalars.count
+                artifacts.add(table: table, column: column.name, rule: r.rule, before: text, after: r.value)
+            } else if ArtifactRootMap.looksLocal(text) {
+                artifacts.uncovered(table: table, column: column.name, value: text)
+            }
+        }
+        do { try CellRules.length(length, fits: column.pgType, rewritten: rewritten) } catch { found.append(error) }
+        if column.pgType == .json {
+            do { try CellRules.json(bytes) } catch { found.append(error) }
+        }
+        if let allowed {
+            do { try CellRules.check(bytes, allowed: allowed) } catch { found.append(error) }
+        }
+        return found
     }
 
     /// Rows whose key a row with a smaller rowid already has.
@@ -151,10 +128,9 @@ public struct Preflight {
     private func orphans(_ fk: ForeignKeySpec, into result: inout Result) throws {
         guard let table = source.schema.table(fk.table) else { return }
         let notNull = fk.columns.map { "c.\(sqlQuote($0)) IS NOT NULL" }.joined(separator: " AND ")
-        let match = zip(fk.columns, fk.parentColumns).map { "p.\(sqlQuote($1)) = c.\(sqlQuote($0))" }.joined(separator: " AND ")
         let sql = """
             SELECT c.rowid FROM \(sqlQuote(fk.table)) c WHERE \(notNull)
-            AND NOT EXISTS (SELECT 1 FROM \(sqlQuote(fk.parent)) p WHERE \(match)) ORDER BY c.rowid
+            AND NOT EXISTS (SELECT 1 FROM \(sqlQuote(fk.parent)) p WHERE \(fk.joinCondition)) ORDER BY c.rowid
             """
         for rowid in try source.rowids(sql, table: fk.table) {
             result.problems.append(Problem(kind: .orphan, table: fk.table, rowid: rowid, key: source.keyParts(table, rowid: rowid),
@@ -162,5 +138,27 @@ public struct Preflight {
                                            detail: "references \(fk.parent)(\(fk.parentColumns.joined(separator: ", "))), which has no such row (constraint \(fk.name))",
                                            length: nil, limit: nil))
         }
+    }
+}
+
+extension Preflight.Result {
+    /// Records a cell's fault as a problem, with the value shown as the operator needs it.
+    mutating func add(_ fault: CellFault, table: TableSpec, column: ColumnSpec, rowid: Int64, stmt: SQLiteStatement, index: Int) {
+        let i = Int32(index)
+        var value = stmt.display(i), length: Int?, limit: Int?
+        switch fault {
+        case .notNull:
+            value = "NULL"
+        case .invalidUTF8:
+            value = stmt.withBytes(i) { FieldDisplay.describe($0, .bytea) }
+        case let .tooLong(characters, columnLimit, _):
+            value = displayValue(stmt.string(i), limit: 40)
+            (length, limit) = (characters, columnLimit)
+            longest["\(table.name).\(column.name)"] = max(longest["\(table.name).\(column.name)"] ?? 0, characters)
+        default:
+            break
+        }
+        problems.append(Problem(kind: fault.kind, table: table.name, rowid: rowid, key: RowKey.parts(of: stmt, in: table), column: column.name,
+                                value: value, detail: fault.detail(for: column), length: length, limit: limit))
     }
 }

@@ -6,7 +6,7 @@ extension RowKey {
     static func parts(of stmt: SQLiteStatement, in table: TableSpec) -> [ColumnValue] {
         let columns = table.loadedColumns
         return table.primaryKey.compactMap { name in
-            columns.firstIndex { $0.name == name }.map { ColumnValue(column: name, value: displayCell(stmt, Int32($0))) }
+            columns.firstIndex { $0.name == name }.map { ColumnValue(column: name, value: stmt.display(Int32($0))) }
         }
     }
 }

@@ -138,7 +138,7 @@ public final class SQLiteSource: MigrationSource {
         guard !table.primaryKey.isEmpty, let stmt = try? db.prepare("SELECT \(columns) FROM \(sqlQuote(table.name)) \(clause)") else { return [] }
         try? stmt.bind(1, parameter)
         guard (try? stmt.step()) == true else { return [] }
-        return table.primaryKey.indices.map { ColumnValue(column: table.primaryKey[$0], value: displayCell(stmt, Int32($0))) }
+        return table.primaryKey.indices.map { ColumnValue(column: table.primaryKey[$0], value: stmt.display(Int32($0))) }
     }
 
     public func tuples(_ table: TableSpec) throws -> any TupleReader {

@@ -1,11 +1,14 @@
 import SQLite
 
-/// A cell for messages: numbers as they are, text quoted and shortened, NULL as NULL.
-func displayCell(_ stmt: SQLiteStatement, _ column: Int32) -> String {
-    switch stmt.storage(column) {
-    case .null: "NULL"
-    case .integer, .real: stmt.string(column)
-    case .blob: "<blob of \(stmt.withBytes(column) { $0.count }) bytes>"
-    case .text: displayValue(stmt.string(column))
+extension SQLiteStatement {
+    /// Cell `column` of the current row for messages: numbers as they are, text quoted and
+    /// shortened, blobs by size, NULL as NULL.
+    func display(_ column: Int32) -> String {
+        switch storage(column) {
+        case .null: "NULL"
+        case .integer, .real: string(column)
+        case .blob: "<blob of \(bytes(column).count) bytes>"
+        case .text: displayValue(string(column))
+        }
     }
 }

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# A/B of two builds on the same store, alternating, for changes on the hot path (machine noise
+# hits both sides alike). Usage: Benchmarks/ab.sh BIN_A BIN_B [SIZE]
+#   BIN_A, BIN_B: folders with release builds of mlflow-import, mlflow-export and mlflow-verify
+#   (e.g. a worktree of the previous commit: git worktree add /tmp/before HEAD~1 && (cd /tmp/before
+#   && swift build -c release)). SIZE as in run.sh (default 100x10x1000). ROUNDS=7 by default.
+# Prints, per step, the median seconds of A and B and B/A.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$root"
+a="$1"; b="$2"; size="${3:-100x10x1000}"; rounds="${ROUNDS:-7}"
+data="${BENCH_DATA:-/tmp/mlflow-pg-migrate-bench}"
+mkdir -p "$data"
+scripts/setup.sh
+cluster="$(mktemp -d /tmp/mlflow-pg-migrate-ab-pg.XXXXXX)"
+trap 'scripts/pg-cluster.sh stop "$cluster"' EXIT
+eval "$(scripts/pg-cluster.sh start "$cluster")"
+IFS=x read -r runs keys steps <<<"$size"
+src="$data/store-$size.db"
+[ -f "$src" ] || python3 Benchmarks/generate_store.py "$src" --runs "$runs" --keys "$keys" --steps "$steps" >&2
+now() { date +%s.%N; }
+median() { sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
+secs() { local t0; t0=$(now); "$@" >/dev/null; echo "$(now) - $t0" | bc -l; }
+declare -A t
+for r in $(seq "$rounds"); do
+  for side in a b; do
+    bin="${!side}"
+    dropdb --if-exists ab; createdb -T template0 ab
+    t[$side-import]+="$(secs "$bin/mlflow-import" "$src" --target dbname=ab --quiet) "
+    t[$side-verify]+="$(secs "$bin/mlflow-verify" "$src" --target dbname=ab) "
+    rm -rf "$data/ab-bundle"
+    t[$side-export]+="$(secs "$bin/mlflow-export" "$src" --output "$data/ab-bundle" --quiet) "
+  done
+done
+echo "| step | A median s | B median s | B/A |"
+echo "|---|---|---|---|"
+for step in import export verify; do
+  ma=$(printf '%s\n' ${t[a-$step]} | median); mb=$(printf '%s\n' ${t[b-$step]} | median)
+  printf '| %s | %.3f | %.3f | %.3f |\n' "$step" "$ma" "$mb" "$(echo "$mb / $ma" | bc -l)"
+done
+echo
+echo "Rounds: $rounds, alternating A and B; $(nproc) cores; store $size ($(sqlite3 "$src" 'SELECT count(*) FROM metrics') metric rows)."

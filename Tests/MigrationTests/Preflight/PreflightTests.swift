@@ -1,0 +1,102 @@
+import MLflowSchema
+@testable import Migration
+import PostgresTarget
+import SQLite
+import XCTest
+
+/// The pre-flight over the problem fixtures (Fixtures/make_problem_fixtures.py), without a server,
+/// and the encoder refusing exactly the cells the pre-flight lists under the encoder's rules.
+final class PreflightTests: XCTestCase {
+    let problems = Repository.fixture("problems/mlflow-2.9.2-problems.db")
+
+    func testFindsEveryKindWhereTheFixturePutIt() throws {
+        let result = try Preflight(source: try SQLiteSource(path: problems)).run()
+        let found = Set(result.problems.map { "\($0.kind.rawValue) \($0.table).\($0.column ?? "")" })
+        for expected in [
+            "too_long experiments.name", "too_long runs.artifact_uri", "too_long model_versions.source",
+            "too_long registered_models.description", "nul_character params.value", "nul_character tags.value",
+            "invalid_utf8 tags.value", "integer_range model_versions.version", "storage_class metrics.step",
+            "not_null params.value", "boolean metrics.is_nan", "check_violation runs.status",
+            "orphan params.run_uuid", "duplicate_key params.key, run_uuid",
+        ] {
+            XCTAssertTrue(found.contains(expected), "\(expected) not among:\n\(found.sorted().joined(separator: "\n"))")
+        }
+        XCTAssertEqual(result.integrity, ["ok"])
+        let tooLong = try XCTUnwrap(result.problems.first { $0.kind == .tooLong && $0.table == "experiments" })
+        XCTAssertEqual(tooLong.length, 300)
+        XCTAssertEqual(tooLong.limit, 256)
+        XCTAssertEqual(result.longest["experiments.name"], 300)
+        let nul = try XCTUnwrap(result.problems.first { $0.kind == .nulCharacter && $0.table == "params" })
+        XCTAssertTrue(nul.line.hasPrefix("table params, row (key="), nul.line)
+        XCTAssertTrue(nul.line.hasSuffix("NUL (U+0000) character, which PostgreSQL text cannot store: 'before\\0after'"), nul.line)
+    }
+
+    func testInvalidJSON() throws {
+        let result = try Preflight(source: try SQLiteSource(path: Repository.fixture("problems/mlflow-3.17.2-invalid-json.db"))).run()
+        XCTAssertEqual(result.problems.map(\.kind), [.invalidJSON])
+    }
+
+    /// Every row the encoder refuses is a row the pre-flight lists under the same kind and column,
+    /// and every encoder-rule problem the pre-flight lists is refused by the encoder.
+    func testEncoderRefusesWhatThePreflightListsUnderTheEncodersRules() throws {
+        let source = try SQLiteSource(path: problems)
+        let listed = try Preflight(source: source).run().problems
+        let encoderKinds: Set<Problem.Kind> = [.notNull, .storageClass, .integerRange, .boolean, .nulCharacter, .date]
+        var refused: Set<String> = []
+        for table in source.schema.tables {
+            let encoder = RowEncoder(path: problems, table: table)
+            let buffer = BinaryTupleBuffer()
+            let stmt = try source.scan(table)
+            let rowid = Int32(table.loadedColumns.count)
+            while try source.step(stmt, table) {
+                buffer.removeAll()
+                do {
+                    try encoder.encode(stmt, into: buffer)
+                } catch MigrationError.rejectedValue(_, let name, _, let column, _, _) {
+                    refused.insert("\(name) \(stmt.int64(rowid)) \(column)")
+                }
+            }
+        }
+        // The encoder stops at a row's first fault; the pre-flight lists every one.
+        let firstPerRow = Dictionary(grouping: listed.filter { encoderKinds.contains($0.kind) }, by: { "\($0.table) \($0.rowid)" })
+            .mapValues { problems in problems.min { a, b in
+                let columns = source.schema.table(a.table)!.loadedColumns.map(\.name)
+                return columns.firstIndex(of: a.column!)! < columns.firstIndex(of: b.column!)!
+            }! }
+        XCTAssertEqual(refused, Set(firstPerRow.values.map { "\($0.table) \($0.rowid) \($0.column!)" }))
+        XCTAssertGreaterThanOrEqual(refused.count, 5)
+    }
+
+    /// Leaving out the run whose status breaks the CHECK also leaves out what references it.
+    func testLeftOutRowsCascadeAlongForeignKeys() throws {
+        // A copy with a param and a tag of the PAUSED run, so that the cascade has children to follow.
+        let copy = FileManager.default.temporaryDirectory.appendingPathComponent("cascade-\(UUID().uuidString).db").path
+        try FileManager.default.copyItem(atPath: problems, toPath: copy)
+        defer { try? FileManager.default.removeItem(atPath: copy) }
+        let insert = Process()
+        insert.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        insert.arguments = ["python3", "-c", """
+            import sqlite3, sys
+            db = sqlite3.connect(sys.argv[1])
+            db.execute("INSERT INTO params VALUES ('child_of_paused', 'x', 'pausedrun0000000000000000000000a')")
+            db.execute("INSERT INTO tags VALUES ('child_tag', 'y', 'pausedrun0000000000000000000000a')")
+            db.commit()
+            """, copy]
+        try insert.run()
+        insert.waitUntilExit()
+        XCTAssertEqual(insert.terminationStatus, 0)
+        let source = try SQLiteSource(path: copy)
+        let result = try Preflight(source: source).run()
+        let left = try LeftOutRows(problems: result.problems, policy: RejectPolicy(skip: [.check]), source: source)
+        let run = try XCTUnwrap(result.problems.first { $0.kind == .check })
+        XCTAssertEqual(left.rowids["runs"], [run.rowid])
+        let cascaded = left.problems.filter { $0.kind == .referencesLeftOutRow }
+        XCTAssertEqual(Set(cascaded.map(\.table)), ["params", "tags"], "\(cascaded.map(\.line))")
+        for problem in cascaded {
+            XCTAssertTrue(left.rowids[problem.table]?.contains(problem.rowid) ?? false)
+            XCTAssertTrue(problem.detail.hasPrefix("references a row of "), problem.detail)
+        }
+        // Nothing is left out for a kind that is not skipped.
+        XCTAssertTrue(try LeftOutRows(problems: result.problems, policy: RejectPolicy(widenTooLong: true), source: source).rowids.isEmpty)
+    }
+}
