@@ -35,6 +35,7 @@ let package = Package(
         .testTarget(name: "MLflowSchemaTests", dependencies: ["MLflowSchema"]),
         .testTarget(name: "PostgresTargetTests", dependencies: ["PostgresTarget"]),
         .testTarget(name: "MigrationTests", dependencies: ["Migration", "MLflowSchema", "SQLite", "PostgresTarget"]),
+        .testTarget(name: "MigrationCLITests", dependencies: ["MigrationCLI", "Migration", "PostgresTarget"]),
         .testTarget(name: "EndToEndTests", dependencies: ["Migration", "PostgresTarget"]),
     ],
     swiftLanguageModes: [.v6]

@@ -1,6 +1,5 @@
 import ArgumentParser
 import Foundation
-import Migration
 
 /// A command whose failures map to the documented exit codes of its tool.
 public protocol ToolCommand: ParsableCommand {

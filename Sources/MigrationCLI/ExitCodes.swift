@@ -1,3 +1,4 @@
+import ArgumentParser
 import Migration
 
 /// The documented exit codes of each executable, and the one mapping from a failure to its code.
@@ -36,6 +37,7 @@ public enum ExitCodes {
         switch error {
         case let error as MigrationError: code(for: error, in: tool)
         case let failure as CommandFailure: code(for: failure, in: tool)
+        case is ValidationError: usage
         default: internalError
         }
     }
@@ -44,8 +46,9 @@ public enum ExitCodes {
         switch (failure, tool) {
         case (.negativeVerdict, .importer): 6
         case (.negativeVerdict, _): 1
-        case (.afterCommit(.outputUnusable), _): 7
-        case (.afterCommit, _): 6
+        case (.afterCommit(.outputUnusable), .importer): 7
+        case (.afterCommit, .importer): 6
+        case (.afterCommit(let error), _): code(for: error, in: tool)
         }
     }
 
@@ -81,7 +84,7 @@ public enum ExitCodes {
                 (4, "the target cannot be reached, or the connection was lost during the import"),
                 (5, "the target is not empty, or was created by another MLflow version"),
                 (6, "imported, but --verify found differences or could not finish"),
-                (7, "an output cannot be written: the reject directory, or a report file after the import committed"),
+                (7, "an output cannot be written: the reject directory or a report file (the message says whether the import was committed)"),
                 internalDefect,
             ]
         case .dryRun, .verifier:
@@ -104,7 +107,7 @@ public enum ExitCodes {
     }
 
     /// The codes as one paragraph of a command's help.
-    static func help(_ tool: Tool) -> String {
-        "Exit codes: " + documented(tool).map { "\($0.code) \($0.meaning)" }.joined(separator: "; ") + "."
+    static func help(_ tool: Tool, title: String = "Exit codes") -> String {
+        "\(title): " + documented(tool).map { "\($0.code) \($0.meaning)" }.joined(separator: "; ") + "."
     }
 }

@@ -10,6 +10,7 @@ public struct ExportCommand: ToolCommand {
             The bundle is a folder with manifest.json and one PostgreSQL binary COPY file per table \
             (docs/bundle-format.md). mlflow-import and mlflow-verify accept it in place of the SQLite file.
 
+
             """ + ExitCodes.help(.exporter))
 
     @Argument(help: ArgumentHelp("The MLflow SQLite file.", valueName: "source.db"))

@@ -13,7 +13,8 @@ public struct ImportCommand: ToolCommand {
             Every row, id, timestamp and float bit is kept; sequences continue where SQLite would. \
             If anything fails, the target is left as it was.
 
-            """ + ExitCodes.help(.importer) + "\n\nWith --dry-run: " + ExitCodes.help(.dryRun))
+
+            """ + ExitCodes.help(.importer) + "\n\n" + ExitCodes.help(.dryRun, title: "Exit codes with --dry-run"))
 
     @Argument(help: ArgumentHelp("The MLflow SQLite file (the path behind sqlite:///...), or a bundle folder mlflow-export wrote.", valueName: "source"))
     public var source: String
@@ -82,7 +83,7 @@ public struct ImportCommand: ToolCommand {
             let result = try Verifier(sourcePath: source, conninfo: target.target, maxDiffs: report.maxDiffs, rejectDirectory: rejectDir,
                                       artifactMap: map, progress: progress).run()
             try report.emit(result)
-            if !result.passed { throw CommandFailure.negativeVerdict }
+            if !result.passed { throw CommandFailure.negativeVerdict(summary: "the import was committed, but " + result.verdict) }
         } catch let error as MigrationError {
             throw CommandFailure.afterCommit(error)
         }
@@ -96,6 +97,6 @@ public struct ImportCommand: ToolCommand {
         case .json: print(result.json)
         case .markdown: print(result.markdown, terminator: "")
         }
-        if !result.wouldSucceed { throw CommandFailure.negativeVerdict }
+        if !result.wouldSucceed { throw CommandFailure.negativeVerdict(summary: result.verdict) }
     }
 }

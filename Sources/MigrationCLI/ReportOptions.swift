@@ -49,7 +49,8 @@ public struct ReportOptions: ParsableArguments {
                 guard FileManager.default.isWritableFile(atPath: path) else {
                     throw MigrationError.outputUnusable(path: path, output: .report, reason: "it is not writable")
                 }
-            } else if !FileManager.default.isWritableFile(atPath: url.deletingLastPathComponent().path) {
+            } else if !FileManager.default.fileExists(atPath: url.deletingLastPathComponent().path, isDirectory: &isDirectory)
+                || !isDirectory.boolValue || !FileManager.default.isWritableFile(atPath: url.deletingLastPathComponent().path) {
                 throw MigrationError.outputUnusable(path: path, output: .report,
                                                     reason: "its folder \(url.deletingLastPathComponent().path) is missing or not writable")
             }
@@ -60,7 +61,7 @@ public struct ReportOptions: ParsableArguments {
         do {
             try Data(text.utf8).write(to: URL(fileURLWithPath: path))
         } catch {
-            throw MigrationError.outputUnusable(path: path, output: .report, reason: error.localizedDescription)
+            throw MigrationError.outputUnusable(path: path, output: .report, reason: describeFileError(error))
         }
     }
 }

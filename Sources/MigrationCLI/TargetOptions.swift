@@ -16,10 +16,9 @@ public struct TargetOptions: ParsableArguments {
     /// users can read it in the process list and shells keep it in their history.
     public func validate() throws {
         if let target, PGConnection.conninfoHasPassword(target) {
-            FileHandle.standardError.write(Data("""
-                warning: --target contains a password, which other users can see in the process list and                 which shell history keeps. Use PGPASSWORD or ~/.pgpass instead (see the README).
-
-                """.utf8))
+            let warning = "warning: --target contains a password, which other users can see in the process list and "
+                + "which shell history keeps. Use PGPASSWORD or ~/.pgpass instead (see the README).\n"
+            FileHandle.standardError.write(Data(warning.utf8))
         }
     }
 }

@@ -11,6 +11,7 @@ public struct VerifyCommand: ToolCommand {
             a checksum per metric series and an order-independent content checksum of every table, \
             and lists differing rows by primary key. Reads both sides in one snapshot each; writes nothing.
 
+
             """ + ExitCodes.help(.verifier))
 
     @Argument(help: ArgumentHelp("The MLflow SQLite file the target was migrated from, or the bundle it was imported from.", valueName: "source"))
@@ -36,6 +37,6 @@ public struct VerifyCommand: ToolCommand {
                                   artifactMap: try ArtifactRootMap(arguments: artifactRootMap),
                                   progress: progressOptions.handler(quiet: false)).run()
         try report.emit(result)
-        if !result.passed { throw CommandFailure.negativeVerdict }
+        if !result.passed { throw CommandFailure.negativeVerdict(summary: result.verdict) }
     }
 }

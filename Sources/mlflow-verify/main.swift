@@ -1,3 +1,3 @@
 import MigrationCLI
 
-CommandRunner.main(VerifyCommand.self, exitCode: { _ in 2 })
+CommandRunner.main(VerifyCommand.self)

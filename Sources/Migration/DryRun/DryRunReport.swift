@@ -1,5 +1,4 @@
 import Foundation
-import MLflowSchema
 
 /// What `mlflow-import --dry-run` found: source, target, plan and every problem.
 public struct DryRunReport: Codable, Sendable {
@@ -73,6 +72,15 @@ public struct DryRunReport: Codable, Sendable {
 
     init(source: SourceInfo) { self.source = source }
 
+    /// One line for stderr: would succeed, or what stands in the way.
+    public var verdict: String {
+        guard !wouldSucceed else { return "the import would succeed" }
+        var reasons: [String] = []
+        if unhandled > 0 { reasons.append("\(unhandled) problem(s) no policy handles") }
+        if !blockers.isEmpty { reasons.append(blockers.count == 1 ? "blocked: " + (blockers[0].split(separator: "\n").first.map(String.init) ?? "") : "\(blockers.count) blockers") }
+        return "the import would fail: " + reasons.joined(separator: "; ")
+    }
+
     /// Counts per problem kind.
     public var counts: [String: Int] { Dictionary(grouping: problems, by: \.kind.rawValue).mapValues(\.count) }
 }
@@ -130,7 +138,7 @@ extension DryRunReport {
         if !problems.isEmpty {
             md += ["", "### Problems", "", "| kind | table | key | column | detail |", "|---|---|---|---|---|"]
             md += problems.prefix(200).map { p in
-                "| \(p.kind.rawValue) | \(p.table) | \(p.key.map { "\($0.column)=\($0.value)" }.joined(separator: ", ").replacingOccurrences(of: "|", with: "\\|")) | \(p.column ?? "") | \(p.detail.replacingOccurrences(of: "|", with: "\\|")) |"
+                "| \(p.kind.rawValue) | \(p.table) | \(RowKey(parts: p.key).description.replacingOccurrences(of: "|", with: "\\|")) | \(p.column ?? "") | \(p.detail.replacingOccurrences(of: "|", with: "\\|")) |"
             }
         }
         if !blockers.isEmpty { md += ["", "### Blocked", ""] + blockers.map { "- " + $0.replacingOccurrences(of: "\n", with: " ") } }

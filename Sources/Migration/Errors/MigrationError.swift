@@ -1,8 +1,18 @@
 import PostgresTarget
 import SQLite
 
-/// Why a migration stopped, in words for an operator, with the exit code the executables use.
+/// Why a migration stopped, in words for an operator.
+///
+/// Every failure the library reports is one of these cases; each executable maps a case to its
+/// documented exit code in one place (`ExitCodes` in MigrationCLI).
 public enum MigrationError: Error, CustomStringConvertible {
+    /// What an unwritable output is, for messages.
+    public enum Output: String, Sendable {
+        case bundle
+        case rejectDirectory = "reject directory"
+        case report
+    }
+
     /// The source path does not exist or cannot be read.
     case sourceUnreadable(path: String, reason: String)
     /// The file is not an SQLite database (or is damaged).
@@ -21,8 +31,9 @@ public enum MigrationError: Error, CustomStringConvertible {
     case sourceSchemaMismatch(path: String, problems: [String])
     /// A bundle that cannot be used: missing, altered or truncated files, a manifest that does not match.
     case bundleInvalid(path: String, problem: String)
-    /// The export's output cannot be written (exists, not writable, disk full).
-    case outputUnusable(path: String, reason: String)
+    /// An output cannot be written: a bundle (exists, not writable, disk full), a reject
+    /// directory, a report file.
+    case outputUnusable(path: String, output: Output, reason: String)
     /// Reading the source failed midway.
     case sourceRead(path: String, table: String?, error: SQLiteError)
     /// The target server could not be reached, or refused the login.
@@ -35,25 +46,13 @@ public enum MigrationError: Error, CustomStringConvertible {
     case targetNotMLflow(target: String, reason: String)
     /// Source and target are at different MLflow revisions (verification cannot compare them).
     case revisionMismatch(source: String, sourceRevision: String, target: String, targetRevision: String)
-    /// Reading the target failed during a verification.
-    case verifyFailed(error: PGError)
+    /// Reading the target failed (a verification or a dry run, which only read it).
+    case targetReadFailed(error: PGError)
     /// The connection to the target broke mid-way (server restarted, backend terminated, network);
     /// `consequence` says what that means for the target and what to do.
     case connectionLost(target: String, error: PGError, consequence: String)
     /// PostgreSQL rejected the load; the transaction was rolled back.
     case loadFailed(path: String, table: String?, row: RowKey?, error: PGError)
-
-    /// The process exit code for this error (documented in the README).
-    public var exitCode: Int32 {
-        switch self {
-        case .rejectedValue, .loadFailed, .preflightFailed: 1
-        case .usage: 2
-        case .sourceDamaged, .sourceUnreadable, .sourceNotSQLite, .sourceNotMLflow, .unknownRevision, .sourceSchemaMismatch, .sourceRead, .bundleInvalid: 3
-        case .outputUnusable: 7
-        case .targetUnreachable, .verifyFailed, .connectionLost: 4
-        case .targetRefused, .targetNotMLflow, .revisionMismatch: 5
-        }
-    }
 
     public var description: String {
         switch self {
@@ -88,8 +87,8 @@ public enum MigrationError: Error, CustomStringConvertible {
         case let .bundleInvalid(path, problem):
             return "the bundle \(path) is refused: \(problem).\n"
                 + "  Copy the bundle again from where mlflow-export wrote it, or export the SQLite store again. Nothing was written."
-        case let .outputUnusable(path, reason):
-            return "cannot write the bundle \(path): \(reason)."
+        case let .outputUnusable(path, output, reason):
+            return "cannot write the \(output.rawValue) \(path): \(reason)."
         case let .sourceRead(path, table, error):
             return "reading \(path)\(table.map { " table \($0)" } ?? "") failed: \(error)"
         case let .targetUnreachable(error):
@@ -108,7 +107,7 @@ public enum MigrationError: Error, CustomStringConvertible {
             return "\(source) is at MLflow revision \(sourceRevision) but \(target) is at \(targetRevision): they cannot be compared.\n"
                 + "  Verify against the store the target was imported from, or upgrade a copy of the SQLite file"
                 + " with the target's MLflow (`mlflow db upgrade sqlite:///COPY`) and verify against the copy."
-        case let .verifyFailed(error):
+        case let .targetReadFailed(error):
             return "reading the target failed: \(error)"
         case let .connectionLost(target, error, consequence):
             let message = error.message.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: " ")

@@ -24,15 +24,39 @@ public struct Exporter {
 
     public func run() throws -> ExportSummary {
         let started = Date()
+        let output = try checkedOutput()
+        let (source, sourceSum) = try openChecked()
+        let staging = output.deletingLastPathComponent().appendingPathComponent(".\(output.lastPathComponent).partial-\(UUID().uuidString.prefix(8))")
+        do {
+            let written = try writeBundle(from: source, sourceSum: sourceSum, into: staging)
+            try publish(staging, as: output)
+            var summary = ExportSummary(source: sourcePath, output: outputPath, revision: source.schema.revision,
+                                        tables: written, seconds: Date().timeIntervalSince(started))
+            summary.artifactRules = artifactMap.rules
+            return summary
+        } catch {
+            try? FileManager.default.removeItem(at: staging)
+            if let error = error as? MigrationError { throw error }
+            throw MigrationError.outputUnusable(path: outputPath, output: .bundle, reason: describeFileError(error))
+        }
+    }
+
+    /// The output path, once it may be written: absent (or `--force`), in a writable folder.
+    private func checkedOutput() throws -> URL {
         let fm = FileManager.default
         let output = URL(fileURLWithPath: outputPath).standardizedFileURL
         if fm.fileExists(atPath: output.path) && !force {
-            throw MigrationError.outputUnusable(path: outputPath, reason: "it already exists; pass --force to replace it")
+            throw MigrationError.outputUnusable(path: outputPath, output: .bundle, reason: "it already exists; pass --force to replace it")
         }
         let parent = output.deletingLastPathComponent()
         guard fm.isWritableFile(atPath: parent.path) else {
-            throw MigrationError.outputUnusable(path: outputPath, reason: "its folder \(parent.path) is missing or not writable")
+            throw MigrationError.outputUnusable(path: outputPath, output: .bundle, reason: "its folder \(parent.path) is missing or not writable")
         }
+        return output
+    }
+
+    /// The source opened and `quick_check`ed, with the file's checksum and size for the manifest.
+    private func openChecked() throws -> (SQLiteSource, (hash: String, size: Int64)) {
         let sourceSum: (hash: String, size: Int64)
         do {
             sourceSum = try FileChecksum.xxh64(sourcePath)
@@ -45,40 +69,34 @@ public struct Exporter {
         if !artifactMap.isEmpty { source.artifactMap = artifactMap }
         let check = try source.pragmaRows("PRAGMA quick_check(20)")
         guard check == ["ok"] else { throw MigrationError.sourceDamaged(path: sourcePath, messages: check) }
-        let staging = parent.appendingPathComponent(".\(output.lastPathComponent).partial-\(UUID().uuidString.prefix(8))")
-        do {
-            try fm.createDirectory(at: staging.appendingPathComponent("data"), withIntermediateDirectories: true)
-            var tables: [BundleManifest.Table] = []
-            var written: [ExportSummary.Table] = []
-            for table in source.schema.tables {
-                let t0 = Date()
-                let entry = try write(table, from: source, into: staging)
-                tables.append(entry)
-                written.append(.init(name: table.name, rows: entry.rows, bytes: entry.size, seconds: Date().timeIntervalSince(t0)))
-            }
-            let manifest = BundleManifest(
-                format: BundleManifest.formatName, formatVersion: BundleManifest.currentVersion,
-                tool: "mlflow-export", toolVersion: ToolVersion.current,
-                createdAt: ISO8601DateFormatter().string(from: Date()),
-                source: .init(name: URL(fileURLWithPath: sourcePath).lastPathComponent, size: sourceSum.size, xxh64: sourceSum.hash),
-                revision: source.schema.revision, mlflowVersions: source.schema.mlflowVersions, tables: tables,
-                sequences: try source.schema.sequences.map {
-                    .init(name: $0.name, table: $0.table, column: $0.column, next: try source.nextValue(for: $0))
-                },
-                unknownTables: source.unknownTables, artifactRootMap: artifactMap.isEmpty ? nil : artifactMap.rules)
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-            try writeFile(try encoder.encode(manifest), to: staging.appendingPathComponent("manifest.json"))
-            try publish(staging, as: output)
-            var summary = ExportSummary(source: sourcePath, output: outputPath, revision: source.schema.revision,
-                                        tables: written, seconds: Date().timeIntervalSince(started))
-            summary.artifactRules = artifactMap.rules
-            return summary
-        } catch {
-            try? fm.removeItem(at: staging)
-            if let error = error as? MigrationError { throw error }
-            throw MigrationError.outputUnusable(path: outputPath, reason: Self.describe(error))
+        return (source, sourceSum)
+    }
+
+    /// Every table's data file and the manifest, into the staging folder.
+    private func writeBundle(from source: SQLiteSource, sourceSum: (hash: String, size: Int64), into staging: URL) throws -> [ExportSummary.Table] {
+        try FileManager.default.createDirectory(at: staging.appendingPathComponent("data"), withIntermediateDirectories: true)
+        var tables: [BundleManifest.Table] = []
+        var written: [ExportSummary.Table] = []
+        for table in source.schema.tables {
+            let t0 = Date()
+            let entry = try write(table, from: source, into: staging)
+            tables.append(entry)
+            written.append(.init(name: table.name, rows: entry.rows, bytes: entry.size, seconds: Date().timeIntervalSince(t0)))
         }
+        let manifest = BundleManifest(
+            format: BundleManifest.formatName, formatVersion: BundleManifest.currentVersion,
+            tool: "mlflow-export", toolVersion: ToolVersion.current,
+            createdAt: ISO8601DateFormatter().string(from: Date()),
+            source: .init(name: URL(fileURLWithPath: sourcePath).lastPathComponent, size: sourceSum.size, xxh64: sourceSum.hash),
+            revision: source.schema.revision, mlflowVersions: source.schema.mlflowVersions, tables: tables,
+            sequences: try source.schema.sequences.map {
+                .init(name: $0.name, table: $0.table, column: $0.column, next: try source.nextValue(for: $0))
+            },
+            unknownTables: source.unknownTables, artifactRootMap: artifactMap.isEmpty ? nil : artifactMap.rules)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        try writeFile(try encoder.encode(manifest), to: staging.appendingPathComponent("manifest.json"))
+        return written
     }
 
     /// Writes one table's data file: header, one tuple per row, trailer; returns its manifest entry.
@@ -86,7 +104,7 @@ public struct Exporter {
         let relative = BundleManifest.fileName(for: table.name)
         let url = staging.appendingPathComponent(relative)
         guard FileManager.default.createFile(atPath: url.path, contents: nil), let handle = FileHandle(forWritingAtPath: url.path) else {
-            throw MigrationError.outputUnusable(path: outputPath, reason: "cannot create \(relative)")
+            throw MigrationError.outputUnusable(path: outputPath, output: .bundle, reason: "cannot create \(relative)")
         }
         defer { try? handle.close() }
         let buffer = BinaryTupleBuffer(capacity: 1 << 20 + 1 << 16)
@@ -123,7 +141,7 @@ public struct Exporter {
 
     private func writeFile(_ data: Data, to url: URL) throws {
         guard FileManager.default.createFile(atPath: url.path, contents: nil), let handle = FileHandle(forWritingAtPath: url.path) else {
-            throw MigrationError.outputUnusable(path: outputPath, reason: "cannot create \(url.lastPathComponent)")
+            throw MigrationError.outputUnusable(path: outputPath, output: .bundle, reason: "cannot create \(url.lastPathComponent)")
         }
         defer { try? handle.close() }
         try handle.write(contentsOf: data)
@@ -141,15 +159,5 @@ public struct Exporter {
         } else {
             try fm.moveItem(at: staging, to: output)
         }
-    }
-
-    static func describe(_ error: Error) -> String {
-        let ns = error as NSError
-        if let underlying = ns.userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain,
-           let code = POSIXErrorCode(rawValue: Int32(underlying.code)) {
-            return code == .ENOSPC ? "no space left on the device" : String(describing: code)
-        }
-        if ns.domain == NSPOSIXErrorDomain, ns.code == Int(ENOSPC) { return "no space left on the device" }
-        return ns.localizedDescription
     }
 }

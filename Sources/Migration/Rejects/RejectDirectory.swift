@@ -1,21 +1,28 @@
 import Foundation
-import MLflowSchema
-import SQLite
 
+/// The folder where an import records what a policy left out or changed (docs/reject-format.md).
 enum RejectDirectory {
     /// Writes the record and every left-out row (read again from the snapshot, all columns as stored).
+    /// A file system failure is `outputUnusable` naming the folder.
     static func write(_ path: String, source: SQLiteSource, problems: [Problem], leftOut: [String: Set<Int64>],
                       widened: [RejectRecord.Widened], artifactMap: ArtifactRootMap) throws {
+        do {
+            try writeRecord(path, source: source, problems: problems, leftOut: leftOut, widened: widened, artifactMap: artifactMap)
+        } catch let error as MigrationError {
+            throw error
+        } catch {
+            throw MigrationError.outputUnusable(path: path, output: .rejectDirectory, reason: describeFileError(error))
+        }
+    }
+
+    private static func writeRecord(_ path: String, source: SQLiteSource, problems: [Problem], leftOut: [String: Set<Int64>],
+                                    widened: [RejectRecord.Widened], artifactMap: ArtifactRootMap) throws {
         let fm = FileManager.default
         let root = URL(fileURLWithPath: path)
         if fm.fileExists(atPath: root.appendingPathComponent("rejects.json").path) {
-            throw MigrationError.outputUnusable(path: path, reason: "it already holds a reject record; give an empty or new folder")
+            throw MigrationError.outputUnusable(path: path, output: .rejectDirectory, reason: "it already holds a reject record; give an empty or new folder")
         }
-        do {
-            try fm.createDirectory(at: root.appendingPathComponent("rows"), withIntermediateDirectories: true)
-        } catch {
-            throw MigrationError.outputUnusable(path: path, reason: "\(error.localizedDescription)")
-        }
+        try fm.createDirectory(at: root.appendingPathComponent("rows"), withIntermediateDirectories: true)
         let byRow = Dictionary(grouping: problems, by: { "\($0.table)#\($0.rowid)" })
         var summary: [RejectRecord.LeftOut] = []
         let encoder = JSONEncoder()
@@ -51,16 +58,20 @@ enum RejectDirectory {
             throw invalid("rejects.json is missing")
         }
         let record: RejectRecord
-        do { record = try JSONDecoder().decode(RejectRecord.self, from: data) } catch { throw invalid("rejects.json: \(error)") }
+        do { record = try JSONDecoder().decode(RejectRecord.self, from: data) } catch { throw invalid("rejects.json: \(describeDecodingError(error))") }
         var leftOut: [String: Set<Int64>] = [:]
         for table in record.leftOut {
             guard table.table.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }),
                   let text = try? String(contentsOf: root.appendingPathComponent("rows/\(table.table).jsonl"), encoding: .utf8) else {
                 throw invalid("rows/\(table.table).jsonl is missing")
             }
-            for line in text.split(separator: "\n") {
-                let row = try JSONDecoder().decode(RejectedRow.self, from: Data(line.utf8))
-                leftOut[table.table, default: []].insert(row.rowid)
+            for (number, line) in text.split(separator: "\n").enumerated() {
+                do {
+                    let row = try JSONDecoder().decode(RejectedRow.self, from: Data(line.utf8))
+                    leftOut[table.table, default: []].insert(row.rowid)
+                } catch {
+                    throw invalid("rows/\(table.table).jsonl line \(number + 1): \(describeDecodingError(error))")
+                }
             }
             guard leftOut[table.table]?.count == table.rows else { throw invalid("rows/\(table.table).jsonl does not hold \(table.rows) rows") }
         }

@@ -24,6 +24,15 @@ extension VerifyReport {
         return lines.joined(separator: "\n")
     }
 
+    /// One line for stderr: equal, or how many checks failed and how many rows differ.
+    public var verdict: String {
+        guard !passed else { return "the target equals the source" }
+        let failed = checks.filter { !$0.passed }.count
+        var text = "the target differs from the source: \(failed) of \(checks.count) checks failed"
+        if !differences.isEmpty { text += ", \(differences.count)\(differencesTruncated ? "+" : "") differing row(s) listed" }
+        return text
+    }
+
     /// The report as pretty-printed JSON (docs/verify-report.md).
     public var json: String {
         let encoder = JSONEncoder()
@@ -35,10 +44,8 @@ extension VerifyReport {
 extension VerifyReport.RowDifference {
     /// The difference as a few readable lines.
     var textLines: [String] {
-        let keyText = "(" + key.map { "\($0.column)=\($0.value)" }.joined(separator: ", ") + ")"
-        func row(_ parts: [ColumnValue]) -> String {
-            "(" + parts.map { "\($0.column)=\($0.value)" }.joined(separator: ", ") + ")"
-        }
+        let keyText = RowKey(parts: key).description
+        func row(_ parts: [ColumnValue]) -> String { RowKey(parts: parts).description }
         switch kind {
         case "changed":
             return ["\(table) \(keyText) changed:"] + columns.map { "  \($0.column): source \($0.source), target \($0.target)" }

@@ -30,7 +30,7 @@ public final class BundleSource: MigrationSource {
         do {
             manifest = try JSONDecoder().decode(BundleManifest.self, from: data)
         } catch {
-            throw invalid("manifest.json is not a valid manifest: \(Self.describe(error))")
+            throw invalid("manifest.json is not a valid manifest: \(describeDecodingError(error))")
         }
         guard manifest.format == BundleManifest.formatName else { throw invalid("manifest.json is not an mlflow-pg-migrate bundle manifest") }
         guard manifest.formatVersion == BundleManifest.currentVersion else {
@@ -160,18 +160,5 @@ public final class BundleSource: MigrationSource {
             })
         }
         return nil
-    }
-
-    static func describe(_ error: Error) -> String {
-        switch error {
-        case DecodingError.keyNotFound(let key, let context):
-            return "missing key \(key.stringValue) at \(context.codingPath.map(\.stringValue).joined(separator: "."))"
-        case DecodingError.typeMismatch(_, let context), DecodingError.valueNotFound(_, let context):
-            return "wrong type at \(context.codingPath.map(\.stringValue).joined(separator: ".")): \(context.debugDescription)"
-        case DecodingError.dataCorrupted(let context):
-            return context.debugDescription
-        default:
-            return "\(error)"
-        }
     }
 }

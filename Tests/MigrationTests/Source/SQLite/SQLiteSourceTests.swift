@@ -31,7 +31,9 @@ final class SQLiteSourceTests: XCTestCase {
         try Data("not sqlite at all, just some text that is long enough".utf8).write(to: text)
         let empty = dir.appendingPathComponent("empty.db")
         try Data().write(to: empty)
-        XCTAssertThrowsError(try SQLiteSource(path: text.path)) { XCTAssertEqual(($0 as? MigrationError)?.exitCode, 3) }
+        XCTAssertThrowsError(try SQLiteSource(path: text.path)) { error in
+            guard case .sourceNotSQLite = error as? MigrationError else { return XCTFail("\(error)") }
+        }
         XCTAssertThrowsError(try SQLiteSource(path: dir.path)) { XCTAssertTrue("\($0)".contains("directory")) }
         XCTAssertThrowsError(try SQLiteSource(path: empty.path)) { XCTAssertTrue("\($0)".contains("no alembic_version")) }
         XCTAssertThrowsError(try SQLiteSource(path: dir.appendingPathComponent("nope.db").path)) { XCTAssertTrue("\($0)".contains("no such file")) }
