@@ -30,9 +30,10 @@ public struct PGError: Error, CustomStringConvertible, Sendable {
     }
 
     /// True for authentication failures (wrong password, no pg_hba entry, missing password).
+    ///
+    /// libpq reports a failed connection by its message only (no SQLSTATE), so the message decides.
     public var isAuthenticationFailure: Bool {
-        sqlState == "28P01" || sqlState == "28000"
-            || message.contains("password authentication failed")
+        message.contains("password authentication failed")
             || message.contains("no password supplied")
             || message.contains("no pg_hba.conf entry")
     }

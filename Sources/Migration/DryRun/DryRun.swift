@@ -1,5 +1,4 @@
 import Foundation
-import MLflowSchema
 import PostgresTarget
 
 /// `mlflow-import --dry-run`: reads the source and the target, writes nothing, and reports what
@@ -27,30 +26,58 @@ public struct DryRun {
             return try check(source, conn, importer: importer)
         } catch let error as PGError {
             throw conn.lost(error, "The dry run only reads the target, which is unchanged. Run it again once the server accepts connections.")
-                ?? MigrationError.verifyFailed(error: error)
+                ?? MigrationError.targetReadFailed(error: error)
         }
     }
 
     /// Scans the source, then inspects the target inside one read-only transaction.
     private func check(_ source: any MigrationSource, _ conn: PGConnection, importer: Importer) throws -> DryRunReport {
-        let schema = source.schema
         var report = DryRunReport(source: try sourceInfo(source))
-        var plan = Importer.Plan()
-        if let store = source as? SQLiteSource {
-            let result = try Preflight(source: store).run()
-            report.source.integrityCheck = result.integrity
-            report.source.sqliteForeignKeyViolations = result.sqliteForeignKeyViolations
-            report.problems = result.problems
-            report.artifacts = result.artifacts
-            report.unhandled = result.problems.filter { !policy.handles($0) }.count
-            if result.integrity != ["ok"] { report.blockers.append("PRAGMA integrity_check reports damage") }
-            if report.unhandled == 0 && result.integrity == ["ok"] {
-                do { plan = try importer.plan(source, preflighted: result) } catch let error as MigrationError { report.blockers.append("\(error)") }
-            }
-        }
+        let plan = try scan(source, importer: importer, into: &report)
         // The transaction starts after the scan: no session idles in a transaction meanwhile.
         try conn.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
         defer { try? conn.execute("ROLLBACK") }
+        report.target = try targetInfo(conn)
+        do {
+            switch try TargetState.inspect(conn, for: source.schema, lock: false) {
+            case .empty:
+                report.target.state = "empty"
+                report.plan.action = "create MLflow's schema for revision \(source.schema.revision), then load"
+            case .createdByMLflow(let revision):
+                report.target.state = "created by MLflow at revision \(revision), unused"
+                report.plan.action = "load into the schema MLflow created"
+                report.plan.rowsToReplace = source.schema.createdRows.sorted { $0.key < $1.key }.map { .init(table: $0.key, rows: $0.value) }
+            }
+        } catch let error as MigrationError {
+            report.target.state = "refused"
+            report.blockers.append("\(error)")
+        }
+        try fillPlan(&report.plan, source, plan: plan, sourceTables: report.source.tables)
+        return report
+    }
+
+    /// The pre-flight over an SQLite source (a bundle was checked when it was opened): problems,
+    /// damage, and the policy's plan when nothing stands in its way.
+    private func scan(_ source: any MigrationSource, importer: Importer, into report: inout DryRunReport) throws -> Importer.Plan {
+        guard let store = source as? SQLiteSource else { return Importer.Plan() }
+        let result = try Preflight(source: store).run()
+        report.source.integrityCheck = result.integrity
+        report.source.sqliteForeignKeyViolations = result.sqliteForeignKeyViolations
+        report.problems = result.problems
+        report.artifacts = result.artifacts
+        report.unhandled = result.problems.filter { !policy.handles($0) }.count
+        if result.integrity != ["ok"] { report.blockers.append("PRAGMA integrity_check reports damage") }
+        guard report.unhandled == 0 && result.integrity == ["ok"] else { return Importer.Plan() }
+        do {
+            return try importer.plan(source, preflighted: result)
+        } catch let error as MigrationError {
+            report.blockers.append("\(error)")
+            return Importer.Plan()
+        }
+    }
+
+    /// The server, its extensions and the database's encoding and collation.
+    private func targetInfo(_ conn: PGConnection) throws -> DryRunReport.TargetInfo {
         var target = DryRunReport.TargetInfo(target: conn.displayName)
         target.serverVersion = try conn.query("SHOW server_version").scalar ?? "?"
         target.timescaledb = try conn.query("SELECT extversion FROM pg_extension WHERE extname = 'timescaledb'").scalar
@@ -60,33 +87,23 @@ public struct DryRun {
         if !["C", "C.UTF-8", "C.utf8", "POSIX"].contains(target.collation) {
             target.notes.append("collation \(target.collation) sorts text differently from SQLite (bytewise); MLflow's listings may come out in another order. Create the database with LC_COLLATE 'C.UTF-8' to keep SQLite's order.")
         }
-        do {
-            switch try TargetState.inspect(conn, for: schema, lock: false) {
-            case .empty:
-                target.state = "empty"
-                report.plan.action = "create MLflow's schema for revision \(schema.revision), then load"
-            case .createdByMLflow(let revision):
-                target.state = "created by MLflow at revision \(revision), unused"
-                report.plan.action = "load into the schema MLflow created"
-                report.plan.rowsToReplace = schema.createdRows.sorted { $0.key < $1.key }.map { .init(table: $0.key, rows: $0.value) }
-            }
-        } catch let error as MigrationError {
-            target.state = "refused"
-            report.blockers.append("\(error)")
-        }
-        report.target = target
+        return target
+    }
+
+    /// Rows per table after what the policy leaves out, sequences, and the estimated duration.
+    private func fillPlan(_ report: inout DryRunReport.Plan, _ source: any MigrationSource, plan: Importer.Plan,
+                          sourceTables: [DryRunReport.TableRows]) throws {
         var total = 0
-        for table in schema.tables {
-            let rows = report.source.tables.first { $0.table == table.name }?.rows ?? 0
+        for table in source.schema.tables {
+            let rows = sourceTables.first { $0.table == table.name }?.rows ?? 0
             let left = plan.leftOut.rowids[table.name]?.count ?? 0
-            report.plan.tables.append(.init(table: table.name, rows: rows - left))
-            if left > 0 { report.plan.leftOut.append(.init(table: table.name, rows: left)) }
+            report.tables.append(.init(table: table.name, rows: rows - left))
+            if left > 0 { report.leftOut.append(.init(table: table.name, rows: left)) }
             total += rows - left
         }
-        report.plan.widened = plan.widen
-        report.plan.sequences = try schema.sequences.map { .init(name: $0.name, next: try source.nextValue(for: $0)) }
-        report.plan.estimatedSeconds = Double(total) / DryRunReport.measuredRowsPerSecond
-        return report
+        report.widened = plan.widen
+        report.sequences = try source.schema.sequences.map { .init(name: $0.name, next: try source.nextValue(for: $0)) }
+        report.estimatedSeconds = Double(total) / DryRunReport.measuredRowsPerSecond
     }
 
     private func sourceInfo(_ source: any MigrationSource) throws -> DryRunReport.SourceInfo {

@@ -135,42 +135,10 @@ public struct Importer {
             // Index builds after the data: more sort memory than the 64 MB default, for this transaction only.
             try conn.execute("SET LOCAL maintenance_work_mem = '256MB'")
             let state = try TargetState.inspect(conn, for: schema)
-            switch state {
-            case .empty:
-                progress?(.step("creating MLflow's \(schema.revision) tables"))
-                try conn.execute(schema.preDataSQL, operation: "creating MLflow's \(schema.revision) tables")
-            case .createdByMLflow:
-                for table in schema.tables.reversed() where schema.createdRows[table.name] != nil {
-                    try conn.execute("DELETE FROM \(conn.quoteIdentifier(table.name))",
-                                     operation: "removing the rows MLflow inserted into \(table.name)")
-                }
-            }
-            for w in plan.widen {
-                try conn.execute("ALTER TABLE \(conn.quoteIdentifier(w.table)) ALTER COLUMN \(conn.quoteIdentifier(w.column)) TYPE \(w.to)",
-                                 operation: "widening \(w.table).\(w.column) to \(w.to)")
-            }
-            var loaded: [ImportSummary.Table] = []
-            for table in schema.tables {
-                let t0 = Date()
-                let rows = try copy(table, from: source, to: conn, skipping: plan.leftOut.rowids[table.name] ?? [])
-                loaded.append(.init(name: table.name, rows: rows, seconds: Date().timeIntervalSince(t0)))
-                progress?(.tableFinished(table: table.name, rows: rows, seconds: Date().timeIntervalSince(t0)))
-            }
-            if state == .empty {
-                progress?(.step("building MLflow's keys, indexes and foreign keys"))
-                do {
-                    try conn.execute(schema.postDataSQL, operation: "adding MLflow's keys, indexes and foreign keys")
-                } catch let error as PGError {
-                    throw MigrationError.loadFailed(path: sourcePath, table: error.table, row: nil, error: error)
-                }
-            }
-            var sequences: [(String, Int64)] = []
-            for sequence in schema.sequences {
-                let next = try source.nextValue(for: sequence)
-                try conn.query("SELECT setval($1::regclass, $2::bigint, false)", [conn.quoteIdentifier(sequence.name), String(next)],
-                               operation: "setting sequence \(sequence.name)")
-                sequences.append((sequence.name, next))
-            }
+            try prepare(state, schema, conn, plan: plan)
+            let loaded = try copyTables(from: source, to: conn, plan: plan)
+            if state == .empty { try buildKeys(schema, conn) }
+            let sequences = try setSequences(from: source, conn)
             if let directory = policy.rejectDirectory, let store = source as? SQLiteSource,
                !plan.problems.isEmpty || !plan.widen.isEmpty || !artifactMap.isEmpty {
                 try RejectDirectory.write(directory, source: store, problems: plan.problems, leftOut: plan.leftOut.rowids,
@@ -194,6 +162,56 @@ public struct Importer {
                 throw MigrationError.loadFailed(path: sourcePath, table: error.table, row: nil, error: error)
             }
             throw error
+        }
+    }
+
+    /// Pre-data: MLflow's tables in an empty target, or the rows MLflow inserted itself removed
+    /// from one it created; then the columns a policy widens.
+    private func prepare(_ state: TargetState, _ schema: SchemaRevision, _ conn: PGConnection, plan: Plan) throws {
+        switch state {
+        case .empty:
+            progress?(.step("creating MLflow's \(schema.revision) tables"))
+            try conn.execute(schema.preDataSQL, operation: "creating MLflow's \(schema.revision) tables")
+        case .createdByMLflow:
+            for table in schema.tables.reversed() where schema.createdRows[table.name] != nil {
+                try conn.execute("DELETE FROM \(conn.quoteIdentifier(table.name))",
+                                 operation: "removing the rows MLflow inserted into \(table.name)")
+            }
+        }
+        for w in plan.widen {
+            try conn.execute("ALTER TABLE \(conn.quoteIdentifier(w.table)) ALTER COLUMN \(conn.quoteIdentifier(w.column)) TYPE \(w.to)",
+                             operation: "widening \(w.table).\(w.column) to \(w.to)")
+        }
+    }
+
+    /// Data: one COPY per table, referenced tables first, leaving out the plan's rows.
+    private func copyTables(from source: any MigrationSource, to conn: PGConnection, plan: Plan) throws -> [ImportSummary.Table] {
+        try source.schema.tables.map { table in
+            let t0 = Date()
+            let rows = try copy(table, from: source, to: conn, skipping: plan.leftOut.rowids[table.name] ?? [])
+            let seconds = Date().timeIntervalSince(t0)
+            progress?(.tableFinished(table: table.name, rows: rows, seconds: seconds))
+            return .init(name: table.name, rows: rows, seconds: seconds)
+        }
+    }
+
+    /// Post-data: keys, indexes and foreign keys, built once over the loaded rows (which validates them).
+    private func buildKeys(_ schema: SchemaRevision, _ conn: PGConnection) throws {
+        progress?(.step("building MLflow's keys, indexes and foreign keys"))
+        do {
+            try conn.execute(schema.postDataSQL, operation: "adding MLflow's keys, indexes and foreign keys")
+        } catch let error as PGError {
+            throw MigrationError.loadFailed(path: sourcePath, table: error.table, row: nil, error: error)
+        }
+    }
+
+    /// Every sequence set to the value SQLite would hand out next; returns them for the summary.
+    private func setSequences(from source: any MigrationSource, _ conn: PGConnection) throws -> [(name: String, next: Int64)] {
+        try source.schema.sequences.map { sequence in
+            let next = try source.nextValue(for: sequence)
+            try conn.query("SELECT setval($1::regclass, $2::bigint, false)", [conn.quoteIdentifier(sequence.name), String(next)],
+                           operation: "setting sequence \(sequence.name)")
+            return (sequence.name, next)
         }
     }
 

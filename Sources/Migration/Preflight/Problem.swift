@@ -14,7 +14,7 @@ public struct Problem: Codable, Sendable {
         case check = "check_violation"
         case orphan
         case duplicateKey = "duplicate_key"
-        /// Left out with a row it references (policy `--skip-bad-rows` only).
+        /// Left out with a row it references (only under `--skip-rows`).
         case referencesLeftOutRow = "references_left_out_row"
     }
 
@@ -36,7 +36,6 @@ public struct Problem: Codable, Sendable {
 
     /// One line for a report: table, key, column, what is wrong.
     public var line: String {
-        let keyText = "(" + key.map { "\($0.column)=\($0.value)" }.joined(separator: ", ") + ")"
-        return "table \(table), row \(keyText)" + (column.map { ", column \($0)" } ?? "") + ": \(detail)" + (value.map { ": \($0)" } ?? "")
+        "table \(table), row \(RowKey(parts: key))" + (column.map { ", column \($0)" } ?? "") + ": \(detail)" + (value.map { ": \($0)" } ?? "")
     }
 }

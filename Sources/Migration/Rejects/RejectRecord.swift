@@ -1,7 +1,3 @@
-import Foundation
-import MLflowSchema
-import SQLite
-
 /// The record of everything an import left out or changed (docs/reject-format.md):
 /// `rejects.json` (summary, widened columns) and `rows/<table>.jsonl` (each left-out row with its
 /// original SQLite values and the reason). `mlflow-verify --reject-dir` reads it.

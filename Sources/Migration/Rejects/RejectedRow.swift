@@ -1,5 +1,3 @@
-import Foundation
-
 /// One left-out row as written to `rows/<table>.jsonl`.
 struct RejectedRow: Codable {
     struct Cell: Codable {

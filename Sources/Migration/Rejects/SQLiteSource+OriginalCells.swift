@@ -1,6 +1,5 @@
 import Foundation
 import MLflowSchema
-import SQLite
 
 extension SQLiteSource {
     /// The cells of one row exactly as SQLite stores them, for the reject record.

@@ -16,7 +16,7 @@ extension TargetState {
     /// locks it takes keep the state until commit.
     static func inspect(_ conn: PGConnection, for schema: SchemaRevision, lock: Bool = true) throws -> TargetState {
         let target = conn.displayName
-        guard let namespace = try conn.query("SELECT current_schema()").scalar else {
+        guard let namespace = try conn.currentSchema() else {
             throw MigrationError.targetRefused(target: target, found: "no schema is selected (search_path is empty)",
                                                remedy: "Set search_path, e.g. options=-csearch_path=public in --target.")
         }
@@ -25,13 +25,10 @@ extension TargetState {
             throw MigrationError.targetRefused(target: target, found: "its encoding is \(encoding ?? "unknown"), not UTF8",
                                                remedy: "Create the database with ENCODING 'UTF8' (MLflow stores any Unicode).")
         }
-        let relations = try conn.query("""
-            SELECT c.relname, c.relkind FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-            WHERE n.nspname = $1 AND c.relkind IN ('r', 'p', 'v', 'm', 'S', 'f') ORDER BY c.relname
-            """, [namespace]).rows.map { (name: $0[0] ?? "", kind: $0[1] ?? "") }
+        let relations = try conn.relations(in: namespace)
         if relations.isEmpty { return .empty }
 
-        let tables = Set(relations.filter { $0.kind == "r" || $0.kind == "p" }.map(\.name))
+        let tables = Set(relations.filter(\.isTable).map(\.name))
         if tables.contains("alembic_version") { try checkRevision(conn, for: schema) }
         let others = relations.filter { !["r", "p", "S"].contains($0.kind) }.map(\.name)
         let sequences = Set(relations.filter { $0.kind == "S" }.map(\.name))
@@ -70,7 +67,7 @@ extension TargetState {
 
     /// Refuses a target whose alembic_version is not the source's revision, with both ways out.
     private static func checkRevision(_ conn: PGConnection, for schema: SchemaRevision) throws {
-        let revisions = try conn.query("SELECT version_num FROM alembic_version").rows.map { $0[0] ?? "NULL" }
+        let revisions = try conn.alembicRevisions()
         guard revisions != [schema.revision] else { return }
         let found = revisions.joined(separator: ", ")
         let made = SchemaCatalog.embedded.revision(found).map { " (MLflow \($0.mlflowVersions.joined(separator: ", ")))" } ?? ""

@@ -4,14 +4,16 @@ import PostgresTarget
 /// The second pass of a verification: keeps only the rows of differing buckets from both sides,
 /// pairs them by the table's match columns, and describes each difference.
 struct RowDiffer {
-    let scanner: TableScanner
+    let table: TableSpec
     let layout: TableDigest.Layout
     let buckets: Set<Int>
 
-    func differences() throws -> [VerifyReport.RowDifference] {
-        let source = try collect(try scanner.sourceRows().next)
-        let target = try collect(try scanner.targetRows().next)
-        let reader = BinaryTupleReader(expectHeader: false, maxFields: max(1, scanner.table.loadedColumns.count))
+    /// Reads both sides once more (`sourceRows`, `targetRows` start a new read of the table) and
+    /// describes the rows of the selected buckets that are not on both sides alike.
+    func differences(sourceRows: () throws -> any TupleReader, targetRows: () throws -> any TupleReader) throws -> [VerifyReport.RowDifference] {
+        let source = try collect(try sourceRows().next)
+        let target = try collect(try targetRows().next)
+        let reader = BinaryTupleReader(expectHeader: false, maxFields: max(1, table.loadedColumns.count))
         var out: [VerifyReport.RowDifference] = []
         for key in Set(source.keys).union(target.keys) {
             var sourceOnly = source[key] ?? [], targetOnly = target[key] ?? []
@@ -34,7 +36,7 @@ struct RowDiffer {
             case (0, _): kind = "extra_in_target"
             default: kind = "multiset"
             }
-            out.append(.init(table: scanner.table.name, key: keyParts, kind: kind, columns: columns,
+            out.append(.init(table: table.name, key: keyParts, kind: kind, columns: columns,
                              sourceOnly: try sourceOnly.map { try describe($0, reader) },
                              targetOnly: try targetOnly.map { try describe($0, reader) }))
         }
@@ -56,7 +58,7 @@ struct RowDiffer {
     /// The columns whose bytes differ between two tuples, displayed; equal-looking displays of long
     /// text get their lengths added so that a lost character is visible.
     private func changedColumns(_ a: [UInt8], _ b: [UInt8]) throws -> [VerifyReport.ColumnDifference] {
-        let columns = scanner.table.loadedColumns
+        let columns = table.loadedColumns
         let ra = BinaryTupleReader(expectHeader: false, maxFields: max(1, columns.count))
         let rb = BinaryTupleReader(expectHeader: false, maxFields: max(1, columns.count))
         var out: [VerifyReport.ColumnDifference] = []
@@ -84,7 +86,7 @@ struct RowDiffer {
 
     /// Every column of a stored tuple, displayed.
     private func describe(_ bytes: [UInt8], _ reader: BinaryTupleReader) throws -> [ColumnValue] {
-        let columns = scanner.table.loadedColumns
+        let columns = table.loadedColumns
         var parts: [ColumnValue] = []
         try bytes.withUnsafeBytes { raw in
             try reader.read(raw) { tuple in

@@ -1,6 +1,5 @@
 import MLflowSchema
 import PostgresTarget
-import SQLite
 
 /// Reads one table from both sides as binary COPY tuples, one at a time.
 struct TableScanner {

@@ -35,7 +35,29 @@ public struct Verifier {
     public func run() throws -> VerifyReport {
         let started = Date()
         let source = try SourceOpener.open(sourcePath)
-        let schema = source.schema
+        let accounted = try applyRecord(to: source)
+        let conn = try PGConnection.target(conninfo, application: "mlflow-verify")
+        do {
+            try conn.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            defer { try? conn.execute("ROLLBACK") }
+            var report: VerifyReport
+            do {
+                report = try verify(source, conn, started: started)
+            } catch MigrationError.rejectedValue(let path, let table, let row, let column, let problem, _) {
+                throw MigrationError.rejectedValue(path: path, table: table, row: row, column: column, problem: problem,
+                    remedy: "This source row cannot be in any PostgreSQL target. If the import left it out by a policy, pass its --reject-dir.")
+            }
+            report.accounted = accounted
+            return report
+        } catch let error as PGError {
+            throw conn.lost(error, "Nothing was compared to the end and the target was only read. Run mlflow-verify again once the server accepts connections.")
+                ?? MigrationError.targetReadFailed(error: error)
+        }
+    }
+
+    /// Applies the import's reject record and artifact rules to the source, so that it reads as
+    /// the import loaded it; returns the differences they account for, for the report.
+    private func applyRecord(to source: any MigrationSource) throws -> [String] {
         var accounted: [String] = []
         var map = artifactMap
         if let rejectDirectory {
@@ -43,8 +65,8 @@ public struct Verifier {
                 throw MigrationError.usage("--reject-dir goes with the SQLite file the import read")
             }
             let (record, leftOut) = try RejectDirectory.read(rejectDirectory)
-            guard record.revision == schema.revision else {
-                throw MigrationError.usage("the reject directory \(rejectDirectory) is for revision \(record.revision), the source is at \(schema.revision)")
+            guard record.revision == source.schema.revision else {
+                throw MigrationError.usage("the reject directory \(rejectDirectory) is for revision \(record.revision), the source is at \(source.schema.revision)")
             }
             store.leftOut = leftOut
             for t in record.leftOut {
@@ -63,102 +85,111 @@ public struct Verifier {
             store.artifactMap = map
             for rule in map.rules { accounted.append("artifact locations starting with \(rule.old) expected as \(rule.new)") }
         }
-        let conn = try PGConnection.target(conninfo, application: "mlflow-verify")
-        do {
-            try conn.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
-            defer { try? conn.execute("ROLLBACK") }
-            var report: VerifyReport
-            do {
-                report = try verify(source, schema, conn, started: started)
-            } catch MigrationError.rejectedValue(let path, let table, let row, let column, let problem, _) {
-                throw MigrationError.rejectedValue(path: path, table: table, row: row, column: column, problem: problem,
-                    remedy: "This source row cannot be in any PostgreSQL target. If the import left it out by a policy, pass its --reject-dir.")
-            }
-            report.accounted = accounted
-            return report
-        } catch let error as PGError {
-            throw conn.lost(error, "Nothing was compared to the end and the target was only read. Run mlflow-verify again once the server accepts connections.")
-                ?? MigrationError.verifyFailed(error: error)
-        }
+        return accounted
     }
 
-    private func verify(_ source: any MigrationSource, _ schema: SchemaRevision, _ conn: PGConnection, started: Date) throws -> VerifyReport {
-        let target = conn.displayName
-        let namespace = try conn.query("SELECT current_schema()").scalar ?? "public"
-        let targetTables = Set(try conn.query("""
-            SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-            WHERE n.nspname = $1 AND c.relkind IN ('r', 'p')
-            """, [namespace]).rows.compactMap { $0[0] })
-        guard targetTables.contains("alembic_version") else {
-            throw MigrationError.targetNotMLflow(target: target, reason: "schema \(namespace) has no alembic_version table")
+    private func verify(_ source: any MigrationSource, _ conn: PGConnection, started: Date) throws -> VerifyReport {
+        let schema = source.schema
+        let targetTables = try checkedTargetTables(conn, schema)
+        var checks = structureChecks(schema, targetTables: targetTables)
+        checks += try sequenceChecks(source, conn)
+        var found = Differences(limit: maxDiffs)
+        for table in schema.tables where targetTables.contains(table.name) {
+            checks += try compare(table, source, conn, into: &found)
         }
-        let revisions = try conn.query("SELECT version_num FROM alembic_version").rows.map { $0[0] ?? "NULL" }
+        return VerifyReport(tool: "mlflow-verify", source: sourcePath, target: conn.displayName, revision: schema.revision,
+                            checks: checks, differences: found.rows, seriesDifferences: found.series,
+                            differencesTruncated: found.truncated, seconds: Date().timeIntervalSince(started))
+    }
+
+    /// The target schema's tables, once it is known to be an MLflow store at the source's revision.
+    private func checkedTargetTables(_ conn: PGConnection, _ schema: SchemaRevision) throws -> Set<String> {
+        let namespace = try conn.currentSchema() ?? "public"
+        let tables = Set(try conn.relations(in: namespace).filter(\.isTable).map(\.name))
+        guard tables.contains("alembic_version") else {
+            throw MigrationError.targetNotMLflow(target: conn.displayName, reason: "schema \(namespace) has no alembic_version table")
+        }
+        let revisions = try conn.alembicRevisions()
         guard revisions == [schema.revision] else {
             throw MigrationError.revisionMismatch(source: sourcePath, sourceRevision: schema.revision,
-                                                  target: target, targetRevision: revisions.joined(separator: ", "))
+                                                  target: conn.displayName, targetRevision: revisions.joined(separator: ", "))
         }
-        var checks: [VerifyReport.Check] = [
-            .init(check: "revision", table: nil, passed: true, source: schema.revision, target: schema.revision, detail: nil),
-        ]
+        return tables
+    }
+
+    /// The revision (already equal) and the set of tables.
+    private func structureChecks(_ schema: SchemaRevision, targetTables: Set<String>) -> [VerifyReport.Check] {
         let expected = Set(schema.tables.map(\.name))
         let missing = expected.subtracting(targetTables).sorted(), extra = targetTables.subtracting(expected).sorted()
-        var tableDetail: [String] = []
-        if !missing.isEmpty { tableDetail.append("missing in target: \(missing.joined(separator: ", "))") }
-        if !extra.isEmpty { tableDetail.append("only in target: \(extra.joined(separator: ", "))") }
-        checks.append(.init(check: "tables", table: nil, passed: tableDetail.isEmpty, source: "\(expected.count) tables",
-                            target: "\(targetTables.count) tables", detail: tableDetail.isEmpty ? nil : tableDetail.joined(separator: "; ")))
+        var detail: [String] = []
+        if !missing.isEmpty { detail.append("missing in target: \(missing.joined(separator: ", "))") }
+        if !extra.isEmpty { detail.append("only in target: \(extra.joined(separator: ", "))") }
+        return [
+            .init(check: "revision", table: nil, passed: true, source: schema.revision, target: schema.revision, detail: nil),
+            .init(check: "tables", table: nil, passed: detail.isEmpty, source: "\(expected.count) tables",
+                  target: "\(targetTables.count) tables", detail: detail.isEmpty ? nil : detail.joined(separator: "; ")),
+        ]
+    }
 
-        for sequence in schema.sequences {
+    /// Each sequence's next value against the one MLflow would get on the source.
+    private func sequenceChecks(_ source: any MigrationSource, _ conn: PGConnection) throws -> [VerifyReport.Check] {
+        try source.schema.sequences.map { sequence in
             let sourceNext = try source.nextValue(for: sequence)
             let targetNext = try conn.query("""
                 SELECT CASE WHEN is_called THEN last_value + 1 ELSE last_value END FROM \(conn.quoteIdentifier(sequence.name))
                 """).scalar.flatMap { Int64($0) }
-            checks.append(.init(check: "sequence", table: sequence.name, passed: sourceNext == targetNext,
-                                source: "next \(sourceNext)", target: targetNext.map { "next \($0)" } ?? "missing",
-                                detail: sourceNext == targetNext ? nil : "MLflow's next \(sequence.table).\(sequence.column) would differ"))
+            return .init(check: "sequence", table: sequence.name, passed: sourceNext == targetNext,
+                         source: "next \(sourceNext)", target: targetNext.map { "next \($0)" } ?? "missing",
+                         detail: sourceNext == targetNext ? nil : "MLflow's next \(sequence.table).\(sequence.column) would differ")
         }
+    }
 
-        var differences: [VerifyReport.RowDifference] = []
-        var seriesDifferences: [VerifyReport.SeriesDifference] = []
+    /// The differing rows and series found so far, up to the report's limit.
+    struct Differences {
+        let limit: Int
+        var rows: [VerifyReport.RowDifference] = []
+        var series: [VerifyReport.SeriesDifference] = []
         var truncated = false
-        for table in schema.tables where targetTables.contains(table.name) {
-            progress?(.step("checksumming \(table.name) on both sides"))
-            let scanner = TableScanner(source: source, conn: conn, table: table)
-            let layout = TableDigest.Layout(table)
-            var s = TableDigest(layout: layout), t = TableDigest(layout: layout)
-            let sourceRows = try scanner.sourceRows(), targetRows = try scanner.targetRows()
-            try s.add(all: sourceRows.next)
-            try t.add(all: targetRows.next)
-            checks.append(.init(check: "row_count", table: table.name, passed: s.rows == t.rows,
-                                source: String(s.rows), target: String(t.rows), detail: nil))
-            let sameContent = s.rows == t.rows && s.sum == t.sum
-            checks.append(.init(check: "content", table: table.name, passed: sameContent,
-                                source: s.checksum, target: t.checksum, detail: nil))
-            if layout.series != nil {
-                let differing = s.differingSeries(from: t)
-                checks.append(.init(check: "series", table: table.name, passed: differing.isEmpty,
-                                    source: "\(s.series.count) series", target: "\(t.series.count) series",
-                                    detail: differing.isEmpty ? nil : "\(differing.count) series differ"))
-                for d in differing {
-                    guard seriesDifferences.count < maxDiffs else { truncated = true; break }
-                    seriesDifferences.append(.init(table: table.name, runUUID: d.name[0], key: d.name[1],
-                                                   sourcePoints: d.source, targetPoints: d.target))
-                }
-            }
-            if !sameContent {
-                let budget = maxDiffs - differences.count
-                let buckets = s.differingBuckets(from: t)
-                if budget <= 0 || buckets.count > budget { truncated = true }
-                if budget > 0 {
-                    progress?(.step("finding the differing rows of \(table.name)"))
-                    var found = try RowDiffer(scanner: scanner, layout: layout, buckets: Set(buckets.prefix(budget))).differences()
-                    if found.count > budget { truncated = true; found = Array(found.prefix(budget)) }
-                    differences += found
-                }
+    }
+
+    /// One table: row count, content checksum and series checksums; where the content differs,
+    /// a second pass names the differing rows.
+    private func compare(_ table: TableSpec, _ source: any MigrationSource, _ conn: PGConnection,
+                         into found: inout Differences) throws -> [VerifyReport.Check] {
+        progress?(.step("checksumming \(table.name) on both sides"))
+        let scanner = TableScanner(source: source, conn: conn, table: table)
+        let layout = TableDigest.Layout(table)
+        var s = TableDigest(layout: layout), t = TableDigest(layout: layout)
+        let sourceRows = try scanner.sourceRows(), targetRows = try scanner.targetRows()
+        try s.add(all: sourceRows.next)
+        try t.add(all: targetRows.next)
+        let sameContent = s.rows == t.rows && s.sum == t.sum
+        var checks: [VerifyReport.Check] = [
+            .init(check: "row_count", table: table.name, passed: s.rows == t.rows, source: String(s.rows), target: String(t.rows), detail: nil),
+            .init(check: "content", table: table.name, passed: sameContent, source: s.checksum, target: t.checksum, detail: nil),
+        ]
+        if layout.series != nil {
+            let differing = s.differingSeries(from: t)
+            checks.append(.init(check: "series", table: table.name, passed: differing.isEmpty,
+                                source: "\(s.series.count) series", target: "\(t.series.count) series",
+                                detail: differing.isEmpty ? nil : "\(differing.count) series differ"))
+            for d in differing {
+                guard found.series.count < found.limit else { found.truncated = true; break }
+                found.series.append(.init(table: table.name, runUUID: d.name[0], key: d.name[1], sourcePoints: d.source, targetPoints: d.target))
             }
         }
-        return VerifyReport(tool: "mlflow-verify", source: sourcePath, target: target, revision: schema.revision,
-                            checks: checks, differences: differences, seriesDifferences: seriesDifferences,
-                            differencesTruncated: truncated, seconds: Date().timeIntervalSince(started))
+        if !sameContent {
+            let budget = found.limit - found.rows.count
+            let buckets = s.differingBuckets(from: t)
+            if budget <= 0 || buckets.count > budget { found.truncated = true }
+            if budget > 0 {
+                progress?(.step("finding the differing rows of \(table.name)"))
+                var rows = try RowDiffer(table: table, layout: layout, buckets: Set(buckets.prefix(budget)))
+                    .differences(sourceRows: scanner.sourceRows, targetRows: scanner.targetRows)
+                if rows.count > budget { found.truncated = true; rows = Array(rows.prefix(budget)) }
+                found.rows += rows
+            }
+        }
+        return checks
     }
 }

@@ -2,41 +2,78 @@ import Foundation
 import XCTest
 
 /// Broken and hostile files (Fixtures/make_hostile_inputs.py): each gives a clear error and its
-/// documented exit code, never a crash or a hang, and writes nothing to the target.
+/// documented exit code from every executable, never a crash or a hang, and writes nothing to the
+/// target.
 final class HostileInputTests: XCTestCase {
+    /// What one executable must answer for one file: its exit code and words of its message.
+    struct Expected {
+        let code: Int32
+        let message: String
+    }
+
     func testEveryHostileInputIsRefusedCleanly() throws {
         let env = try TestEnvironment.require()
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("hostile-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: dir) }
         let made = try ProcessResult.run("/usr/bin/env", ["python3", TestEnvironment.fixture("make_hostile_inputs.py"), dir])
         XCTAssertEqual(made.status, 0, made.stderr)
         let conninfo = try env.createDatabase("e2e_hostile")
         defer { env.dropDatabase("e2e_hostile") }
-        let cases: [(file: String, status: Int32, expect: String)] = [
-            ("empty.db", 3, "no alembic_version table"),
-            ("text.db", 3, "not a usable SQLite database"),
-            ("truncated.db", 3, ""),
-            ("corrupt-page.db", 3, ""),
-            ("not-mlflow.db", 3, "not an MLflow tracking store"),
-            ("missing-column.db", 3, "params: missing column(s) value"),
-            ("extra-column.db", 3, "params: unexpected column(s) note"),
-            ("huge-value.db", 1, "104857600 characters, the column holds 8000"),
+        let notSQLite = "is not a usable SQLite database"
+        // Per file: mlflow-import, mlflow-verify, mlflow-export.
+        let cases: [(file: String, expected: [Expected])] = [
+            ("empty.db", [.init(code: 3, message: "no alembic_version table"), .init(code: 2, message: "no alembic_version table"),
+                          .init(code: 3, message: "no alembic_version table")]),
+            ("text.db", [.init(code: 3, message: notSQLite + " (file is not a database)"), .init(code: 2, message: notSQLite),
+                         .init(code: 3, message: notSQLite)]),
+            ("truncated.db", [.init(code: 3, message: notSQLite + " (database disk image is malformed)"),
+                              .init(code: 2, message: "database disk image is malformed"),
+                              .init(code: 3, message: "database disk image is malformed")]),
+            // The damaged page is a table's: the import meets it while loading. Verify checks the
+            // (empty) target before it reads any table.
+            ("corrupt-page.db", [.init(code: 3, message: "database disk image is malformed"),
+                                 .init(code: 2, message: "is not an MLflow store: schema public has no alembic_version table"),
+                                 .init(code: 3, message: "is damaged (PRAGMA integrity_check: *** in database main ***")]),
+            ("not-mlflow.db", [.init(code: 3, message: "is not an MLflow tracking store"), .init(code: 2, message: "is not an MLflow tracking store"),
+                               .init(code: 3, message: "is not an MLflow tracking store")]),
+            ("missing-column.db", [.init(code: 3, message: "params: missing column(s) value"), .init(code: 2, message: "params: missing column(s) value"),
+                                   .init(code: 3, message: "params: missing column(s) value")]),
+            ("extra-column.db", [.init(code: 3, message: "params: unexpected column(s) note"), .init(code: 2, message: "params: unexpected column(s) note"),
+                                 .init(code: 3, message: "params: unexpected column(s) note")]),
         ]
-        for (file, status, expect) in cases {
+        for (file, expected) in cases {
             let path = dir + "/" + file
-            for tool in [["mlflow-import", path, "--target", conninfo], ["mlflow-verify", path, "--target", conninfo],
-                         ["mlflow-export", path, "--output", dir + "/bundle-" + file]] {
-                let result = try env.tool(tool[0], Array(tool.dropFirst()))
-                let wanted: Int32 = tool[0] == "mlflow-verify" ? 2 : (tool[0] == "mlflow-export" && status == 1 ? 0 : status)
-                if tool[0] == "mlflow-export" && file == "huge-value.db" { continue }  // a bundle may hold it; import checks
-                XCTAssertEqual(result.status, wanted, "\(tool[0]) \(file): \(result.stderr)")
-                XCTAssertFalse(result.stderr.contains("Fatal error") || result.stderr.contains("Stack dump"), result.stderr)
-                if tool[0] == "mlflow-import", !expect.isEmpty {
-                    XCTAssertTrue(result.stderr.contains(expect), "\(file): expected '\(expect)' in:\n\(result.stderr.prefix(2000))")
-                }
-                XCTAssertFalse(FileManager.default.fileExists(atPath: dir + "/bundle-" + file) && status != 1, "\(file): a bundle was written")
+            let bundle = dir + "/bundle-" + file
+            let runs = [("mlflow-import", [path, "--target", conninfo]), ("mlflow-verify", [path, "--target", conninfo]),
+                        ("mlflow-export", [path, "--output", bundle])]
+            for ((tool, arguments), want) in zip(runs, expected) {
+                let result = try env.tool(tool, arguments)
+                XCTAssertEqual(result.status, want.code, "\(tool) \(file): \(result.stderr)")
+                XCTAssertTrue(result.stderr.hasPrefix("\(tool): "), "\(tool) \(file): \(result.stderr.prefix(300))")
+                XCTAssertTrue(result.stderr.contains(want.message), "\(tool) \(file): expected '\(want.message)' in:\n\(result.stderr.prefix(2000))")
             }
+            XCTAssertFalse(FileManager.default.fileExists(atPath: bundle), "\(file): a bundle was written")
             XCTAssertEqual(try targetFingerprint(conninfo), "", "\(file): target changed")
         }
+
+        // A value over its column's length: the import and verify refuse it by name; the export
+        // writes it (a bundle holds what the store holds), and importing that bundle is refused
+        // by the server, naming the column, with the target unchanged.
+        let huge = dir + "/huge-value.db"
+        let imported = try env.tool("mlflow-import", [huge, "--target", conninfo])
+        XCTAssertEqual(imported.status, 1, imported.stderr)
+        XCTAssertTrue(imported.stderr.contains("104857600 characters, the column holds 8000"), String(imported.stderr.prefix(2000)))
+        let verified = try env.tool("mlflow-verify", [huge, "--target", conninfo])
+        XCTAssertEqual(verified.status, 2, verified.stderr)
+        XCTAssertTrue(verified.stderr.hasPrefix("mlflow-verify: the target database")
+                      && verified.stderr.contains("is not an MLflow store: schema public has no alembic_version table"), String(verified.stderr.prefix(500)))
+        let exported = try env.tool("mlflow-export", [huge, "--output", dir + "/bundle-huge", "--quiet"])
+        XCTAssertEqual(exported.status, 0, exported.stderr)
+        let fromBundle = try env.tool("mlflow-import", [dir + "/bundle-huge", "--target", conninfo])
+        XCTAssertEqual(fromBundle.status, 1, fromBundle.stderr)
+        XCTAssertTrue(fromBundle.stderr.contains("value too long for type character varying(8000)"), String(fromBundle.stderr.prefix(2000)))
+        XCTAssertEqual(try targetFingerprint(conninfo), "", "huge-value.db: target changed")
+
         // Hostile table names are reported, quoted, and never loaded.
         let named = try env.tool("mlflow-import", [dir + "/hostile-names.db", "--target", conninfo])
         XCTAssertEqual(named.status, 0, named.stderr)

@@ -1,5 +1,3 @@
-import Foundation
-
 /// `manifest.json` of a bundle: what was exported, from where, and how to check every file.
 ///
 /// The format is documented in docs/bundle-format.md. Decoding is strict: a missing key or a value

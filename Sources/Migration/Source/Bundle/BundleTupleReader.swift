@@ -2,7 +2,6 @@
 import Glibc
 #endif
 import Foundation
-import MLflowSchema
 import PostgresTarget
 
 /// Pulls the tuples of a bundle data file, reading it in chunks of at least 1 MiB.
@@ -52,7 +51,13 @@ final class BundleTupleReader: TupleReader {
                     return nil
                 }
             } catch BinaryTupleReader.ReadError.truncated where !eof {
+                // The header may have been read before the first tuple proved incomplete.
+                offset = at
             } catch BinaryTupleReader.ReadError.badHeader where !eof && count < 64 {
+            } catch BinaryTupleReader.ReadError.truncated {
+                throw MigrationError.bundleInvalid(path: path, problem: "ends inside a row or without the COPY trailer")
+            } catch let error as BinaryTupleReader.ReadError {
+                throw MigrationError.bundleInvalid(path: path, problem: "is not binary COPY data (\(error))")
             }
             if eof { throw MigrationError.bundleInvalid(path: path, problem: "ends inside a row or without the COPY trailer") }
             try refill()
