@@ -15,7 +15,7 @@ let package = Package(
         .executable(name: "mlflow-export", targets: ["mlflow-export"]),
     ],
     dependencies: [
-        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
     ],
     targets: [
         .systemLibrary(name: "CSQLite3", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
@@ -24,11 +24,13 @@ let package = Package(
         .target(name: "PostgresTarget", dependencies: ["CLibPQ"], swiftSettings: hotPath),
         .target(name: "MLflowSchema"),
         .target(name: "Migration", dependencies: ["SQLite", "PostgresTarget", "MLflowSchema"], swiftSettings: hotPath),
-        .target(name: "MigrationCLI", dependencies: [
-            "Migration",
-            "PostgresTarget",
-            .product(name: "ArgumentParser", package: "swift-argument-parser"),
-        ]),
+        .target(
+            name: "MigrationCLI",
+            dependencies: [
+                "Migration",
+                "PostgresTarget",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
         .executableTarget(name: "mlflow-import", dependencies: ["MigrationCLI"]),
         .executableTarget(name: "mlflow-verify", dependencies: ["MigrationCLI"]),
         .executableTarget(name: "mlflow-export", dependencies: ["MigrationCLI"]),

@@ -14,7 +14,7 @@ public enum ArtifactLocations {
 
     /// Tag tables whose value column holds a location when the key column has one of these keys.
     public static let tags: [String: (key: String, value: String, keys: Set<String>)] = [
-        "trace_tags": ("key", "value", ["mlflow.artifactLocation"]),
+        "trace_tags": ("key", "value", ["mlflow.artifactLocation"])
     ]
 
     /// The artifact-location columns of a table, in this revision.

@@ -14,8 +14,10 @@ public struct ColumnSpec: Sendable, Equatable {
     /// source's values like any column (COPY takes them as given), its sequence then set.
     public let identity: Bool
 
-    public init(name: String, sqliteDeclared: String, pgType: PGType, nullable: Bool,
-                generated: Bool = false, identity: Bool = false) {
+    public init(
+        name: String, sqliteDeclared: String, pgType: PGType, nullable: Bool,
+        generated: Bool = false, identity: Bool = false
+    ) {
         self.name = name
         self.sqliteDeclared = sqliteDeclared
         self.pgType = pgType

@@ -26,7 +26,7 @@ public enum PGType: Sendable, Equatable, CustomStringConvertible {
         default:
             let prefix = "character varying("
             guard formatType.hasPrefix(prefix), formatType.hasSuffix(")"),
-                  let n = Int(formatType.dropFirst(prefix.count).dropLast()), n > 0
+                let n = Int(formatType.dropFirst(prefix.count).dropLast()), n > 0
             else { return nil }
             self = .text(maxCharacters: n)
         }

@@ -11,9 +11,10 @@ public struct SchemaCatalog: Sendable {
     public static let embedded: SchemaCatalog = {
         do {
             let chain = try JSONDecoder().decode(ChainFile.self, from: Data(EmbeddedRevision.chain.utf8)).chain.map(\.revision)
-            return SchemaCatalog(revisions: try EmbeddedRevision.all.map {
-                try SchemaRevision(mapJSON: $0.map, preDataSQL: $0.preData, postDataSQL: $0.postData)
-            }, chain: chain)
+            return SchemaCatalog(
+                revisions: try EmbeddedRevision.all.map {
+                    try SchemaRevision(mapJSON: $0.map, preDataSQL: $0.preData, postDataSQL: $0.postData)
+                }, chain: chain)
         } catch {
             // The embedded files are checked by tests; a failure here is a build defect.
             preconditionFailure("embedded schema map is invalid: \(error)")

@@ -86,8 +86,9 @@ extension SchemaRevision {
             guard let open = target.firstIndex(of: "("), let close = target.firstIndex(of: ")") else { return nil }
             let parent = String(target[..<open]).unquotedIdentifier
             let parentColumns = target[target.index(after: open)..<close].split(separator: ",").map { $0.trimmingSpaces.unquotedIdentifier }
-            return ForeignKeySpec(name: String(head[3]), table: String(head[0]).unquotedIdentifier, columns: columns,
-                                  parent: parent, parentColumns: parentColumns)
+            return ForeignKeySpec(
+                name: String(head[3]), table: String(head[0]).unquotedIdentifier, columns: columns,
+                parent: parent, parentColumns: parentColumns)
         }
     }
 }

@@ -33,8 +33,10 @@ public struct SchemaRevision: Sendable {
                 guard let type = PGType(formatType: c.pg) else {
                     throw SchemaMapError.unsupportedType(revision: file.revision, table: t.name, column: c.name, type: c.pg)
                 }
-                columns.append(ColumnSpec(name: c.name, sqliteDeclared: c.sqlite, pgType: type, nullable: c.nullable,
-                                          generated: c.generated ?? false, identity: c.identity ?? false))
+                columns.append(
+                    ColumnSpec(
+                        name: c.name, sqliteDeclared: c.sqlite, pgType: type, nullable: c.nullable,
+                        generated: c.generated ?? false, identity: c.identity ?? false))
             }
             tables.append(TableSpec(name: t.name, columns: columns, primaryKey: t.primaryKey, references: t.references))
         }

@@ -34,8 +34,9 @@ public enum CommandRunner {
             let text = "\(error)"
             if !text.isEmpty {
                 let defect = ExitCodes.code(for: error, in: tool) == ExitCodes.internalError
-                printError("\(tool.name): \(defect ? "internal error: " : "")\(text)"
-                    + (defect ? "\n  This is a defect of mlflow-pg-migrate; please report it with the command that caused it." : ""))
+                printError(
+                    "\(tool.name): \(defect ? "internal error: " : "")\(text)"
+                        + (defect ? "\n  This is a defect of mlflow-pg-migrate; please report it with the command that caused it." : ""))
             }
             exit(ExitCodes.code(for: error, in: tool))
         }

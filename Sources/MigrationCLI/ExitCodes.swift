@@ -62,7 +62,7 @@ public enum ExitCodes {
             case .rejectedValue, .loadFailed, .preflightFailed: return 1
             case .usage: return 2
             case .sourceUnreadable, .sourceNotSQLite, .sourceNotMLflow, .unknownRevision, .sourceSchemaMismatch, .sourceRead,
-                 .sourceDamaged, .bundleInvalid:
+                .sourceDamaged, .bundleInvalid:
                 return 3
             case .targetUnreachable, .connectionLost, .targetReadFailed: return 4
             case .targetRefused, .targetNotMLflow, .revisionMismatch: return 5
@@ -91,7 +91,10 @@ public enum ExitCodes {
             return [
                 (0, tool == .dryRun ? "the import would succeed" : "equal"),
                 (1, tool == .dryRun ? "the import would fail" : "differences found"),
-                (2, "no verdict: usage, a source that cannot be read, the target unreachable or the connection lost, a report that cannot be written"),
+                (
+                    2,
+                    "no verdict: usage, a source that cannot be read, the target unreachable or the connection lost, a report that cannot be written"
+                ),
                 internalDefect,
             ]
         case .exporter:

@@ -22,7 +22,10 @@ public struct ExportCommand: ToolCommand {
     @Flag(help: "Replace an existing bundle at --output.")
     public var force = false
 
-    @Option(help: ArgumentHelp("Rewrite artifact locations starting with OLD to start with NEW in the bundle (repeatable; the longest OLD wins; recorded in the manifest).", valueName: "OLD=NEW"))
+    @Option(
+        help: ArgumentHelp(
+            "Rewrite artifact locations starting with OLD to start with NEW in the bundle (repeatable; the longest OLD wins; recorded in the manifest).",
+            valueName: "OLD=NEW"))
     public var artifactRootMap: [String] = []
 
     @Flag(name: .shortAndLong, help: "Print only errors.")
@@ -33,8 +36,10 @@ public struct ExportCommand: ToolCommand {
     public var tool: ExitCodes.Tool { .exporter }
 
     public func run() throws {
-        let summary = try Exporter(sourcePath: source, outputPath: output, force: force,
-                                   artifactMap: try ArtifactRootMap(arguments: artifactRootMap)).run()
+        let summary = try Exporter(
+            sourcePath: source, outputPath: output, force: force,
+            artifactMap: try ArtifactRootMap(arguments: artifactRootMap)
+        ).run()
         if !quiet { print(summary.text) }
     }
 }

@@ -16,7 +16,8 @@ public struct ImportCommand: ToolCommand {
 
             """ + ExitCodes.help(.importer) + "\n\n" + ExitCodes.help(.dryRun, title: "Exit codes with --dry-run"))
 
-    @Argument(help: ArgumentHelp("The MLflow SQLite file (the path behind sqlite:///...), or a bundle folder mlflow-export wrote.", valueName: "source"))
+    @Argument(
+        help: ArgumentHelp("The MLflow SQLite file (the path behind sqlite:///...), or a bundle folder mlflow-export wrote.", valueName: "source"))
     public var source: String
 
     @OptionGroup public var target: TargetOptions
@@ -27,19 +28,28 @@ public struct ImportCommand: ToolCommand {
     @Flag(help: "Run mlflow-verify's checks right after a successful import.")
     public var verify = false
 
-    @Flag(help: "Read the source and the target, write nothing, and report the plan and every row PostgreSQL would reject (exit 0: the import would succeed, 1: it would not, 2: the check could not finish).")
+    @Flag(
+        help:
+            "Read the source and the target, write nothing, and report the plan and every row PostgreSQL would reject (exit 0: the import would succeed, 1: it would not, 2: the check could not finish)."
+    )
     public var dryRun = false
 
     @Flag(help: "Policy: widen varchar columns to hold over-long values (the schema then differs from MLflow's there).")
     public var widenTooLong = false
 
-    @Option(help: ArgumentHelp("Policy: leave out rows with these problems (comma-separated kinds, or all); rows referencing them are left out too.", valueName: "kinds"))
+    @Option(
+        help: ArgumentHelp(
+            "Policy: leave out rows with these problems (comma-separated kinds, or all); rows referencing them are left out too.", valueName: "kinds")
+    )
     public var skipRows: String?
 
-    @Option(help: ArgumentHelp("Where a policy records every row it leaves out (original bytes, reason) and every column it widens.", valueName: "dir"))
+    @Option(
+        help: ArgumentHelp("Where a policy records every row it leaves out (original bytes, reason) and every column it widens.", valueName: "dir"))
     public var rejectDir: String?
 
-    @Option(help: ArgumentHelp("Rewrite artifact locations starting with OLD to start with NEW (repeatable; the longest OLD wins).", valueName: "OLD=NEW"))
+    @Option(
+        help: ArgumentHelp("Rewrite artifact locations starting with OLD to start with NEW (repeatable; the longest OLD wins).", valueName: "OLD=NEW")
+    )
     public var artifactRootMap: [String] = []
 
     @Flag(help: "When the load is refused over a value, report just that value instead of scanning the source for every problem.")
@@ -62,7 +72,8 @@ public struct ImportCommand: ToolCommand {
             } else if let kind = Problem.Kind(rawValue: word) {
                 skip.insert(kind)
             } else {
-                throw ValidationError("unknown problem kind '\(word)' for --skip-rows; kinds: \(Problem.Kind.allCases.map(\.rawValue).joined(separator: ", ")), all")
+                throw ValidationError(
+                    "unknown problem kind '\(word)' for --skip-rows; kinds: \(Problem.Kind.allCases.map(\.rawValue).joined(separator: ", ")), all")
             }
         }
         return RejectPolicy(widenTooLong: widenTooLong, skip: skip, rejectDirectory: rejectDir)
@@ -75,13 +86,17 @@ public struct ImportCommand: ToolCommand {
         try report.checkWritable()
         if dryRun { return try runDryRun(map) }
         let progress = progressOptions.handler(quiet: quiet)
-        let summary = try Importer(sourcePath: source, conninfo: target.target, policy: try policy(), preflight: !noPreflight,
-                                   artifactMap: map, progress: progress).run()
+        let summary = try Importer(
+            sourcePath: source, conninfo: target.target, policy: try policy(), preflight: !noPreflight,
+            artifactMap: map, progress: progress
+        ).run()
         if !quiet { print(summary.text) }
         guard verify else { return }
         do {
-            let result = try Verifier(sourcePath: source, conninfo: target.target, maxDiffs: report.maxDiffs, rejectDirectory: rejectDir,
-                                      artifactMap: map, progress: progress).run()
+            let result = try Verifier(
+                sourcePath: source, conninfo: target.target, maxDiffs: report.maxDiffs, rejectDirectory: rejectDir,
+                artifactMap: map, progress: progress
+            ).run()
             try report.emit(result)
             if !result.passed { throw CommandFailure.negativeVerdict(summary: "the import was committed, but " + result.verdict) }
         } catch let error as MigrationError {

@@ -21,7 +21,9 @@ final class ProgressPrinter: @unchecked Sendable {
             draw(table, done, total, force: false)
         case let .tableFinished(table, rows, seconds):
             let rate = seconds > 0 ? Int(Double(rows) / seconds) : rows
-            emit("\r\u{1B}[K" + label(table) + " [" + String(repeating: "#", count: 30) + "] \(rows) rows, \(rate) rows/s, \(String(format: "%.1f", seconds)) s\n")
+            emit(
+                "\r\u{1B}[K" + label(table) + " [" + String(repeating: "#", count: 30)
+                    + "] \(rows) rows, \(rate) rows/s, \(String(format: "%.1f", seconds)) s\n")
         case let .step(text):
             emit("\u{1B}[K\(text) ...\n")
         }
@@ -36,8 +38,9 @@ final class ProgressPrinter: @unchecked Sendable {
         let elapsed = now.timeIntervalSince(started)
         let rate = elapsed > 0 ? Double(done) / elapsed : 0
         let eta = rate > 0 ? Int(Double(total - done) / rate) : 0
-        emit("\r\u{1B}[K" + label(table) + " [" + String(repeating: "#", count: filled) + String(repeating: ".", count: 30 - filled)
-             + "] \(Int(fraction * 100))% \(Int(rate)) rows/s ETA \(eta) s")
+        emit(
+            "\r\u{1B}[K" + label(table) + " [" + String(repeating: "#", count: filled) + String(repeating: ".", count: 30 - filled)
+                + "] \(Int(fraction * 100))% \(Int(rate)) rows/s ETA \(eta) s")
     }
 
     private func label(_ table: String) -> String {
@@ -47,10 +50,23 @@ final class ProgressPrinter: @unchecked Sendable {
     private func jsonLine(_ event: ProgressEvent) -> String {
         var object: [String: Any] = ["time": ISO8601DateFormatter().string(from: Date())]
         switch event {
-        case let .tableStarted(table, total): object["event"] = "table_started"; object["table"] = table; object["total"] = total
-        case let .rows(table, done, total): object["event"] = "rows"; object["table"] = table; object["done"] = done; object["total"] = total
-        case let .tableFinished(table, rows, seconds): object["event"] = "table_finished"; object["table"] = table; object["rows"] = rows; object["seconds"] = seconds
-        case let .step(text): object["event"] = "step"; object["step"] = text
+        case let .tableStarted(table, total):
+            object["event"] = "table_started"
+            object["table"] = table
+            object["total"] = total
+        case let .rows(table, done, total):
+            object["event"] = "rows"
+            object["table"] = table
+            object["done"] = done
+            object["total"] = total
+        case let .tableFinished(table, rows, seconds):
+            object["event"] = "table_finished"
+            object["table"] = table
+            object["rows"] = rows
+            object["seconds"] = seconds
+        case let .step(text):
+            object["event"] = "step"
+            object["step"] = text
         }
         let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data()
         return String(decoding: data, as: UTF8.self) + "\n"

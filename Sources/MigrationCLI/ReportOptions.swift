@@ -50,9 +50,11 @@ public struct ReportOptions: ParsableArguments {
                     throw MigrationError.outputUnusable(path: path, output: .report, reason: "it is not writable")
                 }
             } else if !FileManager.default.fileExists(atPath: url.deletingLastPathComponent().path, isDirectory: &isDirectory)
-                || !isDirectory.boolValue || !FileManager.default.isWritableFile(atPath: url.deletingLastPathComponent().path) {
-                throw MigrationError.outputUnusable(path: path, output: .report,
-                                                    reason: "its folder \(url.deletingLastPathComponent().path) is missing or not writable")
+                || !isDirectory.boolValue || !FileManager.default.isWritableFile(atPath: url.deletingLastPathComponent().path)
+            {
+                throw MigrationError.outputUnusable(
+                    path: path, output: .report,
+                    reason: "its folder \(url.deletingLastPathComponent().path) is missing or not writable")
             }
         }
     }

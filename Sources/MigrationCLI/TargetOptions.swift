@@ -4,10 +4,12 @@ import PostgresTarget
 
 /// The `--target` option every command shares.
 public struct TargetOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp(
-        "The PostgreSQL database: a libpq URI (postgresql://user@host:5432/db) or key=value string.",
-        discussion: "Without it, libpq's environment (PGHOST, PGPORT, PGDATABASE, PGUSER, PGPASSWORD) and ~/.pgpass apply.",
-        valueName: "conninfo"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "The PostgreSQL database: a libpq URI (postgresql://user@host:5432/db) or key=value string.",
+            discussion: "Without it, libpq's environment (PGHOST, PGPORT, PGDATABASE, PGUSER, PGPASSWORD) and ~/.pgpass apply.",
+            valueName: "conninfo"))
     public var target: String?
 
     public init() {}
@@ -16,7 +18,8 @@ public struct TargetOptions: ParsableArguments {
     /// users can read it in the process list and shells keep it in their history.
     public func validate() throws {
         if let target, PGConnection.conninfoHasPassword(target) {
-            let warning = "warning: --target contains a password, which other users can see in the process list and "
+            let warning =
+                "warning: --target contains a password, which other users can see in the process list and "
                 + "which shell history keeps. Use PGPASSWORD or ~/.pgpass instead (see the README).\n"
             FileHandle.standardError.write(Data(warning.utf8))
         }

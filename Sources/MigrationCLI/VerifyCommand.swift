@@ -24,7 +24,8 @@ public struct VerifyCommand: ToolCommand {
     @Option(help: ArgumentHelp("The reject directory of the import: rows it records as left out are expected to be missing.", valueName: "dir"))
     public var rejectDir: String?
 
-    @Option(help: ArgumentHelp("The import's artifact location rewrite (repeatable); read from --reject-dir when recorded there.", valueName: "OLD=NEW"))
+    @Option(
+        help: ArgumentHelp("The import's artifact location rewrite (repeatable); read from --reject-dir when recorded there.", valueName: "OLD=NEW"))
     public var artifactRootMap: [String] = []
 
     public init() {}
@@ -33,9 +34,11 @@ public struct VerifyCommand: ToolCommand {
 
     public func run() throws {
         try report.checkWritable()
-        let result = try Verifier(sourcePath: source, conninfo: target.target, maxDiffs: report.maxDiffs, rejectDirectory: rejectDir,
-                                  artifactMap: try ArtifactRootMap(arguments: artifactRootMap),
-                                  progress: progressOptions.handler(quiet: false)).run()
+        let result = try Verifier(
+            sourcePath: source, conninfo: target.target, maxDiffs: report.maxDiffs, rejectDirectory: rejectDir,
+            artifactMap: try ArtifactRootMap(arguments: artifactRootMap),
+            progress: progressOptions.handler(quiet: false)
+        ).run()
         try report.emit(result)
         if !result.passed { throw CommandFailure.negativeVerdict(summary: result.verdict) }
     }

@@ -1,5 +1,3 @@
-
-
 /// Splits binary COPY data into tuples, reusing one offsets buffer.
 public final class BinaryTupleReader {
     private let offsets: UnsafeMutableBufferPointer<Int>
@@ -32,7 +30,8 @@ public final class BinaryTupleReader {
     public func tuple(in data: UnsafeRawBufferPointer, at offset: inout Int) throws -> BinaryTuple? {
         if !sawHeader {
             guard data.count >= Self.headerSize,
-                  data.prefix(11).elementsEqual(BinaryTupleBuffer.signature) else { throw ReadError.badHeader }
+                data.prefix(11).elementsEqual(BinaryTupleBuffer.signature)
+            else { throw ReadError.badHeader }
             let extensionLength = Int(Int32(bigEndian: data.loadUnaligned(fromByteOffset: 15, as: Int32.self)))
             offset = Self.headerSize + extensionLength
             sawHeader = true

@@ -8,8 +8,9 @@ extension PGError {
             return String(cString: p)
         }
         let primary = field("M") ?? String(cString: PQresultErrorMessage(result))
-        self.init(operation: operation, sqlState: field("C"),
-                  message: primary.trimmingTrailingNewlines(), detail: field("D"), hint: field("H"),
-                  context: field("W"), table: field("t"), column: field("c"), constraint: field("n"))
+        self.init(
+            operation: operation, sqlState: field("C"),
+            message: primary.trimmingTrailingNewlines(), detail: field("D"), hint: field("H"),
+            context: field("W"), table: field("t"), column: field("c"), constraint: field("n"))
     }
 }

@@ -15,9 +15,11 @@ public struct PGError: Error, CustomStringConvertible, Sendable {
     public var column: String?
     public var constraint: String?
 
-    public init(operation: String, sqlState: String? = nil, message: String, detail: String? = nil,
-                hint: String? = nil, context: String? = nil, table: String? = nil, column: String? = nil,
-                constraint: String? = nil) {
+    public init(
+        operation: String, sqlState: String? = nil, message: String, detail: String? = nil,
+        hint: String? = nil, context: String? = nil, table: String? = nil, column: String? = nil,
+        constraint: String? = nil
+    ) {
         self.operation = operation
         self.sqlState = sqlState
         self.message = message

@@ -17,4 +17,3 @@ public struct SQLiteError: Error, CustomStringConvertible, Sendable {
         return text
     }
 }
-

@@ -27,8 +27,10 @@ enum DDLTables {
                 if let range = body.range(of: " DEFAULT ") { body = String(body[..<range.lowerBound]) }
                 if let range = body.range(of: " GENERATED ") { body = String(body[..<range.lowerBound]) }
                 guard let space = body.firstIndex(of: " ") else { throw ParseError(line: line) }
-                tables[table]!.append(Column(name: String(body[..<space]).unquoted,
-                                             type: String(body[body.index(after: space)...]), notNull: notNull))
+                tables[table]!.append(
+                    Column(
+                        name: String(body[..<space]).unquoted,
+                        type: String(body[body.index(after: space)...]), notNull: notNull))
             }
         }
         return tables

@@ -1,8 +1,9 @@
 import ArgumentParser
 import Migration
-@testable import MigrationCLI
 import PostgresTarget
 import XCTest
+
+@testable import MigrationCLI
 
 /// The one mapping from a failure to an exit code, per tool, against the documented table.
 final class ExitCodesTests: XCTestCase {

@@ -30,6 +30,6 @@ final class BinaryTupleTests: XCTestCase {
         buffer.int4(7)
         let cut = UnsafeRawBufferPointer(rebasing: buffer.bytes.dropLast(2))
         XCTAssertThrowsError(try BinaryTupleReader(expectHeader: false).read(cut) { _ in })
-        XCTAssertThrowsError(try BinaryTupleReader().read(buffer.bytes) { _ in }) // no header
+        XCTAssertThrowsError(try BinaryTupleReader().read(buffer.bytes) { _ in })  // no header
     }
 }

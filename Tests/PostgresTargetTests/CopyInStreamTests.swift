@@ -18,8 +18,10 @@ final class CopyInStreamTests: XCTestCase {
 
     func testValuesSurviveBitForBit() throws {
         let conn = try connect()
-        let doubles: [Double] = [0, -0.0, .nan, .infinity, -.infinity, .greatestFiniteMagnitude, -.greatestFiniteMagnitude,
-                                 .leastNonzeroMagnitude, -.leastNonzeroMagnitude, .leastNormalMagnitude, 1.0 / 3.0]
+        let doubles: [Double] = [
+            0, -0.0, .nan, .infinity, -.infinity, .greatestFiniteMagnitude, -.greatestFiniteMagnitude,
+            .leastNonzeroMagnitude, -.leastNonzeroMagnitude, .leastNormalMagnitude, 1.0 / 3.0,
+        ]
         let stream = try conn.copyIn(table: "t", columns: ["i4", "i8", "f", "b", "s", "v", "j", "y", "d"])
         for (n, value) in doubles.enumerated() {
             stream.buffer.beginRow(fields: 9)
@@ -35,10 +37,12 @@ final class CopyInStreamTests: XCTestCase {
             stream.buffer.int4(Int32(n))
         }
         XCTAssertEqual(try stream.finish(), doubles.count)
-        let rows = try conn.query("""
+        let rows = try conn.query(
+            """
             SELECT encode(float8send(f), 'hex'), i4, i8, b, s, v IS NULL, v, j::text, encode(y, 'hex'), d::text
             FROM t ORDER BY i8
-            """).rows
+            """
+        ).rows
         XCTAssertEqual(rows.count, doubles.count)
         for (n, value) in doubles.enumerated() {
             let row = rows[n]

@@ -30,7 +30,8 @@ public struct ArtifactReport: Codable, Sendable {
             rewrites[i].count += 1
             if rewrites[i].examples.count < 3 { rewrites[i].examples.append(.init(before: before, after: after)) }
         } else {
-            rewrites.append(.init(table: table, column: column, old: rule.old, new: rule.new, count: 1, examples: [.init(before: before, after: after)]))
+            rewrites.append(
+                .init(table: table, column: column, old: rule.old, new: rule.new, count: 1, examples: [.init(before: before, after: after)]))
         }
     }
 

@@ -9,7 +9,10 @@ extension XXH64 {
 
         init(seed: UInt64 = 0) {
             self.seed = seed
-            v1 = seed &+ p1 &+ p2; v2 = seed &+ p2; v3 = seed; v4 = seed &- p1
+            v1 = seed &+ p1 &+ p2
+            v2 = seed &+ p2
+            v3 = seed
+            v4 = seed &- p1
             pending.reserveCapacity(32)
         }
 
@@ -36,7 +39,10 @@ extension XXH64 {
         @inline(__always)
         private mutating func stripe(_ p: UnsafeRawPointer) {
             @inline(__always) func u64(_ at: Int) -> UInt64 { UInt64(littleEndian: p.loadUnaligned(fromByteOffset: at, as: UInt64.self)) }
-            v1 = round(v1, u64(0)); v2 = round(v2, u64(8)); v3 = round(v3, u64(16)); v4 = round(v4, u64(24))
+            v1 = round(v1, u64(0))
+            v2 = round(v2, u64(8))
+            v3 = round(v3, u64(16))
+            v4 = round(v4, u64(24))
         }
 
         /// The hash of everything added.

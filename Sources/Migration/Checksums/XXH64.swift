@@ -33,8 +33,10 @@ enum XXH64 {
         if count >= 32 {
             var v1 = seed &+ p1 &+ p2, v2 = seed &+ p2, v3 = seed, v4 = seed &- p1
             while i + 32 <= count {
-                v1 = round(v1, u64(i)); v2 = round(v2, u64(i + 8))
-                v3 = round(v3, u64(i + 16)); v4 = round(v4, u64(i + 24))
+                v1 = round(v1, u64(i))
+                v2 = round(v2, u64(i + 8))
+                v3 = round(v3, u64(i + 16))
+                v4 = round(v4, u64(i + 24))
                 i += 32
             }
             h = rotl(v1, 1) &+ rotl(v2, 7) &+ rotl(v3, 12) &+ rotl(v4, 18)
@@ -64,8 +66,10 @@ enum XXH64 {
     @inline(__always)
     static func avalanche(_ x: UInt64) -> UInt64 {
         var h = x
-        h ^= h >> 33; h &*= p2
-        h ^= h >> 29; h &*= p3
+        h ^= h >> 33
+        h &*= p2
+        h ^= h >> 29
+        h &*= p3
         h ^= h >> 32
         return h
     }

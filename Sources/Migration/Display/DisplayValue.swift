@@ -3,7 +3,10 @@ public func displayValue(_ text: String, limit: Int = 60) -> String {
     var out = ""
     var count = 0
     for scalar in text.unicodeScalars {
-        if count == limit { out += "…"; break }
+        if count == limit {
+            out += "…"
+            break
+        }
         switch scalar {
         case "\0": out += "\\0"
         case "\n": out += "\\n"

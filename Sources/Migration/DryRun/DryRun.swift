@@ -9,8 +9,10 @@ public struct DryRun {
     public let policy: RejectPolicy
     public let artifactMap: ArtifactRootMap
 
-    public init(sourcePath: String, conninfo: String?, policy: RejectPolicy = RejectPolicy(),
-                artifactMap: ArtifactRootMap = ArtifactRootMap(rules: [])) {
+    public init(
+        sourcePath: String, conninfo: String?, policy: RejectPolicy = RejectPolicy(),
+        artifactMap: ArtifactRootMap = ArtifactRootMap(rules: [])
+    ) {
         self.sourcePath = sourcePath
         self.conninfo = conninfo
         self.policy = policy
@@ -81,18 +83,24 @@ public struct DryRun {
         var target = DryRunReport.TargetInfo(target: conn.displayName)
         target.serverVersion = try conn.query("SHOW server_version").scalar ?? "?"
         target.timescaledb = try conn.query("SELECT extversion FROM pg_extension WHERE extname = 'timescaledb'").scalar
-        let db = try conn.query("SELECT pg_encoding_to_char(encoding), datcollate, datctype FROM pg_database WHERE datname = current_database()").rows.first ?? []
+        let db =
+            try conn.query("SELECT pg_encoding_to_char(encoding), datcollate, datctype FROM pg_database WHERE datname = current_database()").rows
+            .first ?? []
         target.encoding = db.first.flatMap { $0 } ?? "?"
         target.collation = db.count > 1 ? db[1] ?? "?" : "?"
         if !["C", "C.UTF-8", "C.utf8", "POSIX"].contains(target.collation) {
-            target.notes.append("collation \(target.collation) sorts text differently from SQLite (bytewise); MLflow's listings may come out in another order. Create the database with LC_COLLATE 'C.UTF-8' to keep SQLite's order.")
+            target.notes.append(
+                "collation \(target.collation) sorts text differently from SQLite (bytewise); MLflow's listings may come out in another order. Create the database with LC_COLLATE 'C.UTF-8' to keep SQLite's order."
+            )
         }
         return target
     }
 
     /// Rows per table after what the policy leaves out, sequences, and the estimated duration.
-    private func fillPlan(_ report: inout DryRunReport.Plan, _ source: any MigrationSource, plan: Importer.Plan,
-                          sourceTables: [DryRunReport.TableRows]) throws {
+    private func fillPlan(
+        _ report: inout DryRunReport.Plan, _ source: any MigrationSource, plan: Importer.Plan,
+        sourceTables: [DryRunReport.TableRows]
+    ) throws {
         var total = 0
         for table in source.schema.tables {
             let rows = sourceTables.first { $0.table == table.name }?.rows ?? 0
@@ -113,15 +121,20 @@ public struct DryRun {
             info.kind = "bundle"
             info.tables = bundle.manifest.tables.map { .init(table: $0.name, rows: $0.rows) }
             info.size = bundle.manifest.tables.reduce(0) { $0 + $1.size }
-            info.notes.append("bundle: every file's size, checksum, row count and content checksum verified; values were checked when it was exported, varchar lengths and keys are checked by PostgreSQL during the import")
+            info.notes.append(
+                "bundle: every file's size, checksum, row count and content checksum verified; values were checked when it was exported, varchar lengths and keys are checked by PostgreSQL during the import"
+            )
         } else if let store = source as? SQLiteSource {
             info.kind = "sqlite"
             info.size = ((try? fm.attributesOfItem(atPath: sourcePath))?[.size] as? NSNumber)?.int64Value ?? 0
             for table in store.schema.tables { info.tables.append(.init(table: table.name, rows: try store.rowCount(table))) }
             for suffix in ["-wal", "-journal"] {
                 if let size = ((try? fm.attributesOfItem(atPath: sourcePath + suffix))?[.size] as? NSNumber)?.int64Value {
-                    info.notes.append("\(URL(fileURLWithPath: sourcePath).lastPathComponent)\(suffix) is present (\(size) bytes): "
-                        + (size > 0 ? "a writer is active or did not finish; the import reads one consistent snapshot, stop MLflow first to include its last writes" : "no pending writes"))
+                    info.notes.append(
+                        "\(URL(fileURLWithPath: sourcePath).lastPathComponent)\(suffix) is present (\(size) bytes): "
+                            + (size > 0
+                                ? "a writer is active or did not finish; the import reads one consistent snapshot, stop MLflow first to include its last writes"
+                                : "no pending writes"))
                 }
             }
         }

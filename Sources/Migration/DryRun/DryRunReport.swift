@@ -77,7 +77,10 @@ public struct DryRunReport: Codable, Sendable {
         guard !wouldSucceed else { return "the import would succeed" }
         var reasons: [String] = []
         if unhandled > 0 { reasons.append("\(unhandled) problem(s) no policy handles") }
-        if !blockers.isEmpty { reasons.append(blockers.count == 1 ? "blocked: " + (blockers[0].split(separator: "\n").first.map(String.init) ?? "") : "\(blockers.count) blockers") }
+        if !blockers.isEmpty {
+            reasons.append(
+                blockers.count == 1 ? "blocked: " + (blockers[0].split(separator: "\n").first.map(String.init) ?? "") : "\(blockers.count) blockers")
+        }
         return "the import would fail: " + reasons.joined(separator: "; ")
     }
 
@@ -91,12 +94,16 @@ extension DryRunReport {
         var l: [String] = []
         l.append("Dry run: nothing was written. The import \(wouldSucceed ? "WOULD SUCCEED" : "WOULD FAIL").")
         l.append("")
-        l.append("Source: \(source.path) (\(source.kind), \(source.size) bytes), revision \(source.revision) (MLflow \(source.mlflowVersions.joined(separator: ", ")))")
+        l.append(
+            "Source: \(source.path) (\(source.kind), \(source.size) bytes), revision \(source.revision) (MLflow \(source.mlflowVersions.joined(separator: ", ")))"
+        )
         if let integrity = source.integrityCheck { l.append("  integrity_check: \(integrity.joined(separator: "; "))") }
         if let fk = source.sqliteForeignKeyViolations { l.append("  foreign_key_check: \(fk) violation(s) of SQLite's declared keys") }
         for n in source.notes { l.append("  note: \(n)") }
         if !source.unknownTables.isEmpty { l.append("  not MLflow's, not loaded: \(source.unknownTables.joined(separator: ", "))") }
-        l.append("Target: \(target.target), PostgreSQL \(target.serverVersion), TimescaleDB \(target.timescaledb ?? "not installed"), encoding \(target.encoding), collation \(target.collation)")
+        l.append(
+            "Target: \(target.target), PostgreSQL \(target.serverVersion), TimescaleDB \(target.timescaledb ?? "not installed"), encoding \(target.encoding), collation \(target.collation)"
+        )
         l.append("  state: \(target.state)")
         for n in target.notes { l.append("  note: \(n)") }
         l.append("Plan: \(plan.action.isEmpty ? "none" : plan.action)")
@@ -110,7 +117,12 @@ extension DryRunReport {
             l.append("Artifact locations:")
             l += artifacts.lines
         }
-        l.append("Problems: \(problems.count)" + (problems.isEmpty ? "" : " (" + counts.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ") + "), \(unhandled) not handled by a policy"))
+        l.append(
+            "Problems: \(problems.count)"
+                + (problems.isEmpty
+                    ? ""
+                    : " (" + counts.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")
+                        + "), \(unhandled) not handled by a policy"))
         for p in problems.prefix(limit) { l.append("  - [\(p.kind.rawValue)] \(p.line)") }
         if problems.count > limit { l.append("  ... and \(problems.count - limit) more (--format json lists all)") }
         for b in blockers { l.append("Blocked: \(b)") }
@@ -131,9 +143,11 @@ extension DryRunReport {
 
     /// The report as Markdown.
     public var markdown: String {
-        var md = ["## mlflow-import dry run: \(wouldSucceed ? "✅ would succeed" : "❌ would fail")", "",
-                  "Source `\(source.path)` (revision `\(source.revision)`), target `\(target.target)` (\(target.state)).", "",
-                  "| table | rows |", "|---|---|"]
+        var md = [
+            "## mlflow-import dry run: \(wouldSucceed ? "✅ would succeed" : "❌ would fail")", "",
+            "Source `\(source.path)` (revision `\(source.revision)`), target `\(target.target)` (\(target.state)).", "",
+            "| table | rows |", "|---|---|",
+        ]
         md += plan.tables.map { "| \($0.table) | \($0.rows) |" }
         if !problems.isEmpty {
             md += ["", "### Problems", "", "| kind | table | key | column | detail |", "|---|---|---|---|---|"]

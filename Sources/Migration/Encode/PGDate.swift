@@ -17,7 +17,8 @@ enum PGDate {
             return n
         }
         guard let y = number(0..<4), let m = number(5..<7), let d = number(8..<10),
-              (1...12).contains(m), d >= 1, d <= daysInMonth(y, m) else { return nil }
+            (1...12).contains(m), d >= 1, d <= daysInMonth(y, m)
+        else { return nil }
         return Int32(daysFromCivil(y, m, d) - daysFromCivil(2000, 1, 1))
     }
 

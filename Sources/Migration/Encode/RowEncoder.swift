@@ -57,9 +57,10 @@ final class RowEncoder {
     }
 
     private func reject(_ stmt: SQLiteStatement, _ index: Int, _ fault: CellFault) -> MigrationError {
-        .rejectedValue(path: path, table: table.name, row: currentKey(stmt), column: columns[index].name,
-                       problem: "\(fault.detail(for: columns[index])): \(stmt.display(Int32(index)))",
-                       remedy: "Correct or remove this row in a copy of the SQLite file, then import the copy.")
+        .rejectedValue(
+            path: path, table: table.name, row: currentKey(stmt), column: columns[index].name,
+            problem: "\(fault.detail(for: columns[index])): \(stmt.display(Int32(index)))",
+            remedy: "Correct or remove this row in a copy of the SQLite file, then import the copy.")
     }
 
     /// The primary key of the statement's current row.

@@ -7,13 +7,23 @@ enum UTF8Scan {
         let n = bytes.count
         while i < n {
             let b0 = bytes[i]
-            if b0 < 0x80 { i += 1; count += 1; continue }
+            if b0 < 0x80 {
+                i += 1
+                count += 1
+                continue
+            }
             let length: Int
             var cp: UInt32
             switch b0 {
-            case 0xC2...0xDF: length = 2; cp = UInt32(b0 & 0x1F)
-            case 0xE0...0xEF: length = 3; cp = UInt32(b0 & 0x0F)
-            case 0xF0...0xF4: length = 4; cp = UInt32(b0 & 0x07)
+            case 0xC2...0xDF:
+                length = 2
+                cp = UInt32(b0 & 0x1F)
+            case 0xE0...0xEF:
+                length = 3
+                cp = UInt32(b0 & 0x0F)
+            case 0xF0...0xF4:
+                length = 4
+                cp = UInt32(b0 & 0x07)
             default: return nil
             }
             guard i + length <= n else { return nil }

@@ -23,10 +23,13 @@ public struct ExportSummary: Sendable {
         var lines = ["Exported \(source) (revision \(revision)) to \(output)."]
         lines.append("  " + "table".padding(toLength: width, withPad: " ", startingAt: 0) + "        rows        bytes")
         for t in tables {
-            lines.append("  " + t.name.padding(toLength: width, withPad: " ", startingAt: 0) + String(t.rows).leftPadded(12) + String(t.bytes).leftPadded(13))
+            lines.append(
+                "  " + t.name.padding(toLength: width, withPad: " ", startingAt: 0) + String(t.rows).leftPadded(12) + String(t.bytes).leftPadded(13))
         }
         lines.append("\(tables.count) tables, \(rows) rows, \(bytes) bytes in \(formatSeconds(seconds)) s.")
-        for rule in artifactRules { lines.append("Artifact locations starting with \(rule.old) now start with \(rule.new) (recorded in manifest.json).") }
+        for rule in artifactRules {
+            lines.append("Artifact locations starting with \(rule.old) now start with \(rule.new) (recorded in manifest.json).")
+        }
         return lines.joined(separator: "\n")
     }
 }

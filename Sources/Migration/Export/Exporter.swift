@@ -30,8 +30,9 @@ public struct Exporter {
         do {
             let written = try writeBundle(from: source, sourceSum: sourceSum, into: staging)
             try publish(staging, as: output)
-            var summary = ExportSummary(source: sourcePath, output: outputPath, revision: source.schema.revision,
-                                        tables: written, seconds: Date().timeIntervalSince(started))
+            var summary = ExportSummary(
+                source: sourcePath, output: outputPath, revision: source.schema.revision,
+                tables: written, seconds: Date().timeIntervalSince(started))
             summary.artifactRules = artifactMap.rules
             return summary
         } catch {
@@ -118,7 +119,8 @@ public struct Exporter {
             guard bytes.count > 0 else { return }
             fileHash.update(bytes)
             size += Int64(bytes.count)
-            try handle.write(contentsOf: Data(bytesNoCopy: UnsafeMutableRawPointer(mutating: bytes.baseAddress!), count: bytes.count, deallocator: .none))
+            try handle.write(
+                contentsOf: Data(bytesNoCopy: UnsafeMutableRawPointer(mutating: bytes.baseAddress!), count: bytes.count, deallocator: .none))
             buffer.removeAll()
         }
         buffer.header()
@@ -135,8 +137,9 @@ public struct Exporter {
         try flush()
         try handle.synchronize()
         let columns = table.loadedColumns.map { BundleManifest.Column(name: $0.name, type: $0.pgType.description) }
-        return .init(name: table.name, columns: columns, rows: rows, contentChecksum: hex(content), file: relative,
-                     size: size, xxh64: hex(fileHash.finalize()))
+        return .init(
+            name: table.name, columns: columns, rows: rows, contentChecksum: hex(content), file: relative,
+            size: size, xxh64: hex(fileHash.finalize()))
     }
 
     private func writeFile(_ data: Data, to url: URL) throws {

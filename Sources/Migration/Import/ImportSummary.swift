@@ -27,16 +27,18 @@ public struct ImportSummary: Sendable {
 
     /// The human-readable report printed at the end of an import.
     public var text: String {
-        let mode = switch targetState {
-        case .empty: "created MLflow's schema"
-        case .createdByMLflow: "loaded into the schema MLflow created"
-        }
+        let mode =
+            switch targetState {
+            case .empty: "created MLflow's schema"
+            case .createdByMLflow: "loaded into the schema MLflow created"
+            }
         var lines = ["Imported \(source) (revision \(revision), MLflow \(mlflowVersions.joined(separator: ", "))) into \(target): \(mode)."]
         let width = max(5, tables.map(\.name.count).max() ?? 0)
         lines.append("  " + "table".padding(toLength: width, withPad: " ", startingAt: 0) + "        rows   seconds")
         for t in tables {
-            lines.append("  " + t.name.padding(toLength: width, withPad: " ", startingAt: 0)
-                + String(t.rows).leftPadded(12) + formatSeconds(t.seconds).leftPadded(10))
+            lines.append(
+                "  " + t.name.padding(toLength: width, withPad: " ", startingAt: 0)
+                    + String(t.rows).leftPadded(12) + formatSeconds(t.seconds).leftPadded(10))
         }
         for s in sequences { lines.append("  sequence \(s.name): next value \(s.next)") }
         for (table, rows) in leftOut.sorted(by: { $0.key < $1.key }) {

@@ -28,8 +28,10 @@ public struct Importer {
     /// Rewrites artifact locations on the way in (`--artifact-root-map`).
     public let artifactMap: ArtifactRootMap
 
-    public init(sourcePath: String, conninfo: String?, policy: RejectPolicy = RejectPolicy(), preflight: Bool = true,
-                artifactMap: ArtifactRootMap = ArtifactRootMap(rules: []), progress: ProgressHandler? = nil) {
+    public init(
+        sourcePath: String, conninfo: String?, policy: RejectPolicy = RejectPolicy(), preflight: Bool = true,
+        artifactMap: ArtifactRootMap = ArtifactRootMap(rules: []), progress: ProgressHandler? = nil
+    ) {
         self.sourcePath = sourcePath
         self.conninfo = conninfo
         self.policy = policy
@@ -43,7 +45,8 @@ public struct Importer {
         let source = try SourceOpener.open(sourcePath)
         if !artifactMap.isEmpty {
             guard let store = source as? SQLiteSource else {
-                throw MigrationError.usage("--artifact-root-map needs the SQLite file; a bundle holds its values as exported (give the map to mlflow-export)")
+                throw MigrationError.usage(
+                    "--artifact-root-map needs the SQLite file; a bundle holds its values as exported (give the map to mlflow-export)")
             }
             store.artifactMap = artifactMap
         }
@@ -78,8 +81,10 @@ public struct Importer {
             for (name, longest) in result.longest.sorted(by: { $0.key < $1.key }) {
                 let parts = name.split(separator: ".", maxSplits: 1).map(String.init)
                 guard let column = store.schema.table(parts[0])?.column(parts[1]) else { continue }
-                plan.widen.append(.init(table: parts[0], column: parts[1], from: column.pgType.description,
-                                        to: PGType.text(maxCharacters: longest).description))
+                plan.widen.append(
+                    .init(
+                        table: parts[0], column: parts[1], from: column.pgType.description,
+                        to: PGType.text(maxCharacters: longest).description))
             }
         }
         plan.problems = plan.leftOut.problems + result.problems.filter { $0.kind == .tooLong && policy.widenTooLong }
@@ -140,21 +145,27 @@ public struct Importer {
             if state == .empty { try buildKeys(schema, conn) }
             let sequences = try setSequences(from: source, conn)
             if let directory = policy.rejectDirectory, let store = source as? SQLiteSource,
-               !plan.problems.isEmpty || !plan.widen.isEmpty || !artifactMap.isEmpty {
-                try RejectDirectory.write(directory, source: store, problems: plan.problems, leftOut: plan.leftOut.rowids,
-                                          widened: plan.widen, artifactMap: artifactMap)
+                !plan.problems.isEmpty || !plan.widen.isEmpty || !artifactMap.isEmpty
+            {
+                try RejectDirectory.write(
+                    directory, source: store, problems: plan.problems, leftOut: plan.leftOut.rowids,
+                    widened: plan.widen, artifactMap: artifactMap)
             }
             progress?(.step("committing"))
             committing = true
             try conn.execute("COMMIT", operation: "committing the import")
-            return ImportSummary(source: sourcePath, revision: schema.revision, mlflowVersions: schema.mlflowVersions,
-                                 target: conn.displayName, targetState: state, tables: loaded, sequences: sequences,
-                                 unknownTables: source.unknownTables, leftOut: plan.leftOut.rowids.mapValues(\.count),
-                                 widened: plan.widen, seconds: Date().timeIntervalSince(started))
+            return ImportSummary(
+                source: sourcePath, revision: schema.revision, mlflowVersions: schema.mlflowVersions,
+                target: conn.displayName, targetState: state, tables: loaded, sequences: sequences,
+                unknownTables: source.unknownTables, leftOut: plan.leftOut.rowids.mapValues(\.count),
+                widened: plan.widen, seconds: Date().timeIntervalSince(started))
         } catch {
-            if let lost = conn.lost(Self.serverError(error) ?? conn.lastError(operation: "loading \(sourcePath)"), committing
-                ? "The server may or may not have committed the import: run mlflow-verify against the target to find out."
-                : "The import's transaction was not committed, so the target is as it was. Run the import again once the server accepts connections.") {
+            if let lost = conn.lost(
+                Self.serverError(error) ?? conn.lastError(operation: "loading \(sourcePath)"),
+                committing
+                    ? "The server may or may not have committed the import: run mlflow-verify against the target to find out."
+                    : "The import's transaction was not committed, so the target is as it was. Run the import again once the server accepts connections."
+            ) {
                 throw lost
             }
             try? conn.execute("ROLLBACK")
@@ -174,13 +185,15 @@ public struct Importer {
             try conn.execute(schema.preDataSQL, operation: "creating MLflow's \(schema.revision) tables")
         case .createdByMLflow:
             for table in schema.tables.reversed() where schema.createdRows[table.name] != nil {
-                try conn.execute("DELETE FROM \(conn.quoteIdentifier(table.name))",
-                                 operation: "removing the rows MLflow inserted into \(table.name)")
+                try conn.execute(
+                    "DELETE FROM \(conn.quoteIdentifier(table.name))",
+                    operation: "removing the rows MLflow inserted into \(table.name)")
             }
         }
         for w in plan.widen {
-            try conn.execute("ALTER TABLE \(conn.quoteIdentifier(w.table)) ALTER COLUMN \(conn.quoteIdentifier(w.column)) TYPE \(w.to)",
-                             operation: "widening \(w.table).\(w.column) to \(w.to)")
+            try conn.execute(
+                "ALTER TABLE \(conn.quoteIdentifier(w.table)) ALTER COLUMN \(conn.quoteIdentifier(w.column)) TYPE \(w.to)",
+                operation: "widening \(w.table).\(w.column) to \(w.to)")
         }
     }
 
@@ -209,8 +222,9 @@ public struct Importer {
     private func setSequences(from source: any MigrationSource, _ conn: PGConnection) throws -> [(name: String, next: Int64)] {
         try source.schema.sequences.map { sequence in
             let next = try source.nextValue(for: sequence)
-            try conn.query("SELECT setval($1::regclass, $2::bigint, false)", [conn.quoteIdentifier(sequence.name), String(next)],
-                           operation: "setting sequence \(sequence.name)")
+            try conn.query(
+                "SELECT setval($1::regclass, $2::bigint, false)", [conn.quoteIdentifier(sequence.name), String(next)],
+                operation: "setting sequence \(sequence.name)")
             return (sequence.name, next)
         }
     }
@@ -224,8 +238,10 @@ public struct Importer {
         do {
             let stored = try stream.finish()
             guard stored == sent else {
-                throw MigrationError.loadFailed(path: sourcePath, table: table.name, row: nil, error: PGError(
-                    operation: "COPY \(table.name)", message: "the server stored \(stored) rows, \(sent) were sent"))
+                throw MigrationError.loadFailed(
+                    path: sourcePath, table: table.name, row: nil,
+                    error: PGError(
+                        operation: "COPY \(table.name)", message: "the server stored \(stored) rows, \(sent) were sent"))
             }
             return stored
         } catch let error as PGError {

@@ -23,13 +23,16 @@ struct LeftOutRows {
             for fk in source.schema.foreignKeys {
                 guard let parentRows = rowids[fk.parent], !parentRows.isEmpty, let child = source.schema.table(fk.table) else { continue }
                 let list = parentRows.sorted().map(String.init).joined(separator: ",")
-                let sql = "SELECT DISTINCT c.rowid FROM \(sqlQuote(fk.table)) c JOIN \(sqlQuote(fk.parent)) p ON \(fk.joinCondition) WHERE p.rowid IN (\(list))"
+                let sql =
+                    "SELECT DISTINCT c.rowid FROM \(sqlQuote(fk.table)) c JOIN \(sqlQuote(fk.parent)) p ON \(fk.joinCondition) WHERE p.rowid IN (\(list))"
                 for rowid in try source.rowids(sql, table: fk.table) where !(rowids[fk.table]?.contains(rowid) ?? false) {
                     rowids[fk.table, default: []].insert(rowid)
-                    problems.append(Problem(kind: .referencesLeftOutRow, table: fk.table, rowid: rowid, key: source.keyParts(child, rowid: rowid),
-                                            column: fk.columns.joined(separator: ", "), value: nil,
-                                            detail: "references a row of \(fk.parent) that is left out (constraint \(fk.name))",
-                                            length: nil, limit: nil))
+                    problems.append(
+                        Problem(
+                            kind: .referencesLeftOutRow, table: fk.table, rowid: rowid, key: source.keyParts(child, rowid: rowid),
+                            column: fk.columns.joined(separator: ", "), value: nil,
+                            detail: "references a row of \(fk.parent) that is left out (constraint \(fk.name))",
+                            length: nil, limit: nil))
                     changed = true
                 }
             }

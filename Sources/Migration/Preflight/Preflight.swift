@@ -71,8 +71,10 @@ public struct Preflight {
 
     /// The faults of one cell: the encoder's rules first; for text also NUL, UTF-8, the length
     /// (after an artifact location rewrite), JSON syntax and CHECK values, each reported.
-    private func faults(_ stmt: SQLiteStatement, _ index: Int, _ column: ColumnSpec, of table: String, allowed: [String]?,
-                        locations: ArtifactColumns, artifacts: inout ArtifactReport) -> [CellFault] {
+    private func faults(
+        _ stmt: SQLiteStatement, _ index: Int, _ column: ColumnSpec, of table: String, allowed: [String]?,
+        locations: ArtifactColumns, artifacts: inout ArtifactReport
+    ) -> [CellFault] {
         let bytes: UnsafeRawBufferPointer
         do {
             guard case .text(let text) = try CellRules.read(stmt, Int32(index), as: column.pgType, nullable: column.nullable) else { return [] }
@@ -117,10 +119,12 @@ public struct Preflight {
             (SELECT min(rowid) FROM \(sqlQuote(key.table)) WHERE \(notNull) GROUP BY \(cols)) ORDER BY rowid
             """
         for rowid in try source.rowids(sql, table: key.table) {
-            result.problems.append(Problem(kind: .duplicateKey, table: key.table, rowid: rowid,
-                                           key: source.keyParts(table, rowid: rowid), column: key.columns.joined(separator: ", "),
-                                           value: nil, detail: "another row has the same \(key.columns.joined(separator: ", ")) (constraint \(key.name))",
-                                           length: nil, limit: nil))
+            result.problems.append(
+                Problem(
+                    kind: .duplicateKey, table: key.table, rowid: rowid,
+                    key: source.keyParts(table, rowid: rowid), column: key.columns.joined(separator: ", "),
+                    value: nil, detail: "another row has the same \(key.columns.joined(separator: ", ")) (constraint \(key.name))",
+                    length: nil, limit: nil))
         }
     }
 
@@ -133,10 +137,12 @@ public struct Preflight {
             AND NOT EXISTS (SELECT 1 FROM \(sqlQuote(fk.parent)) p WHERE \(fk.joinCondition)) ORDER BY c.rowid
             """
         for rowid in try source.rowids(sql, table: fk.table) {
-            result.problems.append(Problem(kind: .orphan, table: fk.table, rowid: rowid, key: source.keyParts(table, rowid: rowid),
-                                           column: fk.columns.joined(separator: ", "), value: nil,
-                                           detail: "references \(fk.parent)(\(fk.parentColumns.joined(separator: ", "))), which has no such row (constraint \(fk.name))",
-                                           length: nil, limit: nil))
+            result.problems.append(
+                Problem(
+                    kind: .orphan, table: fk.table, rowid: rowid, key: source.keyParts(table, rowid: rowid),
+                    column: fk.columns.joined(separator: ", "), value: nil,
+                    detail: "references \(fk.parent)(\(fk.parentColumns.joined(separator: ", "))), which has no such row (constraint \(fk.name))",
+                    length: nil, limit: nil))
         }
     }
 }
@@ -158,7 +164,9 @@ extension Preflight.Result {
         default:
             break
         }
-        problems.append(Problem(kind: fault.kind, table: table.name, rowid: rowid, key: RowKey.parts(of: stmt, in: table), column: column.name,
-                                value: value, detail: fault.detail(for: column), length: length, limit: limit))
+        problems.append(
+            Problem(
+                kind: fault.kind, table: table.name, rowid: rowid, key: RowKey.parts(of: stmt, in: table), column: column.name,
+                value: value, detail: fault.detail(for: column), length: length, limit: limit))
     }
 }

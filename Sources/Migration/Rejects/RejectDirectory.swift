@@ -4,8 +4,10 @@ import Foundation
 enum RejectDirectory {
     /// Writes the record and every left-out row (read again from the snapshot, all columns as stored).
     /// A file system failure is `outputUnusable` naming the folder.
-    static func write(_ path: String, source: SQLiteSource, problems: [Problem], leftOut: [String: Set<Int64>],
-                      widened: [RejectRecord.Widened], artifactMap: ArtifactRootMap) throws {
+    static func write(
+        _ path: String, source: SQLiteSource, problems: [Problem], leftOut: [String: Set<Int64>],
+        widened: [RejectRecord.Widened], artifactMap: ArtifactRootMap
+    ) throws {
         do {
             try writeRecord(path, source: source, problems: problems, leftOut: leftOut, widened: widened, artifactMap: artifactMap)
         } catch let error as MigrationError {
@@ -15,12 +17,15 @@ enum RejectDirectory {
         }
     }
 
-    private static func writeRecord(_ path: String, source: SQLiteSource, problems: [Problem], leftOut: [String: Set<Int64>],
-                                    widened: [RejectRecord.Widened], artifactMap: ArtifactRootMap) throws {
+    private static func writeRecord(
+        _ path: String, source: SQLiteSource, problems: [Problem], leftOut: [String: Set<Int64>],
+        widened: [RejectRecord.Widened], artifactMap: ArtifactRootMap
+    ) throws {
         let fm = FileManager.default
         let root = URL(fileURLWithPath: path)
         if fm.fileExists(atPath: root.appendingPathComponent("rejects.json").path) {
-            throw MigrationError.outputUnusable(path: path, output: .rejectDirectory, reason: "it already holds a reject record; give an empty or new folder")
+            throw MigrationError.outputUnusable(
+                path: path, output: .rejectDirectory, reason: "it already holds a reject record; give an empty or new folder")
         }
         try fm.createDirectory(at: root.appendingPathComponent("rows"), withIntermediateDirectories: true)
         let byRow = Dictionary(grouping: problems, by: { "\($0.table)#\($0.rowid)" })
@@ -35,17 +40,19 @@ enum RejectDirectory {
             for rowid in rowids.sorted() {
                 let found = byRow["\(table.name)#\(rowid)"] ?? []
                 for p in found { reasons[p.kind.rawValue, default: 0] += 1 }
-                let row = RejectedRow(table: table.name, rowid: rowid, reasons: found.map(\.kind.rawValue),
-                                      details: found.map(\.line), cells: try source.originalCells(table, columns: columns, rowid: rowid))
+                let row = RejectedRow(
+                    table: table.name, rowid: rowid, reasons: found.map(\.kind.rawValue),
+                    details: found.map(\.line), cells: try source.originalCells(table, columns: columns, rowid: rowid))
                 lines.append(try encoder.encode(row))
                 lines.append(0x0A)
             }
             try lines.write(to: root.appendingPathComponent("rows/\(table.name).jsonl"))
             summary.append(.init(table: table.name, rows: rowids.count, reasons: reasons))
         }
-        let record = RejectRecord(source: URL(fileURLWithPath: source.path).lastPathComponent, revision: source.schema.revision,
-                                  createdAt: ISO8601DateFormatter().string(from: Date()), widened: widened, leftOut: summary,
-                                  artifactRootMap: artifactMap.rules)
+        let record = RejectRecord(
+            source: URL(fileURLWithPath: source.path).lastPathComponent, revision: source.schema.revision,
+            createdAt: ISO8601DateFormatter().string(from: Date()), widened: widened, leftOut: summary,
+            artifactRootMap: artifactMap.rules)
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         try encoder.encode(record).write(to: root.appendingPathComponent("rejects.json"))
     }
@@ -58,11 +65,14 @@ enum RejectDirectory {
             throw invalid("rejects.json is missing")
         }
         let record: RejectRecord
-        do { record = try JSONDecoder().decode(RejectRecord.self, from: data) } catch { throw invalid("rejects.json: \(describeDecodingError(error))") }
+        do { record = try JSONDecoder().decode(RejectRecord.self, from: data) } catch {
+            throw invalid("rejects.json: \(describeDecodingError(error))")
+        }
         var leftOut: [String: Set<Int64>] = [:]
         for table in record.leftOut {
             guard table.table.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }),
-                  let text = try? String(contentsOf: root.appendingPathComponent("rows/\(table.table).jsonl"), encoding: .utf8) else {
+                let text = try? String(contentsOf: root.appendingPathComponent("rows/\(table.table).jsonl"), encoding: .utf8)
+            else {
                 throw invalid("rows/\(table.table).jsonl is missing")
             }
             for (number, line) in text.split(separator: "\n").enumerated() {

@@ -30,7 +30,8 @@ public struct RejectRecord: Codable, Sendable {
         case artifactRootMap = "artifact_root_map"
     }
 
-    public init(source: String, revision: String, createdAt: String, widened: [Widened], leftOut: [LeftOut], artifactRootMap: [ArtifactRootMap.Rule]) {
+    public init(source: String, revision: String, createdAt: String, widened: [Widened], leftOut: [LeftOut], artifactRootMap: [ArtifactRootMap.Rule])
+    {
         self.source = source
         self.revision = revision
         self.createdAt = createdAt

@@ -15,8 +15,10 @@ extension SQLiteSource {
                 case .null: return .init(column: columns[i].name, type: "null", value: nil, base64: nil)
                 case .integer: return .init(column: columns[i].name, type: "integer", value: String(stmt.int64(c)), base64: nil)
                 case .real: return .init(column: columns[i].name, type: "real", value: hex(stmt.double(c).bitPattern), base64: nil)
-                case .text: return .init(column: columns[i].name, type: "text", value: nil, base64: stmt.withBytes(c) { Data($0).base64EncodedString() })
-                case .blob: return .init(column: columns[i].name, type: "blob", value: nil, base64: stmt.withBytes(c) { Data($0).base64EncodedString() })
+                case .text:
+                    return .init(column: columns[i].name, type: "text", value: nil, base64: stmt.withBytes(c) { Data($0).base64EncodedString() })
+                case .blob:
+                    return .init(column: columns[i].name, type: "blob", value: nil, base64: stmt.withBytes(c) { Data($0).base64EncodedString() })
                 }
             }
         }

@@ -18,10 +18,12 @@ extension PGConnection {
 
     /// The tables, views, sequences and foreign tables of a schema, by name.
     func relations(in namespace: String) throws -> [Relation] {
-        try query("""
+        try query(
+            """
             SELECT c.relname, c.relkind FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
             WHERE n.nspname = $1 AND c.relkind IN ('r', 'p', 'v', 'm', 'S', 'f') ORDER BY c.relname
-            """, [namespace]).rows.map { Relation(name: $0[0] ?? "", kind: $0[1] ?? "") }
+            """, [namespace]
+        ).rows.map { Relation(name: $0[0] ?? "", kind: $0[1] ?? "") }
     }
 
     /// The rows of MLflow's `alembic_version` table (one, in a store MLflow made).

@@ -17,13 +17,15 @@ extension TargetState {
     static func inspect(_ conn: PGConnection, for schema: SchemaRevision, lock: Bool = true) throws -> TargetState {
         let target = conn.displayName
         guard let namespace = try conn.currentSchema() else {
-            throw MigrationError.targetRefused(target: target, found: "no schema is selected (search_path is empty)",
-                                               remedy: "Set search_path, e.g. options=-csearch_path=public in --target.")
+            throw MigrationError.targetRefused(
+                target: target, found: "no schema is selected (search_path is empty)",
+                remedy: "Set search_path, e.g. options=-csearch_path=public in --target.")
         }
         let encoding = try conn.query("SELECT pg_encoding_to_char(encoding) FROM pg_database WHERE datname = current_database()").scalar
         guard encoding == "UTF8" else {
-            throw MigrationError.targetRefused(target: target, found: "its encoding is \(encoding ?? "unknown"), not UTF8",
-                                               remedy: "Create the database with ENCODING 'UTF8' (MLflow stores any Unicode).")
+            throw MigrationError.targetRefused(
+                target: target, found: "its encoding is \(encoding ?? "unknown"), not UTF8",
+                remedy: "Create the database with ENCODING 'UTF8' (MLflow stores any Unicode).")
         }
         let relations = try conn.relations(in: namespace)
         if relations.isEmpty { return .empty }
@@ -34,7 +36,8 @@ extension TargetState {
         let sequences = Set(relations.filter { $0.kind == "S" }.map(\.name))
         let expected = Set(schema.tables.map(\.name))
         let foreign = tables.subtracting(expected).sorted() + others
-        let dropHint = "Import into an empty database (CREATE DATABASE ... ENCODING 'UTF8' TEMPLATE template0), "
+        let dropHint =
+            "Import into an empty database (CREATE DATABASE ... ENCODING 'UTF8' TEMPLATE template0), "
             + "or into one that an MLflow \(schema.mlflowVersions.last ?? "") server created and nobody has used yet."
         guard foreign.isEmpty, tables == expected, sequences == Set(schema.sequences.map(\.name)) else {
             let missing = expected.subtracting(tables).sorted()
@@ -73,7 +76,8 @@ extension TargetState {
         let made = SchemaCatalog.embedded.revision(found).map { " (MLflow \($0.mlflowVersions.joined(separator: ", ")))" } ?? ""
         throw MigrationError.targetRefused(
             target: conn.displayName,
-            found: "an MLflow server created it at revision \(found)\(made), the source is at \(schema.revision) (MLflow \(schema.mlflowVersions.joined(separator: ", ")))",
+            found:
+                "an MLflow server created it at revision \(found)\(made), the source is at \(schema.revision) (MLflow \(schema.mlflowVersions.joined(separator: ", ")))",
             remedy: "Import into an empty database and run the target MLflow's `mlflow db upgrade` on it afterwards, "
                 + "or upgrade a copy of the SQLite file with that MLflow (`mlflow db upgrade sqlite:///COPY`) and import the copy.")
     }

@@ -36,9 +36,11 @@ struct RowDiffer {
             case (0, _): kind = "extra_in_target"
             default: kind = "multiset"
             }
-            out.append(.init(table: table.name, key: keyParts, kind: kind, columns: columns,
-                             sourceOnly: try sourceOnly.map { try describe($0, reader) },
-                             targetOnly: try targetOnly.map { try describe($0, reader) }))
+            out.append(
+                .init(
+                    table: table.name, key: keyParts, kind: kind, columns: columns,
+                    sourceOnly: try sourceOnly.map { try describe($0, reader) },
+                    targetOnly: try targetOnly.map { try describe($0, reader) }))
         }
         return out.sorted { $0.key.map(\.value).lexicographicallyPrecedes($1.key.map(\.value)) }
     }

@@ -15,8 +15,9 @@ struct TableScanner {
     /// Every target row, as `COPY ... TO STDOUT (FORMAT binary)` sends it.
     func targetRows() throws -> CopyOutReader {
         let columns = table.loadedColumns.map { conn.quoteIdentifier($0.name) }.joined(separator: ", ")
-        return try CopyOutReader(connection: conn,
-                                 sql: "COPY \(conn.quoteIdentifier(table.name)) (\(columns)) TO STDOUT (FORMAT binary)",
-                                 operation: "reading \(table.name)", maxFields: table.loadedColumns.count)
+        return try CopyOutReader(
+            connection: conn,
+            sql: "COPY \(conn.quoteIdentifier(table.name)) (\(columns)) TO STDOUT (FORMAT binary)",
+            operation: "reading \(table.name)", maxFields: table.loadedColumns.count)
     }
 }

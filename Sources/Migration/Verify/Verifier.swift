@@ -22,8 +22,10 @@ public struct Verifier {
     /// The import's `--artifact-root-map` (also read from the reject directory's record).
     public let artifactMap: ArtifactRootMap
 
-    public init(sourcePath: String, conninfo: String?, maxDiffs: Int = 20, rejectDirectory: String? = nil,
-                artifactMap: ArtifactRootMap = ArtifactRootMap(rules: []), progress: ProgressHandler? = nil) {
+    public init(
+        sourcePath: String, conninfo: String?, maxDiffs: Int = 20, rejectDirectory: String? = nil,
+        artifactMap: ArtifactRootMap = ArtifactRootMap(rules: []), progress: ProgressHandler? = nil
+    ) {
         self.sourcePath = sourcePath
         self.conninfo = conninfo
         self.maxDiffs = maxDiffs
@@ -44,13 +46,15 @@ public struct Verifier {
             do {
                 report = try verify(source, conn, started: started)
             } catch MigrationError.rejectedValue(let path, let table, let row, let column, let problem, _) {
-                throw MigrationError.rejectedValue(path: path, table: table, row: row, column: column, problem: problem,
+                throw MigrationError.rejectedValue(
+                    path: path, table: table, row: row, column: column, problem: problem,
                     remedy: "This source row cannot be in any PostgreSQL target. If the import left it out by a policy, pass its --reject-dir.")
             }
             report.accounted = accounted
             return report
         } catch let error as PGError {
-            throw conn.lost(error, "Nothing was compared to the end and the target was only read. Run mlflow-verify again once the server accepts connections.")
+            throw conn.lost(
+                error, "Nothing was compared to the end and the target was only read. Run mlflow-verify again once the server accepts connections.")
                 ?? MigrationError.targetReadFailed(error: error)
         }
     }
@@ -66,7 +70,8 @@ public struct Verifier {
             }
             let (record, leftOut) = try RejectDirectory.read(rejectDirectory)
             guard record.revision == source.schema.revision else {
-                throw MigrationError.usage("the reject directory \(rejectDirectory) is for revision \(record.revision), the source is at \(source.schema.revision)")
+                throw MigrationError.usage(
+                    "the reject directory \(rejectDirectory) is for revision \(record.revision), the source is at \(source.schema.revision)")
             }
             store.leftOut = leftOut
             for t in record.leftOut {
@@ -97,9 +102,10 @@ public struct Verifier {
         for table in schema.tables where targetTables.contains(table.name) {
             checks += try compare(table, source, conn, into: &found)
         }
-        return VerifyReport(tool: "mlflow-verify", source: sourcePath, target: conn.displayName, revision: schema.revision,
-                            checks: checks, differences: found.rows, seriesDifferences: found.series,
-                            differencesTruncated: found.truncated, seconds: Date().timeIntervalSince(started))
+        return VerifyReport(
+            tool: "mlflow-verify", source: sourcePath, target: conn.displayName, revision: schema.revision,
+            checks: checks, differences: found.rows, seriesDifferences: found.series,
+            differencesTruncated: found.truncated, seconds: Date().timeIntervalSince(started))
     }
 
     /// The target schema's tables, once it is known to be an MLflow store at the source's revision.
@@ -111,8 +117,9 @@ public struct Verifier {
         }
         let revisions = try conn.alembicRevisions()
         guard revisions == [schema.revision] else {
-            throw MigrationError.revisionMismatch(source: sourcePath, sourceRevision: schema.revision,
-                                                  target: conn.displayName, targetRevision: revisions.joined(separator: ", "))
+            throw MigrationError.revisionMismatch(
+                source: sourcePath, sourceRevision: schema.revision,
+                target: conn.displayName, targetRevision: revisions.joined(separator: ", "))
         }
         return tables
     }
@@ -126,8 +133,9 @@ public struct Verifier {
         if !extra.isEmpty { detail.append("only in target: \(extra.joined(separator: ", "))") }
         return [
             .init(check: "revision", table: nil, passed: true, source: schema.revision, target: schema.revision, detail: nil),
-            .init(check: "tables", table: nil, passed: detail.isEmpty, source: "\(expected.count) tables",
-                  target: "\(targetTables.count) tables", detail: detail.isEmpty ? nil : detail.joined(separator: "; ")),
+            .init(
+                check: "tables", table: nil, passed: detail.isEmpty, source: "\(expected.count) tables",
+                target: "\(targetTables.count) tables", detail: detail.isEmpty ? nil : detail.joined(separator: "; ")),
         ]
     }
 
@@ -135,12 +143,15 @@ public struct Verifier {
     private func sequenceChecks(_ source: any MigrationSource, _ conn: PGConnection) throws -> [VerifyReport.Check] {
         try source.schema.sequences.map { sequence in
             let sourceNext = try source.nextValue(for: sequence)
-            let targetNext = try conn.query("""
+            let targetNext = try conn.query(
+                """
                 SELECT CASE WHEN is_called THEN last_value + 1 ELSE last_value END FROM \(conn.quoteIdentifier(sequence.name))
-                """).scalar.flatMap { Int64($0) }
-            return .init(check: "sequence", table: sequence.name, passed: sourceNext == targetNext,
-                         source: "next \(sourceNext)", target: targetNext.map { "next \($0)" } ?? "missing",
-                         detail: sourceNext == targetNext ? nil : "MLflow's next \(sequence.table).\(sequence.column) would differ")
+                """
+            ).scalar.flatMap { Int64($0) }
+            return .init(
+                check: "sequence", table: sequence.name, passed: sourceNext == targetNext,
+                source: "next \(sourceNext)", target: targetNext.map { "next \($0)" } ?? "missing",
+                detail: sourceNext == targetNext ? nil : "MLflow's next \(sequence.table).\(sequence.column) would differ")
         }
     }
 
@@ -154,8 +165,10 @@ public struct Verifier {
 
     /// One table: row count, content checksum and series checksums; where the content differs,
     /// a second pass names the differing rows.
-    private func compare(_ table: TableSpec, _ source: any MigrationSource, _ conn: PGConnection,
-                         into found: inout Differences) throws -> [VerifyReport.Check] {
+    private func compare(
+        _ table: TableSpec, _ source: any MigrationSource, _ conn: PGConnection,
+        into found: inout Differences
+    ) throws -> [VerifyReport.Check] {
         progress?(.step("checksumming \(table.name) on both sides"))
         let scanner = TableScanner(source: source, conn: conn, table: table)
         let layout = TableDigest.Layout(table)
@@ -170,11 +183,16 @@ public struct Verifier {
         ]
         if layout.series != nil {
             let differing = s.differingSeries(from: t)
-            checks.append(.init(check: "series", table: table.name, passed: differing.isEmpty,
-                                source: "\(s.series.count) series", target: "\(t.series.count) series",
-                                detail: differing.isEmpty ? nil : "\(differing.count) series differ"))
+            checks.append(
+                .init(
+                    check: "series", table: table.name, passed: differing.isEmpty,
+                    source: "\(s.series.count) series", target: "\(t.series.count) series",
+                    detail: differing.isEmpty ? nil : "\(differing.count) series differ"))
             for d in differing {
-                guard found.series.count < found.limit else { found.truncated = true; break }
+                guard found.series.count < found.limit else {
+                    found.truncated = true
+                    break
+                }
                 found.series.append(.init(table: table.name, runUUID: d.name[0], key: d.name[1], sourcePoints: d.source, targetPoints: d.target))
             }
         }
@@ -186,7 +204,10 @@ public struct Verifier {
                 progress?(.step("finding the differing rows of \(table.name)"))
                 var rows = try RowDiffer(table: table, layout: layout, buckets: Set(buckets.prefix(budget)))
                     .differences(sourceRows: scanner.sourceRows, targetRows: scanner.targetRows)
-                if rows.count > budget { found.truncated = true; rows = Array(rows.prefix(budget)) }
+                if rows.count > budget {
+                    found.truncated = true
+                    rows = Array(rows.prefix(budget))
+                }
                 found.rows += rows
             }
         }

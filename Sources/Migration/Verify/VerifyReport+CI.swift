@@ -2,14 +2,16 @@ extension VerifyReport {
     /// JUnit XML: one test case per check, failures carrying the differing rows of their table.
     public var junit: String {
         let failures = checks.filter { !$0.passed }.count
-        var xml = ["<?xml version=\"1.0\" encoding=\"UTF-8\"?>",
-                   "<testsuites name=\"mlflow-verify\" tests=\"\(checks.count)\" failures=\"\(failures)\" errors=\"0\" time=\"\(formatSeconds(seconds))\">",
-                   "  <testsuite name=\"mlflow-verify\" tests=\"\(checks.count)\" failures=\"\(failures)\" errors=\"0\" skipped=\"0\" time=\"\(formatSeconds(seconds))\">",
-                   "    <properties>",
-                   "      <property name=\"source\" value=\"\(xmlEscape(source))\"/>",
-                   "      <property name=\"target\" value=\"\(xmlEscape(target))\"/>",
-                   "      <property name=\"revision\" value=\"\(xmlEscape(revision))\"/>",
-                   "    </properties>"]
+        var xml = [
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>",
+            "<testsuites name=\"mlflow-verify\" tests=\"\(checks.count)\" failures=\"\(failures)\" errors=\"0\" time=\"\(formatSeconds(seconds))\">",
+            "  <testsuite name=\"mlflow-verify\" tests=\"\(checks.count)\" failures=\"\(failures)\" errors=\"0\" skipped=\"0\" time=\"\(formatSeconds(seconds))\">",
+            "    <properties>",
+            "      <property name=\"source\" value=\"\(xmlEscape(source))\"/>",
+            "      <property name=\"target\" value=\"\(xmlEscape(target))\"/>",
+            "      <property name=\"revision\" value=\"\(xmlEscape(revision))\"/>",
+            "    </properties>",
+        ]
         for check in checks {
             let classname = "mlflow-verify.\(check.table ?? "store")"
             let open = "    <testcase classname=\"\(xmlEscape(classname))\" name=\"\(xmlEscape(check.check))\" time=\"0\""
@@ -19,7 +21,9 @@ extension VerifyReport {
                 let message = "source \(check.source ?? "-"), target \(check.target ?? "-")" + (check.detail.map { ": \($0)" } ?? "")
                 let rows = differences.filter { $0.table == check.table }.flatMap(\.textLines)
                 xml.append(open + ">")
-                xml.append("      <failure message=\"\(xmlEscape(message))\" type=\"difference\">\(xmlEscape(([message] + rows).joined(separator: "\n")))</failure>")
+                xml.append(
+                    "      <failure message=\"\(xmlEscape(message))\" type=\"difference\">\(xmlEscape(([message] + rows).joined(separator: "\n")))</failure>"
+                )
                 xml.append("    </testcase>")
             }
         }
@@ -30,9 +34,11 @@ extension VerifyReport {
 
     /// A Markdown summary for CI job pages.
     public var markdown: String {
-        var md = ["## mlflow-verify: \(passed ? "✅ equal" : "❌ different")", "",
-                  "Source `\(source)`, target `\(target)`, revision `\(revision)`, \(formatSeconds(seconds)) s.", "",
-                  "| check | table | result | source | target |", "|---|---|---|---|---|"]
+        var md = [
+            "## mlflow-verify: \(passed ? "✅ equal" : "❌ different")", "",
+            "Source `\(source)`, target `\(target)`, revision `\(revision)`, \(formatSeconds(seconds)) s.", "",
+            "| check | table | result | source | target |", "|---|---|---|---|---|",
+        ]
         for c in checks {
             md.append("| \(c.check) | \(c.table ?? "") | \(c.passed ? "ok" : "**FAIL**") | \(mdCell(c.source)) | \(mdCell(c.target)) |")
         }

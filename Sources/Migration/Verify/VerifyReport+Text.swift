@@ -3,8 +3,10 @@ import Foundation
 extension VerifyReport {
     /// The readable summary printed on stdout.
     public var text: String {
-        var lines = ["Verified \(target) against \(source) (revision \(revision)): "
-            + (passed ? "EQUAL" : "DIFFERENT") + " in \(formatSeconds(seconds)) s."]
+        var lines = [
+            "Verified \(target) against \(source) (revision \(revision)): "
+                + (passed ? "EQUAL" : "DIFFERENT") + " in \(formatSeconds(seconds)) s."
+        ]
         let failed = checks.filter { !$0.passed }
         lines.append("  \(checks.count) checks, \(failed.count) failed.")
         for check in checks where !check.passed || check.check == "row_count" {

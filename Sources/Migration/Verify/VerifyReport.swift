@@ -66,8 +66,10 @@ public struct VerifyReport: Codable, Sendable {
         case seriesDifferences = "series_differences", differencesTruncated = "differences_truncated", seconds, accounted
     }
 
-    public init(tool: String, source: String, target: String, revision: String, checks: [Check],
-                differences: [RowDifference], seriesDifferences: [SeriesDifference], differencesTruncated: Bool, seconds: Double) {
+    public init(
+        tool: String, source: String, target: String, revision: String, checks: [Check],
+        differences: [RowDifference], seriesDifferences: [SeriesDifference], differencesTruncated: Bool, seconds: Double
+    ) {
         self.tool = tool
         self.source = source
         self.target = target

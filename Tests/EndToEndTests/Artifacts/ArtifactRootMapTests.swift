@@ -7,13 +7,17 @@ final class ArtifactRootMapTests: XCTestCase {
     func testRelocatedMigration() throws {
         let env = try TestEnvironment.require()
         let source = try TestEnvironment.temporaryCopy(of: TestEnvironment.fixture("mlflow-2.9.2/rich.db"))
-        try env.sqlite(source, """
+        try env.sqlite(
+            source,
+            """
             UPDATE experiments SET artifact_location = 'mlruns/4' WHERE name = 'experiment without runs';
             UPDATE runs SET artifact_uri = './mlruns/3/x/artifacts' WHERE name = 'run-in-restored-experiment';
             UPDATE model_versions SET storage_location = '/home/alice/project/mlruns/models/m1' WHERE storage_location = '/abs/path/model';
             """)
-        let maps = ["file:///srv/mlflow/artifacts/=mlflow-artifacts:/", "mlruns/=s3://bucket/mlruns/", "./mlruns/=s3://bucket/mlruns/",
-                    "/home/alice/project/mlruns=/mnt/artifacts", "/tmp/=/mnt/tmp/"].flatMap { ["--artifact-root-map", $0] }
+        let maps = [
+            "file:///srv/mlflow/artifacts/=mlflow-artifacts:/", "mlruns/=s3://bucket/mlruns/", "./mlruns/=s3://bucket/mlruns/",
+            "/home/alice/project/mlruns=/mnt/artifacts", "/tmp/=/mnt/tmp/",
+        ].flatMap { ["--artifact-root-map", $0] }
         let conninfo = try env.createDatabase("e2e_artifacts")
         defer { env.dropDatabase("e2e_artifacts") }
 
@@ -28,7 +32,8 @@ final class ArtifactRootMapTests: XCTestCase {
         let result = try env.tool("mlflow-import", [source, "--target", conninfo, "--reject-dir", rejects] + maps)
         XCTAssertEqual(result.status, 0, result.stderr)
 
-        let snapshot = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(env.judge("snapshot", env.mlflowURI("e2e_artifacts")).utf8)) as? [String: Any])
+        let snapshot = try XCTUnwrap(
+            try JSONSerialization.jsonObject(with: Data(env.judge("snapshot", env.mlflowURI("e2e_artifacts")).utf8)) as? [String: Any])
         let experiments = try XCTUnwrap(snapshot["experiments"] as? [String: [String: Any]])
         let locations = Set(experiments.values.compactMap { $0["artifact_location"] as? String })
         XCTAssertTrue(locations.contains("mlflow-artifacts:/main"), "\(locations)")
@@ -39,7 +44,9 @@ final class ArtifactRootMapTests: XCTestCase {
         let uris = Set(runs.values.compactMap { $0["artifact_uri"] as? String })
         XCTAssertTrue(uris.contains("s3://bucket/mlruns/3/x/artifacts"), "\(uris)")
         XCTAssertFalse(uris.contains { $0.hasPrefix("file:") }, "\(uris)")
-        let storage = try env.admin(database: "e2e_artifacts").query("SELECT storage_location FROM model_versions WHERE storage_location LIKE '/mnt/%'").scalar
+        let storage = try env.admin(database: "e2e_artifacts").query(
+            "SELECT storage_location FROM model_versions WHERE storage_location LIKE '/mnt/%'"
+        ).scalar
         XCTAssertEqual(storage, "/mnt/artifacts/models/m1")
 
         XCTAssertEqual(try env.tool("mlflow-verify", [source, "--target", conninfo] + maps).status, 0)
@@ -65,7 +72,8 @@ final class ArtifactRootMapTests: XCTestCase {
         let exported = try env.tool("mlflow-export", [source, "--output", bundle] + map)
         XCTAssertEqual(exported.status, 0, exported.stderr)
         XCTAssertTrue(exported.stdout.contains("now start with mlflow-artifacts:/"), exported.stdout)
-        let manifest = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: bundle + "/manifest.json"))) as? [String: Any])
+        let manifest = try XCTUnwrap(
+            try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: bundle + "/manifest.json"))) as? [String: Any])
         let rules = try XCTUnwrap(manifest["artifact_root_map"] as? [[String: String]])
         XCTAssertEqual(rules, [["old": "file:///srv/mlflow/artifacts/", "new": "mlflow-artifacts:/"]])
 

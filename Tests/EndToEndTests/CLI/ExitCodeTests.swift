@@ -23,7 +23,8 @@ final class ExitCodeTests: XCTestCase {
         if c.firstLine.isEmpty {
             XCTAssertEqual(result.stderr, "", what, file: file, line: line)
         } else {
-            XCTAssertTrue(first.hasPrefix(c.firstLine), "\(what): first line of stderr is '\(first)', expected '\(c.firstLine)...'", file: file, line: line)
+            XCTAssertTrue(
+                first.hasPrefix(c.firstLine), "\(what): first line of stderr is '\(first)', expected '\(c.firstLine)...'", file: file, line: line)
         }
         XCTAssertTrue(c.contains.isEmpty || first.contains(c.contains), "\(what): '\(first)' lacks '\(c.contains)'", file: file, line: line)
     }
@@ -37,31 +38,44 @@ final class ExitCodeTests: XCTestCase {
         let scratch = try Self.scratch()
         defer { try? FileManager.default.removeItem(atPath: scratch) }
         let aFile = scratch + "/a-file"
-        FileManager.default.createFile(atPath: aFile, contents: Data())
+        _ = FileManager.default.createFile(atPath: aFile, contents: Data())
         let unreachable = "host=\(scratch)/no-server port=5"
         for c in [
-            Case(tool: "mlflow-import", arguments: [problems, "--target", target], code: 1,
-                 firstLine: "mlflow-import: \(problems) holds", contains: "row problem(s) PostgreSQL would reject"),
-            Case(tool: "mlflow-import", arguments: [rich, "--target", target, "--skip-rows", "bogus"], code: 2,
-                 firstLine: "Error: unknown problem kind 'bogus' for --skip-rows"),
-            Case(tool: "mlflow-import", arguments: [problems, "--target", target, "--skip-rows", "all", "--widen-too-long"], code: 2,
-                 firstLine: "mlflow-import: a policy that leaves out rows or widens columns needs --reject-dir DIR"),
-            Case(tool: "mlflow-import", arguments: [scratch + "/missing.db", "--target", target], code: 3,
-                 firstLine: "mlflow-import: cannot read source \(scratch)/missing.db: no such file"),
-            Case(tool: "mlflow-import", arguments: [rich, "--target", unreachable], code: 4,
-                 firstLine: "mlflow-import: cannot connect to the target PostgreSQL server"),
-            Case(tool: "mlflow-import", arguments: [problems, "--target", target, "--skip-rows", "all", "--widen-too-long",
-                                                    "--reject-dir", aFile + "/rejects"], code: 7,
-                 firstLine: "mlflow-import: cannot write the reject directory \(aFile)/rejects"),
-            Case(tool: "mlflow-import", arguments: [rich, "--target", target, "--verify", "--junit", aFile + "/report.xml"], code: 7,
-                 firstLine: "mlflow-import: cannot write the report \(aFile)/report.xml"),
+            Case(
+                tool: "mlflow-import", arguments: [problems, "--target", target], code: 1,
+                firstLine: "mlflow-import: \(problems) holds", contains: "row problem(s) PostgreSQL would reject"),
+            Case(
+                tool: "mlflow-import", arguments: [rich, "--target", target, "--skip-rows", "bogus"], code: 2,
+                firstLine: "Error: unknown problem kind 'bogus' for --skip-rows"),
+            Case(
+                tool: "mlflow-import", arguments: [problems, "--target", target, "--skip-rows", "all", "--widen-too-long"], code: 2,
+                firstLine: "mlflow-import: a policy that leaves out rows or widens columns needs --reject-dir DIR"),
+            Case(
+                tool: "mlflow-import", arguments: [scratch + "/missing.db", "--target", target], code: 3,
+                firstLine: "mlflow-import: cannot read source \(scratch)/missing.db: no such file"),
+            Case(
+                tool: "mlflow-import", arguments: [rich, "--target", unreachable], code: 4,
+                firstLine: "mlflow-import: cannot connect to the target PostgreSQL server"),
+            Case(
+                tool: "mlflow-import",
+                arguments: [
+                    problems, "--target", target, "--skip-rows", "all", "--widen-too-long",
+                    "--reject-dir", aFile + "/rejects",
+                ], code: 7,
+                firstLine: "mlflow-import: cannot write the reject directory \(aFile)/rejects"),
+            Case(
+                tool: "mlflow-import", arguments: [rich, "--target", target, "--verify", "--junit", aFile + "/report.xml"], code: 7,
+                firstLine: "mlflow-import: cannot write the report \(aFile)/report.xml"),
         ] {
             try check(env, c)
             XCTAssertEqual(try targetFingerprint(target), "", "\(c.arguments): the target changed")
         }
         try check(env, Case(tool: "mlflow-import", arguments: [rich, "--target", target, "--quiet"], code: 0, firstLine: ""))
-        try check(env, Case(tool: "mlflow-import", arguments: [rich, "--target", target], code: 5,
-                            firstLine: "mlflow-import: the target database", contains: "cannot be loaded"))
+        try check(
+            env,
+            Case(
+                tool: "mlflow-import", arguments: [rich, "--target", target], code: 5,
+                firstLine: "mlflow-import: the target database", contains: "cannot be loaded"))
     }
 
     /// Exit 6: the import commits, and its verification finds what another session changed inside
@@ -71,7 +85,8 @@ final class ExitCodeTests: XCTestCase {
         let env = try TestEnvironment.require()
         let target = try env.createDatabase("e2e_exit_six")
         defer { env.dropDatabase("e2e_exit_six") }
-        try env.admin(database: "e2e_exit_six").execute("""
+        try env.admin(database: "e2e_exit_six").execute(
+            """
             CREATE FUNCTION meddle() RETURNS event_trigger LANGUAGE plpgsql AS $$
             BEGIN
               IF to_regclass('experiments') IS NOT NULL THEN
@@ -80,8 +95,11 @@ final class ExitCodeTests: XCTestCase {
             END $$;
             CREATE EVENT TRIGGER meddle ON ddl_command_end WHEN TAG IN ('ALTER TABLE') EXECUTE FUNCTION meddle();
             """)
-        try check(env, Case(tool: "mlflow-import", arguments: [TestEnvironment.fixture("mlflow-2.9.2/rich.db"), "--target", target, "--verify", "--quiet"],
-                            code: 6, firstLine: "mlflow-import: the import was committed, but the target differs from the source"))
+        try check(
+            env,
+            Case(
+                tool: "mlflow-import", arguments: [TestEnvironment.fixture("mlflow-2.9.2/rich.db"), "--target", target, "--verify", "--quiet"],
+                code: 6, firstLine: "mlflow-import: the import was committed, but the target differs from the source"))
     }
 
     func testMLflowImportDryRun() throws {
@@ -91,12 +109,15 @@ final class ExitCodeTests: XCTestCase {
         let rich = TestEnvironment.fixture("mlflow-2.9.2/rich.db")
         for c in [
             Case(tool: "mlflow-import", arguments: ["--dry-run", rich, "--target", target], code: 0, firstLine: ""),
-            Case(tool: "mlflow-import", arguments: ["--dry-run", TestEnvironment.fixture("problems/mlflow-2.9.2-problems.db"), "--target", target],
-                 code: 1, firstLine: "mlflow-import --dry-run: the import would fail:", contains: "problem(s) no policy handles"),
-            Case(tool: "mlflow-import", arguments: ["--dry-run", rich, "--target", "host=/nonexistent-folder port=5"], code: 2,
-                 firstLine: "mlflow-import --dry-run: cannot connect to the target PostgreSQL server"),
-            Case(tool: "mlflow-import", arguments: ["--dry-run", "/nonexistent.db", "--target", target], code: 2,
-                 firstLine: "mlflow-import --dry-run: cannot read source /nonexistent.db: no such file"),
+            Case(
+                tool: "mlflow-import", arguments: ["--dry-run", TestEnvironment.fixture("problems/mlflow-2.9.2-problems.db"), "--target", target],
+                code: 1, firstLine: "mlflow-import --dry-run: the import would fail:", contains: "problem(s) no policy handles"),
+            Case(
+                tool: "mlflow-import", arguments: ["--dry-run", rich, "--target", "host=/nonexistent-folder port=5"], code: 2,
+                firstLine: "mlflow-import --dry-run: cannot connect to the target PostgreSQL server"),
+            Case(
+                tool: "mlflow-import", arguments: ["--dry-run", "/nonexistent.db", "--target", target], code: 2,
+                firstLine: "mlflow-import --dry-run: cannot read source /nonexistent.db: no such file"),
         ] {
             try check(env, c)
         }
@@ -111,19 +132,25 @@ final class ExitCodeTests: XCTestCase {
         XCTAssertEqual(try env.tool("mlflow-import", [rich, "--target", target]).status, 0)
         try check(env, Case(tool: "mlflow-verify", arguments: [rich, "--target", target], code: 0, firstLine: ""))
         for c in [
-            Case(tool: "mlflow-verify", arguments: ["/nonexistent.db", "--target", target], code: 2,
-                 firstLine: "mlflow-verify: cannot read source /nonexistent.db: no such file"),
-            Case(tool: "mlflow-verify", arguments: [rich, "--target", target, "--markdown", "/nonexistent-folder/r.md"], code: 2,
-                 firstLine: "mlflow-verify: cannot write the report /nonexistent-folder/r.md"),
-            Case(tool: "mlflow-verify", arguments: [rich, "--target", "host=/nonexistent-folder port=5"], code: 2,
-                 firstLine: "mlflow-verify: cannot connect to the target PostgreSQL server"),
+            Case(
+                tool: "mlflow-verify", arguments: ["/nonexistent.db", "--target", target], code: 2,
+                firstLine: "mlflow-verify: cannot read source /nonexistent.db: no such file"),
+            Case(
+                tool: "mlflow-verify", arguments: [rich, "--target", target, "--markdown", "/nonexistent-folder/r.md"], code: 2,
+                firstLine: "mlflow-verify: cannot write the report /nonexistent-folder/r.md"),
+            Case(
+                tool: "mlflow-verify", arguments: [rich, "--target", "host=/nonexistent-folder port=5"], code: 2,
+                firstLine: "mlflow-verify: cannot connect to the target PostgreSQL server"),
         ] {
             try check(env, c)
         }
         try check(env, Case(tool: "mlflow-verify", arguments: [], code: 2, firstLine: "Error: Missing expected argument '<source>'"))
         try env.admin(database: "e2e_exit_verify").execute("UPDATE params SET value = value || 'x' WHERE key = (SELECT min(key) FROM params)")
-        try check(env, Case(tool: "mlflow-verify", arguments: [rich, "--target", target], code: 1,
-                            firstLine: "mlflow-verify: the target differs from the source:", contains: "checks failed"))
+        try check(
+            env,
+            Case(
+                tool: "mlflow-verify", arguments: [rich, "--target", target], code: 1,
+                firstLine: "mlflow-verify: the target differs from the source:", contains: "checks failed"))
     }
 
     func testMLflowExport() throws {
@@ -133,13 +160,16 @@ final class ExitCodeTests: XCTestCase {
         defer { try? FileManager.default.removeItem(atPath: scratch) }
         for c in [
             Case(tool: "mlflow-export", arguments: [rich, "--output", scratch + "/bundle", "--quiet"], code: 0, firstLine: ""),
-            Case(tool: "mlflow-export", arguments: [TestEnvironment.fixture("problems/mlflow-2.9.2-problems.db"), "--output", scratch + "/p"],
-                 code: 1, firstLine: "mlflow-export: \(TestEnvironment.fixture("problems/mlflow-2.9.2-problems.db")): table "),
+            Case(
+                tool: "mlflow-export", arguments: [TestEnvironment.fixture("problems/mlflow-2.9.2-problems.db"), "--output", scratch + "/p"],
+                code: 1, firstLine: "mlflow-export: \(TestEnvironment.fixture("problems/mlflow-2.9.2-problems.db")): table "),
             Case(tool: "mlflow-export", arguments: [rich], code: 2, firstLine: "Error: Missing expected argument '--output <dir>'"),
-            Case(tool: "mlflow-export", arguments: [scratch + "/missing.db", "--output", scratch + "/m"], code: 3,
-                 firstLine: "mlflow-export: cannot read source \(scratch)/missing.db: no such file"),
-            Case(tool: "mlflow-export", arguments: [rich, "--output", scratch + "/bundle"], code: 7,
-                 firstLine: "mlflow-export: cannot write the bundle \(scratch)/bundle: it already exists"),
+            Case(
+                tool: "mlflow-export", arguments: [scratch + "/missing.db", "--output", scratch + "/m"], code: 3,
+                firstLine: "mlflow-export: cannot read source \(scratch)/missing.db: no such file"),
+            Case(
+                tool: "mlflow-export", arguments: [rich, "--output", scratch + "/bundle"], code: 7,
+                firstLine: "mlflow-export: cannot write the bundle \(scratch)/bundle: it already exists"),
         ] {
             try check(env, c)
         }

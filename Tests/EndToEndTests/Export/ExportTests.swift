@@ -27,7 +27,7 @@ final class ExportTests: XCTestCase {
             let manifest = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: bundle + "/manifest.json"))) as? [String: Any]
             XCTAssertNotNil(manifest?["revision"] as? String)
             XCTAssertEqual((manifest?["source"] as? [String: Any])?["name"] as? String, URL(fileURLWithPath: source).lastPathComponent)
-            XCTAssertFalse(try String(contentsOfFile: bundle + "/manifest.json", encoding: .utf8).contains("/"+"tmp"), "absolute path in manifest")
+            XCTAssertFalse(try String(contentsOfFile: bundle + "/manifest.json", encoding: .utf8).contains("/" + "tmp"), "absolute path in manifest")
 
             let db = "e2e_bundle"
             let conninfo = try env.createDatabase(db)
@@ -47,9 +47,10 @@ final class ExportTests: XCTestCase {
             }
             if fixture.hasSuffix("rich.db") {
                 let copy = try TestEnvironment.temporaryCopy(of: source)
-                assertSameJSON(try env.judge("snapshot", "sqlite:///\(copy)", mlflow: version),
-                               try env.judge("snapshot", env.mlflowURI(db), mlflow: version),
-                               "\(fixture) imported from a bundle")
+                assertSameJSON(
+                    try env.judge("snapshot", "sqlite:///\(copy)", mlflow: version),
+                    try env.judge("snapshot", env.mlflowURI(db), mlflow: version),
+                    "\(fixture) imported from a bundle")
                 // Verify against the bundle names a changed row, like against SQLite.
                 try env.admin(database: db).execute("UPDATE params SET value = 'changed' WHERE key = 'lr'")
                 let changed = try env.tool("mlflow-verify", [bundle, "--target", conninfo])
@@ -84,37 +85,57 @@ final class ExportTests: XCTestCase {
         try export(env, source, to: pristine)
         let metrics = "data/metrics.pgcopy"
         let damages: [(what: String, expect: String, damage: (String) throws -> Void)] = [
-            ("one flipped byte", "checksum", { b in
-                let url = URL(fileURLWithPath: b + "/" + metrics)
-                var data = try Data(contentsOf: url)
-                data[data.count / 2] ^= 0x01
-                try data.write(to: url)
-            }),
-            ("a truncated file", "bytes, the manifest says", { b in
-                let url = URL(fileURLWithPath: b + "/" + metrics)
-                try Data(contentsOf: url).prefix(1000).write(to: url)
-            }),
+            (
+                "one flipped byte", "checksum",
+                { b in
+                    let url = URL(fileURLWithPath: b + "/" + metrics)
+                    var data = try Data(contentsOf: url)
+                    data[data.count / 2] ^= 0x01
+                    try data.write(to: url)
+                }
+            ),
+            (
+                "a truncated file", "bytes, the manifest says",
+                { b in
+                    let url = URL(fileURLWithPath: b + "/" + metrics)
+                    try Data(contentsOf: url).prefix(1000).write(to: url)
+                }
+            ),
             ("a deleted file", "is missing", { b in try FileManager.default.removeItem(atPath: b + "/data/params.pgcopy") }),
-            ("an edited manifest (rows)", "holds 6 rows, the manifest says 7", { b in
-                let url = URL(fileURLWithPath: b + "/manifest.json")
-                let text = try String(contentsOf: url, encoding: .utf8)
-                try text.replacingOccurrences(of: "\"rows\" : 6,", with: "\"rows\" : 7,").write(to: url, atomically: true, encoding: .utf8)
-            }),
-            ("a manifest with a wrong type", "wrong type", { b in
-                let url = URL(fileURLWithPath: b + "/manifest.json")
-                let text = try String(contentsOf: url, encoding: .utf8)
-                try text.replacingOccurrences(of: "\"format_version\" : 1", with: "\"format_version\" : \"1\"").write(to: url, atomically: true, encoding: .utf8)
-            }),
-            ("a manifest pointing outside the bundle", "must be data/tags.pgcopy", { b in
-                let url = URL(fileURLWithPath: b + "/manifest.json")
-                let text = try String(contentsOf: url, encoding: .utf8)
-                try text.replacingOccurrences(of: "\"data/tags.pgcopy\"", with: "\"../../etc/passwd\"").write(to: url, atomically: true, encoding: .utf8)
-            }),
-            ("a symbolic link in place of a data file", "not a regular file", { b in
-                let file = b + "/data/tags.pgcopy"
-                try FileManager.default.moveItem(atPath: file, toPath: b + "/tags.real")
-                try FileManager.default.createSymbolicLink(atPath: file, withDestinationPath: b + "/tags.real")
-            }),
+            (
+                "an edited manifest (rows)", "holds 6 rows, the manifest says 7",
+                { b in
+                    let url = URL(fileURLWithPath: b + "/manifest.json")
+                    let text = try String(contentsOf: url, encoding: .utf8)
+                    try text.replacingOccurrences(of: "\"rows\" : 6,", with: "\"rows\" : 7,").write(to: url, atomically: true, encoding: .utf8)
+                }
+            ),
+            (
+                "a manifest with a wrong type", "wrong type",
+                { b in
+                    let url = URL(fileURLWithPath: b + "/manifest.json")
+                    let text = try String(contentsOf: url, encoding: .utf8)
+                    try text.replacingOccurrences(of: "\"format_version\" : 1", with: "\"format_version\" : \"1\"").write(
+                        to: url, atomically: true, encoding: .utf8)
+                }
+            ),
+            (
+                "a manifest pointing outside the bundle", "must be data/tags.pgcopy",
+                { b in
+                    let url = URL(fileURLWithPath: b + "/manifest.json")
+                    let text = try String(contentsOf: url, encoding: .utf8)
+                    try text.replacingOccurrences(of: "\"data/tags.pgcopy\"", with: "\"../../etc/passwd\"").write(
+                        to: url, atomically: true, encoding: .utf8)
+                }
+            ),
+            (
+                "a symbolic link in place of a data file", "not a regular file",
+                { b in
+                    let file = b + "/data/tags.pgcopy"
+                    try FileManager.default.moveItem(atPath: file, toPath: b + "/tags.real")
+                    try FileManager.default.createSymbolicLink(atPath: file, withDestinationPath: b + "/tags.real")
+                }
+            ),
         ]
         for (what, expect, damage) in damages {
             let bundle = try temporaryFolder().appendingPathComponent("bundle").path

@@ -22,30 +22,67 @@ final class HostileInputTests: XCTestCase {
         let notSQLite = "is not a usable SQLite database"
         // Per file: mlflow-import, mlflow-verify, mlflow-export.
         let cases: [(file: String, expected: [Expected])] = [
-            ("empty.db", [.init(code: 3, message: "no alembic_version table"), .init(code: 2, message: "no alembic_version table"),
-                          .init(code: 3, message: "no alembic_version table")]),
-            ("text.db", [.init(code: 3, message: notSQLite + " (file is not a database)"), .init(code: 2, message: notSQLite),
-                         .init(code: 3, message: notSQLite)]),
-            ("truncated.db", [.init(code: 3, message: notSQLite + " (database disk image is malformed)"),
-                              .init(code: 2, message: "database disk image is malformed"),
-                              .init(code: 3, message: "database disk image is malformed")]),
+            (
+                "empty.db",
+                [
+                    .init(code: 3, message: "no alembic_version table"), .init(code: 2, message: "no alembic_version table"),
+                    .init(code: 3, message: "no alembic_version table"),
+                ]
+            ),
+            (
+                "text.db",
+                [
+                    .init(code: 3, message: notSQLite + " (file is not a database)"), .init(code: 2, message: notSQLite),
+                    .init(code: 3, message: notSQLite),
+                ]
+            ),
+            (
+                "truncated.db",
+                [
+                    .init(code: 3, message: notSQLite + " (database disk image is malformed)"),
+                    .init(code: 2, message: "database disk image is malformed"),
+                    .init(code: 3, message: "database disk image is malformed"),
+                ]
+            ),
             // The damaged page is a table's: the import meets it while loading. Verify checks the
             // (empty) target before it reads any table.
-            ("corrupt-page.db", [.init(code: 3, message: "database disk image is malformed"),
-                                 .init(code: 2, message: "is not an MLflow store: schema public has no alembic_version table"),
-                                 .init(code: 3, message: "is damaged (PRAGMA integrity_check: *** in database main ***")]),
-            ("not-mlflow.db", [.init(code: 3, message: "is not an MLflow tracking store"), .init(code: 2, message: "is not an MLflow tracking store"),
-                               .init(code: 3, message: "is not an MLflow tracking store")]),
-            ("missing-column.db", [.init(code: 3, message: "params: missing column(s) value"), .init(code: 2, message: "params: missing column(s) value"),
-                                   .init(code: 3, message: "params: missing column(s) value")]),
-            ("extra-column.db", [.init(code: 3, message: "params: unexpected column(s) note"), .init(code: 2, message: "params: unexpected column(s) note"),
-                                 .init(code: 3, message: "params: unexpected column(s) note")]),
+            (
+                "corrupt-page.db",
+                [
+                    .init(code: 3, message: "database disk image is malformed"),
+                    .init(code: 2, message: "is not an MLflow store: schema public has no alembic_version table"),
+                    .init(code: 3, message: "is damaged (PRAGMA integrity_check: *** in database main ***"),
+                ]
+            ),
+            (
+                "not-mlflow.db",
+                [
+                    .init(code: 3, message: "is not an MLflow tracking store"), .init(code: 2, message: "is not an MLflow tracking store"),
+                    .init(code: 3, message: "is not an MLflow tracking store"),
+                ]
+            ),
+            (
+                "missing-column.db",
+                [
+                    .init(code: 3, message: "params: missing column(s) value"), .init(code: 2, message: "params: missing column(s) value"),
+                    .init(code: 3, message: "params: missing column(s) value"),
+                ]
+            ),
+            (
+                "extra-column.db",
+                [
+                    .init(code: 3, message: "params: unexpected column(s) note"), .init(code: 2, message: "params: unexpected column(s) note"),
+                    .init(code: 3, message: "params: unexpected column(s) note"),
+                ]
+            ),
         ]
         for (file, expected) in cases {
             let path = dir + "/" + file
             let bundle = dir + "/bundle-" + file
-            let runs = [("mlflow-import", [path, "--target", conninfo]), ("mlflow-verify", [path, "--target", conninfo]),
-                        ("mlflow-export", [path, "--output", bundle])]
+            let runs = [
+                ("mlflow-import", [path, "--target", conninfo]), ("mlflow-verify", [path, "--target", conninfo]),
+                ("mlflow-export", [path, "--output", bundle]),
+            ]
             for ((tool, arguments), want) in zip(runs, expected) {
                 let result = try env.tool(tool, arguments)
                 XCTAssertEqual(result.status, want.code, "\(tool) \(file): \(result.stderr)")
@@ -65,8 +102,10 @@ final class HostileInputTests: XCTestCase {
         XCTAssertTrue(imported.stderr.contains("104857600 characters, the column holds 8000"), String(imported.stderr.prefix(2000)))
         let verified = try env.tool("mlflow-verify", [huge, "--target", conninfo])
         XCTAssertEqual(verified.status, 2, verified.stderr)
-        XCTAssertTrue(verified.stderr.hasPrefix("mlflow-verify: the target database")
-                      && verified.stderr.contains("is not an MLflow store: schema public has no alembic_version table"), String(verified.stderr.prefix(500)))
+        XCTAssertTrue(
+            verified.stderr.hasPrefix("mlflow-verify: the target database")
+                && verified.stderr.contains("is not an MLflow store: schema public has no alembic_version table"), String(verified.stderr.prefix(500))
+        )
         let exported = try env.tool("mlflow-export", [huge, "--output", dir + "/bundle-huge", "--quiet"])
         XCTAssertEqual(exported.status, 0, exported.stderr)
         let fromBundle = try env.tool("mlflow-import", [dir + "/bundle-huge", "--target", conninfo])

@@ -13,8 +13,12 @@ final class SecretsTests: XCTestCase {
         let source = TestEnvironment.fixture("mlflow-2.9.2/rich.db")
         let runs = [
             try env.tool("mlflow-import", [source, "--target", conninfo, "--dry-run", "--format", "json"]),
-            try env.tool("mlflow-import", [source, "--target", conninfo, "--verify", "--junit", dir.path + "/i.xml",
-                                           "--markdown", dir.path + "/i.md", "--progress", "json"]),
+            try env.tool(
+                "mlflow-import",
+                [
+                    source, "--target", conninfo, "--verify", "--junit", dir.path + "/i.xml",
+                    "--markdown", dir.path + "/i.md", "--progress", "json",
+                ]),
             try env.tool("mlflow-verify", [source, "--target", conninfo, "--format", "json", "--junit", dir.path + "/v.xml"]),
             try env.tool("mlflow-import", [source, "--target", conninfo]),  // refused: target not empty
             try env.tool("mlflow-verify", [source, "--target", "postgresql://someone:\(secret)@127.0.0.1:1/x?connect_timeout=2"]),

@@ -26,8 +26,10 @@ final class FaultTests: XCTestCase {
 
     /// Kills the import when `condition` (SQL over pg_stat_activity `a` of the import's backend)
     /// holds, then checks the target is as it was and that a new run succeeds.
-    func killImport(at phase: String, condition: String, source: String, database: String,
-                    before setUp: (PGConnection) throws -> Void = { _ in }, after release: (PGConnection) throws -> Void = { _ in }) throws {
+    func killImport(
+        at phase: String, condition: String, source: String, database: String,
+        before setUp: (PGConnection) throws -> Void = { _ in }, after release: (PGConnection) throws -> Void = { _ in }
+    ) throws {
         let env = try TestEnvironment.require()
         let conninfo = try env.createDatabase(database)
         defer { env.dropDatabase(database) }
@@ -56,18 +58,23 @@ final class FaultTests: XCTestCase {
             .stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         let ddl = try String(contentsOfFile: TestEnvironment.root.appendingPathComponent("schema/\(revision)/pre-data.sql").path, encoding: .utf8)
         let last = try XCTUnwrap(ddl.split(separator: "\n").last { $0.hasPrefix("CREATE TABLE ") }?.split(separator: " ")[2])
-        try killImport(at: "schema creation", condition: "wait_event_type = 'Lock'",
-                       source: source, database: "e2e_kill_schema",
-                       before: { try $0.execute("BEGIN"); try $0.execute("CREATE TABLE \(last) (x int)") },
-                       after: { try $0.execute("ROLLBACK") })
+        try killImport(
+            at: "schema creation", condition: "wait_event_type = 'Lock'",
+            source: source, database: "e2e_kill_schema",
+            before: {
+                try $0.execute("BEGIN")
+                try $0.execute("CREATE TABLE \(last) (x int)")
+            },
+            after: { try $0.execute("ROLLBACK") })
     }
 
     /// Killed while PostgreSQL builds the keys and indexes after the data (seen in
     /// pg_stat_progress_create_index).
     func testKillDuringIndexBuild() throws {
         let env = try TestEnvironment.require()
-        try killImport(at: "index builds", condition: "EXISTS (SELECT 1 FROM pg_stat_progress_create_index p WHERE p.pid = a.pid)",
-                       source: try bulkSource(env), database: "e2e_kill_index")
+        try killImport(
+            at: "index builds", condition: "EXISTS (SELECT 1 FROM pg_stat_progress_create_index p WHERE p.pid = a.pid)",
+            source: try bulkSource(env), database: "e2e_kill_index")
     }
 
     /// Killed while COMMIT waits (the cluster is made to wait for a synchronous standby that
@@ -90,9 +97,12 @@ final class FaultTests: XCTestCase {
         var configured = true
         usleep(500_000)  // the checkpointer applies synchronous_standby_names after the reload signal
         defer { if configured { try? configure(["RESET synchronous_standby_names", "RESET synchronous_commit"]) } }
-        let running = try env.start("mlflow-import", [source, "--target", conninfo, "--quiet"],
-                                    environment: ["PGOPTIONS": "-c synchronous_commit=on"])
-        let waiting = try TestEnvironment.wait(seconds: 120) { try TestEnvironment.backends(admin, "mlflow-import", where: "wait_event = 'SyncRep'") == 1 }
+        let running = try env.start(
+            "mlflow-import", [source, "--target", conninfo, "--quiet"],
+            environment: ["PGOPTIONS": "-c synchronous_commit=on"])
+        let waiting = try TestEnvironment.wait(seconds: 120) {
+            try TestEnvironment.backends(admin, "mlflow-import", where: "wait_event = 'SyncRep'") == 1
+        }
         running.killHard()
         let result = running.finish()
         XCTAssertTrue(waiting, "the import's COMMIT never waited: \(result.stderr)")
@@ -145,8 +155,9 @@ final class FaultTests: XCTestCase {
         defer { env.dropDatabase(db) }
         let imported = try env.tool("mlflow-import", [source, "--target", conninfo, "--quiet"])
         XCTAssertEqual(imported.status, 0, imported.stderr)
-        try assertDropped("mlflow-verify", [source, "--target", conninfo], condition: "query LIKE 'COPY%' AND state = 'active'",
-                          expect: "Nothing was compared to the end")
+        try assertDropped(
+            "mlflow-verify", [source, "--target", conninfo], condition: "query LIKE 'COPY%' AND state = 'active'",
+            expect: "Nothing was compared to the end")
     }
 
     /// The dry run's backend terminated while the dry run scans the source (it connects first):
@@ -157,8 +168,9 @@ final class FaultTests: XCTestCase {
         let db = "e2e_drop_dry"
         let conninfo = try env.createDatabase(db)
         defer { env.dropDatabase(db) }
-        try assertDropped("mlflow-import", [source, "--target", conninfo, "--dry-run"], application: "mlflow-import --dry-run",
-                          condition: "state = 'idle'", expect: "The dry run only reads the target")
+        try assertDropped(
+            "mlflow-import", [source, "--target", conninfo, "--dry-run"], application: "mlflow-import --dry-run",
+            condition: "state = 'idle'", expect: "The dry run only reads the target")
         XCTAssertEqual(try targetFingerprint(conninfo), "")
     }
 

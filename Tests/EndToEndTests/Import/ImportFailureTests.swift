@@ -33,14 +33,22 @@ final class ImportFailureTests: XCTestCase {
     func testValuesTheEncoderRefusesAreNamed() throws {
         let env = try TestEnvironment.require()
         let cases: [(sql: String, expect: [String])] = [
-            ("UPDATE params SET value = 'a' || char(0) || 'b' WHERE key = 'lr'",
-             ["table params", "key='lr'", "column value", "NUL"]),
-            ("UPDATE experiment_tags SET experiment_id = 4294967296 WHERE key = 'restored'",
-             ["table experiment_tags", "key='restored'", "column experiment_id", "4294967296"]),
-            ("UPDATE metrics SET is_nan = 2 WHERE rowid = 5",
-             ["table metrics", "column is_nan", "not 0 or 1"]),
-            ("UPDATE metrics SET value = 'abc' WHERE rowid = 6",
-             ["table metrics", "column value", "storage class text", "'abc'"]),
+            (
+                "UPDATE params SET value = 'a' || char(0) || 'b' WHERE key = 'lr'",
+                ["table params", "key='lr'", "column value", "NUL"]
+            ),
+            (
+                "UPDATE experiment_tags SET experiment_id = 4294967296 WHERE key = 'restored'",
+                ["table experiment_tags", "key='restored'", "column experiment_id", "4294967296"]
+            ),
+            (
+                "UPDATE metrics SET is_nan = 2 WHERE rowid = 5",
+                ["table metrics", "column is_nan", "not 0 or 1"]
+            ),
+            (
+                "UPDATE metrics SET value = 'abc' WHERE rowid = 6",
+                ["table metrics", "column value", "storage class text", "'abc'"]
+            ),
         ]
         for (sql, expect) in cases {
             let source = try TestEnvironment.temporaryCopy(of: TestEnvironment.fixture("mlflow-2.9.2/rich.db"))
@@ -134,7 +142,9 @@ final class ImportFailureTests: XCTestCase {
         try upgrader.execute("UPDATE alembic_version SET version_num = 'f5a4f2784254'")
         let running = try env.start("mlflow-import", [source, "--target", conninfo])
         let admin = try env.admin()
-        let waiting = try TestEnvironment.wait(seconds: 60) { try TestEnvironment.backends(admin, "mlflow-import", where: "wait_event_type = 'Lock'") == 1 }
+        let waiting = try TestEnvironment.wait(seconds: 60) {
+            try TestEnvironment.backends(admin, "mlflow-import", where: "wait_event_type = 'Lock'") == 1
+        }
         XCTAssertTrue(waiting, "the import never waited for its lock")
         try upgrader.execute("COMMIT")
         let result = running.finish()

@@ -39,9 +39,10 @@ final class RevisionTests: XCTestCase {
         }
         let revision = try env.admin(database: db).query("SELECT version_num FROM alembic_version").scalar
         XCTAssertEqual(revision, "acf3f17fdcc7")
-        assertSameJSON(try env.judge("snapshot", "sqlite:///\(copy)", mlflow: "2.9.2"),
-                       try env.judge("snapshot", env.mlflowURI(db), mlflow: "2.9.2"),
-                       "1.30.1 store upgraded by MLflow 2.9.2 on SQLite vs on PostgreSQL")
+        assertSameJSON(
+            try env.judge("snapshot", "sqlite:///\(copy)", mlflow: "2.9.2"),
+            try env.judge("snapshot", env.mlflowURI(db), mlflow: "2.9.2"),
+            "1.30.1 store upgraded by MLflow 2.9.2 on SQLite vs on PostgreSQL")
         let verified = try env.tool("mlflow-verify", [copy, "--target", conninfo])
         XCTAssertEqual(verified.status, 0, verified.stdout + verified.stderr)
     }

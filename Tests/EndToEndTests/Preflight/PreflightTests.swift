@@ -58,9 +58,11 @@ final class PreflightTests: XCTestCase {
         XCTAssertTrue(md.stdout.contains("| nul_character | params |"), md.stdout)
 
         // MLflow 3.x: invalid JSON in a json column.
-        let json3 = try env.tool("mlflow-import", [TestEnvironment.fixture("problems/mlflow-3.17.2-invalid-json.db"), "--target", conninfo, "--dry-run"])
+        let json3 = try env.tool(
+            "mlflow-import", [TestEnvironment.fixture("problems/mlflow-3.17.2-invalid-json.db"), "--target", conninfo, "--dry-run"])
         XCTAssertEqual(json3.status, 1, json3.stderr)
-        XCTAssertTrue(json3.stdout.contains("[invalid_json] table evaluation_dataset_records") && json3.stdout.contains("column inputs"), json3.stdout)
+        XCTAssertTrue(
+            json3.stdout.contains("[invalid_json] table evaluation_dataset_records") && json3.stdout.contains("column inputs"), json3.stdout)
     }
 
     func testCleanStoresPassTheDryRun() throws {
@@ -70,8 +72,10 @@ final class PreflightTests: XCTestCase {
         _ = try env.judge("create", env.mlflowURI("e2e_dry_clean"))
         let result = try env.tool("mlflow-import", [TestEnvironment.fixture("mlflow-2.9.2/rich.db"), "--target", conninfo, "--dry-run"])
         XCTAssertEqual(result.status, 0, result.stdout + result.stderr)
-        for text in ["WOULD SUCCEED", "created by MLflow at revision acf3f17fdcc7", "load into the schema MLflow created",
-                     "replace MLflow's own rows of experiments: 1", "metrics", "8426 rows", "next value 6", "Problems: 0"] {
+        for text in [
+            "WOULD SUCCEED", "created by MLflow at revision acf3f17fdcc7", "load into the schema MLflow created",
+            "replace MLflow's own rows of experiments: 1", "metrics", "8426 rows", "next value 6", "Problems: 0",
+        ] {
             XCTAssertTrue(result.stdout.contains(text), "expected '\(text)' in:\n\(result.stdout)")
         }
         // A used target blocks the plan; the dry run says so and exits 1.
@@ -97,7 +101,9 @@ final class PreflightTests: XCTestCase {
             let before = try targetFingerprint(conninfo)
             let result = try env.tool("mlflow-import", [Self.problems, "--target", conninfo])
             XCTAssertEqual(result.status, 1, result.stderr)
-            XCTAssertTrue(result.stderr.contains("holds \(expected) row problem(s) PostgreSQL would reject") && result.stderr.contains("--skip-rows"), result.stderr)
+            XCTAssertTrue(
+                result.stderr.contains("holds \(expected) row problem(s) PostgreSQL would reject") && result.stderr.contains("--skip-rows"),
+                result.stderr)
             XCTAssertEqual(try targetFingerprint(conninfo), before)
         }
     }
@@ -129,12 +135,15 @@ final class PreflightTests: XCTestCase {
         // The widened column holds the 300-character name unchanged.
         let conn = try env.admin(database: "e2e_policy")
         XCTAssertEqual(try conn.query("SELECT max(length(name)) FROM experiments").scalar, "300")
-        XCTAssertEqual(try conn.query("SELECT format_type(atttypid, atttypmod) FROM pg_attribute WHERE attrelid = 'experiments'::regclass AND attname = 'name'").scalar,
-                       "character varying(300)")
+        XCTAssertEqual(
+            try conn.query("SELECT format_type(atttypid, atttypmod) FROM pg_attribute WHERE attrelid = 'experiments'::regclass AND attname = 'name'")
+                .scalar,
+            "character varying(300)")
         XCTAssertEqual(try conn.query("SELECT count(*) FROM params WHERE key = 'child_of_paused'").scalar, "0")
 
         // Every left-out row, with its original bytes.
-        let record = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: rejects + "/rejects.json"))) as? [String: Any])
+        let record = try XCTUnwrap(
+            try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: rejects + "/rejects.json"))) as? [String: Any])
         XCTAssertEqual((record["widened"] as? [Any])?.count, 5)
         let params = try String(contentsOfFile: rejects + "/rows/params.jsonl", encoding: .utf8).split(separator: "\n")
         let rows = try params.map { try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any] }

@@ -17,15 +17,15 @@ final class MLflowLogger {
         let script = dir.appendingPathComponent("logger.py").path
         stopFile = dir.appendingPathComponent("stop").path
         try """
-            import os, sys
-            from mlflow import MlflowClient
-            c = MlflowClient(tracking_uri="sqlite:///" + sys.argv[1])
-            run = c.create_run("1", run_name="live-logger").info.run_id
-            step = 0
-            while not os.path.exists(sys.argv[2]) and step < 20000:
-                c.log_metric(run, "live", float(step), timestamp=1700000000000 + step, step=step)
-                step += 1
-            """.write(toFile: script, atomically: true, encoding: .utf8)
+        import os, sys
+        from mlflow import MlflowClient
+        c = MlflowClient(tracking_uri="sqlite:///" + sys.argv[1])
+        run = c.create_run("1", run_name="live-logger").info.run_id
+        step = 0
+        while not os.path.exists(sys.argv[2]) and step < 20000:
+            c.log_metric(run, "live", float(step), timestamp=1700000000000 + step, step=step)
+            step += 1
+        """.write(toFile: script, atomically: true, encoding: .utf8)
         process.executableURL = URL(fileURLWithPath: try env.python(mlflow: "2.9.2"))
         process.arguments = [script, store, stopFile]
         process.standardOutput = FileHandle.nullDevice

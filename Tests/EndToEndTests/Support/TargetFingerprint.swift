@@ -4,10 +4,12 @@ import PostgresTarget
 /// row of every table (as text, ordered) and sequence states. Equal before and after means unchanged.
 func targetFingerprint(_ conninfo: String) throws -> String {
     let conn = try PGConnection(conninfo: conninfo, applicationName: "e2e-fingerprint")
-    let relations = try conn.query("""
+    let relations = try conn.query(
+        """
         SELECT c.relname, c.relkind FROM pg_class c
         WHERE c.relnamespace = 'public'::regnamespace ORDER BY 1
-        """).rows
+        """
+    ).rows
     var parts = relations.map { "\($0[0]!):\($0[1]!)" }
     for row in relations {
         let name = conn.quoteIdentifier(row[0]!)

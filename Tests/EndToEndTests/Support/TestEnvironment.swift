@@ -109,7 +109,9 @@ struct TestEnvironment {
     /// build or a verification lasts long enough for a fault to land in it.
     func bulkSource() throws -> String {
         let source = try Self.temporaryCopy(of: Self.fixture("mlflow-2.9.2/rich.db"))
-        try sqlite(source, """
+        try sqlite(
+            source,
+            """
             WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1000000)
             INSERT INTO metrics (key, value, timestamp, run_uuid, step, is_nan)
             SELECT 'bulk', i * 0.5, 1700000000000 + i, (SELECT run_uuid FROM runs WHERE name = 'parent-run'), i, 0 FROM n;
@@ -124,8 +126,11 @@ struct TestEnvironment {
 
     /// How many backends of an application `pg_stat_activity` (as `a`) shows matching a condition.
     static func backends(_ admin: PGConnection, _ application: String, where condition: String = "true") throws -> Int {
-        Int(try admin.query("SELECT count(*) FROM pg_stat_activity a WHERE application_name = $1 AND \(condition)",
-                            [application]).scalar ?? "") ?? -1
+        Int(
+            try admin.query(
+                "SELECT count(*) FROM pg_stat_activity a WHERE application_name = $1 AND \(condition)",
+                [application]
+            ).scalar ?? "") ?? -1
     }
 
     /// Polls `condition` every 10 ms until it holds or `seconds` pass; returns whether it held.
@@ -165,15 +170,19 @@ struct ProcessResult {
         let err = dir.appendingPathComponent("err-\(UUID().uuidString)")
         _ = FileManager.default.createFile(atPath: out.path, contents: nil)
         _ = FileManager.default.createFile(atPath: err.path, contents: nil)
-        defer { try? FileManager.default.removeItem(at: out); try? FileManager.default.removeItem(at: err) }
+        defer {
+            try? FileManager.default.removeItem(at: out)
+            try? FileManager.default.removeItem(at: err)
+        }
         process.standardOutput = try FileHandle(forWritingTo: out)
         process.standardError = try FileHandle(forWritingTo: err)
         process.standardInput = FileHandle.nullDevice
         try process.run()
         process.waitUntilExit()
-        return ProcessResult(status: process.terminationStatus,
-                             stdout: (try? String(contentsOf: out, encoding: .utf8)) ?? "",
-                             stderr: (try? String(contentsOf: err, encoding: .utf8)) ?? "")
+        return ProcessResult(
+            status: process.terminationStatus,
+            stdout: (try? String(contentsOf: out, encoding: .utf8)) ?? "",
+            stderr: (try? String(contentsOf: err, encoding: .utf8)) ?? "")
     }
 }
 
@@ -213,8 +222,9 @@ final class RunningProcess {
     /// Waits for the exit and returns the status and output.
     func finish() -> ProcessResult {
         process.waitUntilExit()
-        return ProcessResult(status: process.terminationStatus,
-                             stdout: (try? String(contentsOf: out, encoding: .utf8)) ?? "",
-                             stderr: (try? String(contentsOf: err, encoding: .utf8)) ?? "")
+        return ProcessResult(
+            status: process.terminationStatus,
+            stdout: (try? String(contentsOf: out, encoding: .utf8)) ?? "",
+            stderr: (try? String(contentsOf: err, encoding: .utf8)) ?? "")
     }
 }

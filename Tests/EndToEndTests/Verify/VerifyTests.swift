@@ -1,9 +1,10 @@
 import Foundation
+import PostgresTarget
+import XCTest
+
 #if canImport(FoundationXML)
 import FoundationXML
 #endif
-import PostgresTarget
-import XCTest
 
 /// `mlflow-verify` after real imports: equal stores pass; each change made to the target with SQL
 /// is caught with exit 1 and the offending row named; a revision mismatch is exit 2.
@@ -40,24 +41,50 @@ final class VerifyTests: XCTestCase {
         }
         let cases: [(what: String, change: (PGConnection) throws -> Void, expect: [String])] = [
             ("a metric value one ulp up", oneULP, ["metrics", "key='loss'", "step=17", "value: source", "series"]),
-            ("an is_nan flag flipped", { try $0.execute("""
-                UPDATE metrics SET is_nan = false WHERE ctid = (SELECT ctid FROM metrics WHERE key = 'nan_last' AND is_nan ORDER BY run_uuid LIMIT 1)
-                """) }, ["metrics", "key='nan_last'", "is_nan"]),
-            ("a latest_metrics value changed", { try $0.execute("""
-                UPDATE latest_metrics SET value = value + 1 WHERE ctid = (SELECT ctid FROM latest_metrics WHERE key = 'accuracy' ORDER BY run_uuid LIMIT 1)
-                """) }, ["latest_metrics", "key='accuracy'", "value: source"]),
-            ("a param shortened by one character", { try $0.execute("UPDATE params SET value = left(value, -1) WHERE key = 'longest'") },
-             ["params", "key='longest'", "(6000 characters)", "(5999 characters)"]),
-            ("a trailing space added to a tag", { try $0.execute("UPDATE tags SET value = value || ' ' WHERE key = 'multiline'") },
-             ["tags", "key='multiline'", "'line1\\nline2 '"]),
-            ("the hidden Deleted_Internal version deleted", { try $0.execute("""
-                DELETE FROM model_version_tags WHERE (name, version) IN (SELECT name, version FROM model_versions WHERE current_stage = 'Deleted_Internal');
-                DELETE FROM model_versions WHERE current_stage = 'Deleted_Internal'
-                """) }, ["model_versions", "name='classifier', version=5", "missing in target", "Deleted_Internal"]),
-            ("a deleted run made active", { try $0.execute("UPDATE runs SET lifecycle_stage = 'active' WHERE name = 'deleted-run'") },
-             ["runs", "lifecycle_stage: source 'deleted', target 'active'"]),
-            ("one extra row inserted", { try $0.execute("INSERT INTO experiment_tags VALUES ('intruder', 'x', 1)") },
-             ["experiment_tags", "key='intruder'", "extra in target", "row_count"]),
+            (
+                "an is_nan flag flipped",
+                {
+                    try $0.execute(
+                        """
+                        UPDATE metrics SET is_nan = false WHERE ctid = (SELECT ctid FROM metrics WHERE key = 'nan_last' AND is_nan ORDER BY run_uuid LIMIT 1)
+                        """)
+                }, ["metrics", "key='nan_last'", "is_nan"]
+            ),
+            (
+                "a latest_metrics value changed",
+                {
+                    try $0.execute(
+                        """
+                        UPDATE latest_metrics SET value = value + 1 WHERE ctid = (SELECT ctid FROM latest_metrics WHERE key = 'accuracy' ORDER BY run_uuid LIMIT 1)
+                        """)
+                }, ["latest_metrics", "key='accuracy'", "value: source"]
+            ),
+            (
+                "a param shortened by one character", { try $0.execute("UPDATE params SET value = left(value, -1) WHERE key = 'longest'") },
+                ["params", "key='longest'", "(6000 characters)", "(5999 characters)"]
+            ),
+            (
+                "a trailing space added to a tag", { try $0.execute("UPDATE tags SET value = value || ' ' WHERE key = 'multiline'") },
+                ["tags", "key='multiline'", "'line1\\nline2 '"]
+            ),
+            (
+                "the hidden Deleted_Internal version deleted",
+                {
+                    try $0.execute(
+                        """
+                        DELETE FROM model_version_tags WHERE (name, version) IN (SELECT name, version FROM model_versions WHERE current_stage = 'Deleted_Internal');
+                        DELETE FROM model_versions WHERE current_stage = 'Deleted_Internal'
+                        """)
+                }, ["model_versions", "name='classifier', version=5", "missing in target", "Deleted_Internal"]
+            ),
+            (
+                "a deleted run made active", { try $0.execute("UPDATE runs SET lifecycle_stage = 'active' WHERE name = 'deleted-run'") },
+                ["runs", "lifecycle_stage: source 'deleted', target 'active'"]
+            ),
+            (
+                "one extra row inserted", { try $0.execute("INSERT INTO experiment_tags VALUES ('intruder', 'x', 1)") },
+                ["experiment_tags", "key='intruder'", "extra in target", "row_count"]
+            ),
         ]
         for (what, change, expect) in cases {
             let (db, conninfo) = try importFresh(env, "mlflow-2.9.2/rich.db")
@@ -77,7 +104,8 @@ final class VerifyTests: XCTestCase {
         let result = try env.tool("mlflow-verify", [TestEnvironment.fixture("mlflow-2.9.2/empty.db"), "--target", conninfo])
         XCTAssertEqual(result.status, 2, result.stderr)
         XCTAssertTrue(result.stderr.contains("97727af70f4d") && result.stderr.contains("acf3f17fdcc7"), result.stderr)
-        let unreachable = try env.tool("mlflow-verify", [TestEnvironment.fixture("mlflow-2.9.2/empty.db"), "--target", "host=127.0.0.1 port=1 connect_timeout=3"])
+        let unreachable = try env.tool(
+            "mlflow-verify", [TestEnvironment.fixture("mlflow-2.9.2/empty.db"), "--target", "host=127.0.0.1 port=1 connect_timeout=3"])
         XCTAssertEqual(unreachable.status, 2, unreachable.stderr)
         let usage = try env.tool("mlflow-verify", ["--max-diffs", "-1", "x.db"])
         XCTAssertEqual(usage.status, 2, usage.stderr)
@@ -92,8 +120,12 @@ final class VerifyTests: XCTestCase {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("reports-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         let junit = dir.appendingPathComponent("verify.xml"), markdown = dir.appendingPathComponent("verify.md")
-        let result = try env.tool("mlflow-verify", [TestEnvironment.fixture("mlflow-2.9.2/rich.db"), "--target", conninfo,
-                                                    "--format", "json", "--junit", junit.path, "--markdown", markdown.path])
+        let result = try env.tool(
+            "mlflow-verify",
+            [
+                TestEnvironment.fixture("mlflow-2.9.2/rich.db"), "--target", conninfo,
+                "--format", "json", "--junit", junit.path, "--markdown", markdown.path,
+            ])
         XCTAssertEqual(result.status, 1, result.stderr)
 
         let json = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])

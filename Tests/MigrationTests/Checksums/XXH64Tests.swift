@@ -1,5 +1,6 @@
-@testable import Migration
 import XCTest
+
+@testable import Migration
 
 final class XXH64Tests: XCTestCase {
     func hash(_ s: String, seed: UInt64 = 0) -> UInt64 {

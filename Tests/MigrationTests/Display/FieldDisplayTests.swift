@@ -1,6 +1,7 @@
 import MLflowSchema
-@testable import Migration
 import XCTest
+
+@testable import Migration
 
 final class FieldDisplayTests: XCTestCase {
     func show(_ bytes: [UInt8]?, _ type: MLflowSchema.PGType) -> String {

@@ -1,7 +1,8 @@
 import MLflowSchema
-@testable import Migration
 import SQLite
 import XCTest
+
+@testable import Migration
 
 /// The per-cell rules on cells SQLite computes itself (a SELECT of literals), one PostgreSQL type at a time.
 final class CellRulesTests: XCTestCase {
@@ -114,11 +115,14 @@ final class CellRulesTests: XCTestCase {
     /// One wording per fault, naming the column's types where it helps.
     func testDetails() {
         let column = ColumnSpec(name: "step", sqliteDeclared: "BIGINT", pgType: .int8, nullable: false)
-        XCTAssertEqual(CellFault.storageClass(.text).detail(for: column), "SQLite storage class text where BIGINT (PostgreSQL bigint) expects integer")
-        XCTAssertEqual(CellFault.integerRange(2_147_483_648).detail(for: column), "2147483648 does not fit PostgreSQL integer (-2147483648...2147483647)")
+        XCTAssertEqual(
+            CellFault.storageClass(.text).detail(for: column), "SQLite storage class text where BIGINT (PostgreSQL bigint) expects integer")
+        XCTAssertEqual(
+            CellFault.integerRange(2_147_483_648).detail(for: column), "2147483648 does not fit PostgreSQL integer (-2147483648...2147483647)")
         XCTAssertEqual(CellFault.tooLong(length: 300, limit: 256, rewritten: false).detail(for: column), "300 characters, the column holds 256")
-        XCTAssertEqual(CellFault.tooLong(length: 300, limit: 256, rewritten: true).detail(for: column),
-                       "300 characters after --artifact-root-map, the column holds 256")
+        XCTAssertEqual(
+            CellFault.tooLong(length: 300, limit: 256, rewritten: true).detail(for: column),
+            "300 characters after --artifact-root-map, the column holds 256")
         XCTAssertEqual(CellFault.check(allowed: ["A", "B"]).detail(for: column), "not one of A, B (CHECK constraint)")
         XCTAssertEqual(CellFault.nulCharacter.kind, .nulCharacter)
         XCTAssertEqual(CellFault.check(allowed: []).kind, .check)

@@ -1,5 +1,6 @@
-@testable import Migration
 import XCTest
+
+@testable import Migration
 
 final class PGDateTests: XCTestCase {
     func testDaysSince2000() {

@@ -1,5 +1,6 @@
-@testable import Migration
 import XCTest
+
+@testable import Migration
 
 /// Character counts as PostgreSQL's varchar(n) counts them, and the byte sequences it refuses.
 final class UTF8ScanTests: XCTestCase {

@@ -1,15 +1,20 @@
-@testable import Migration
 import PostgresTarget
 import XCTest
+
+@testable import Migration
 
 /// What an operator reads: every message names what it is about and says what to do.
 final class MigrationErrorTests: XCTestCase {
     let key = RowKey(parts: [ColumnValue(column: "key", value: "'lr'"), ColumnValue(column: "run_uuid", value: "'a1'")])
 
     func testRejectedValueNamesFileTableRowColumnAndRemedy() {
-        let text = MigrationError.rejectedValue(path: "/data/mlflow.db", table: "params", row: key, column: "value",
-                                                problem: "NUL (U+0000) character", remedy: "Correct the row.").description
-        XCTAssertEqual(text, """
+        let text = MigrationError.rejectedValue(
+            path: "/data/mlflow.db", table: "params", row: key, column: "value",
+            problem: "NUL (U+0000) character", remedy: "Correct the row."
+        ).description
+        XCTAssertEqual(
+            text,
+            """
             /data/mlflow.db: table params, row (key='lr', run_uuid='a1'), column value: NUL (U+0000) character.
               Correct the row.
               Nothing was written; the target is unchanged.
@@ -17,8 +22,9 @@ final class MigrationErrorTests: XCTestCase {
     }
 
     func testLoadFailedCarriesTheServersFieldsAndTheSourceRow() {
-        let error = PGError(operation: "COPY params", sqlState: "22001", message: "value too long for type character varying(250)",
-                            detail: nil, hint: "Shorten it.", context: "COPY params, line 7, column key: \"xxx\"")
+        let error = PGError(
+            operation: "COPY params", sqlState: "22001", message: "value too long for type character varying(250)",
+            detail: nil, hint: "Shorten it.", context: "COPY params, line 7, column key: \"xxx\"")
         let text = MigrationError.loadFailed(path: "s.db", table: "params", row: key, error: error).description
         XCTAssertTrue(text.hasPrefix("PostgreSQL rejected the load of s.db table params, source row (key='lr', run_uuid='a1'), column key:"), text)
         for part in ["SQLSTATE 22001", "HINT: Shorten it.", "CONTEXT: COPY params, line 7", "The import was rolled back; the target is unchanged."] {
@@ -28,8 +34,9 @@ final class MigrationErrorTests: XCTestCase {
 
     func testPreflightFailedCountsKindsAndListsAtMostTwenty() {
         let problems = (0..<25).map { i in
-            Problem(kind: i % 2 == 0 ? .tooLong : .orphan, table: "params", rowid: Int64(i), key: key.parts, column: "value",
-                    value: "'v'", detail: "detail \(i)", length: nil, limit: nil)
+            Problem(
+                kind: i % 2 == 0 ? .tooLong : .orphan, table: "params", rowid: Int64(i), key: key.parts, column: "value",
+                value: "'v'", detail: "detail \(i)", length: nil, limit: nil)
         }
         let text = MigrationError.preflightFailed(path: "s.db", problems: problems).description
         XCTAssertTrue(text.hasPrefix("s.db holds 25 row problem(s) PostgreSQL would reject (12 orphan, 13 too_long):"), text)
@@ -40,12 +47,17 @@ final class MigrationErrorTests: XCTestCase {
     }
 
     func testOutputsAndTargetsAreNamed() {
-        XCTAssertEqual(MigrationError.outputUnusable(path: "/r/x.xml", output: .report, reason: "it is a folder").description,
-                       "cannot write the report /r/x.xml: it is a folder.")
-        XCTAssertEqual(MigrationError.outputUnusable(path: "rej", output: .rejectDirectory, reason: "r").description,
-                       "cannot write the reject directory rej: r.")
-        let refused = MigrationError.targetRefused(target: "u@h:5432/db", found: "schema public holds 3 relation(s)", remedy: "Use an empty database.")
-        XCTAssertEqual(refused.description, """
+        XCTAssertEqual(
+            MigrationError.outputUnusable(path: "/r/x.xml", output: .report, reason: "it is a folder").description,
+            "cannot write the report /r/x.xml: it is a folder.")
+        XCTAssertEqual(
+            MigrationError.outputUnusable(path: "rej", output: .rejectDirectory, reason: "r").description,
+            "cannot write the reject directory rej: r.")
+        let refused = MigrationError.targetRefused(
+            target: "u@h:5432/db", found: "schema public holds 3 relation(s)", remedy: "Use an empty database.")
+        XCTAssertEqual(
+            refused.description,
+            """
             the target database u@h:5432/db cannot be loaded: schema public holds 3 relation(s).
               Use an empty database.
               Nothing was written.
@@ -53,7 +65,8 @@ final class MigrationErrorTests: XCTestCase {
     }
 
     func testUnreachableTargetAdvice() {
-        let auth = MigrationError.targetUnreachable(error: PGError(operation: "connecting", message: "FATAL:  password authentication failed for user \"x\""))
+        let auth = MigrationError.targetUnreachable(
+            error: PGError(operation: "connecting", message: "FATAL:  password authentication failed for user \"x\""))
         XCTAssertTrue(auth.description.contains("Authentication failed: check the user and set the password with PGPASSWORD or ~/.pgpass."))
         let down = MigrationError.targetUnreachable(error: PGError(operation: "connecting", message: "connection refused"))
         XCTAssertTrue(down.description.contains("Check --target"), down.description)
@@ -62,6 +75,9 @@ final class MigrationErrorTests: XCTestCase {
     func testConnectionLostIsOneLineWithTheConsequence() {
         let error = PGError(operation: "COPY metrics", message: "server closed the connection unexpectedly\n\tThis probably means ...")
         let text = MigrationError.connectionLost(target: "u@h:1/db", error: error, consequence: "The target is as it was.").description
-        XCTAssertEqual(text, "lost the connection to the target u@h:1/db while COPY metrics: server closed the connection unexpectedly This probably means ...\n  The target is as it was.")
+        XCTAssertEqual(
+            text,
+            "lost the connection to the target u@h:1/db while COPY metrics: server closed the connection unexpectedly This probably means ...\n  The target is as it was."
+        )
     }
 }

@@ -1,8 +1,9 @@
 import MLflowSchema
-@testable import Migration
 import PostgresTarget
 import SQLite
 import XCTest
+
+@testable import Migration
 
 /// The pre-flight over the problem fixtures (Fixtures/make_problem_fixtures.py), without a server,
 /// and the encoder refusing exactly the cells the pre-flight lists under the encoder's rules.
@@ -59,10 +60,12 @@ final class PreflightTests: XCTestCase {
         }
         // The encoder stops at a row's first fault; the pre-flight lists every one.
         let firstPerRow = Dictionary(grouping: listed.filter { encoderKinds.contains($0.kind) }, by: { "\($0.table) \($0.rowid)" })
-            .mapValues { problems in problems.min { a, b in
-                let columns = source.schema.table(a.table)!.loadedColumns.map(\.name)
-                return columns.firstIndex(of: a.column!)! < columns.firstIndex(of: b.column!)!
-            }! }
+            .mapValues { problems in
+                problems.min { a, b in
+                    let columns = source.schema.table(a.table)!.loadedColumns.map(\.name)
+                    return columns.firstIndex(of: a.column!)! < columns.firstIndex(of: b.column!)!
+                }!
+            }
         XCTAssertEqual(refused, Set(firstPerRow.values.map { "\($0.table) \($0.rowid) \($0.column!)" }))
         XCTAssertGreaterThanOrEqual(refused.count, 5)
     }
@@ -75,13 +78,16 @@ final class PreflightTests: XCTestCase {
         defer { try? FileManager.default.removeItem(atPath: copy) }
         let insert = Process()
         insert.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        insert.arguments = ["python3", "-c", """
+        insert.arguments = [
+            "python3", "-c",
+            """
             import sqlite3, sys
             db = sqlite3.connect(sys.argv[1])
             db.execute("INSERT INTO params VALUES ('child_of_paused', 'x', 'pausedrun0000000000000000000000a')")
             db.execute("INSERT INTO tags VALUES ('child_tag', 'y', 'pausedrun0000000000000000000000a')")
             db.commit()
-            """, copy]
+            """, copy,
+        ]
         try insert.run()
         insert.waitUntilExit()
         XCTAssertEqual(insert.terminationStatus, 0)

@@ -1,5 +1,6 @@
-@testable import Migration
 import XCTest
+
+@testable import Migration
 
 /// The second pass: differing rows paired by their match columns and described.
 final class RowDifferTests: XCTestCase {

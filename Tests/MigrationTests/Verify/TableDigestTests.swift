@@ -1,5 +1,6 @@
-@testable import Migration
 import XCTest
+
+@testable import Migration
 
 /// The order-independent table checksum, its buckets and its metric series.
 final class TableDigestTests: XCTestCase {

@@ -1,6 +1,7 @@
 import MLflowSchema
-@testable import Migration
 import PostgresTarget
+
+@testable import Migration
 
 /// Binary COPY tuples built in memory, and a reader over them, for the verifier's parts.
 final class ArrayTupleReader: TupleReader {
@@ -14,7 +15,10 @@ final class ArrayTupleReader: TupleReader {
         for row in rows {
             buffer.beginRow(fields: row.count)
             for (i, cell) in row.enumerated() {
-                guard let cell else { buffer.null(); continue }
+                guard let cell else {
+                    buffer.null()
+                    continue
+                }
                 if int8Columns.contains(i) {
                     buffer.int8(Int64(cell)!)
                 } else if float8Columns.contains(i) {

@@ -1,9 +1,10 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Foundation
 import MLflowSchema
 import PostgresTarget
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// A bundle written by `mlflow-export`, opened as a migration source.
 ///
@@ -21,7 +22,8 @@ public final class BundleSource: MigrationSource {
         let manifestPath = (path as NSString).appendingPathComponent("manifest.json")
         func invalid(_ problem: String) -> MigrationError { .bundleInvalid(path: path, problem: problem) }
         guard let attributes = try? FileManager.default.attributesOfItem(atPath: manifestPath),
-              attributes[.type] as? FileAttributeType == .typeRegular else {
+            attributes[.type] as? FileAttributeType == .typeRegular
+        else {
             throw invalid("manifest.json is missing or not a regular file")
         }
         guard (attributes[.size] as? Int ?? 0) <= 64 << 20, let data = FileManager.default.contents(atPath: manifestPath) else {
@@ -121,8 +123,10 @@ public final class BundleSource: MigrationSource {
 
     public func rowCount(_ table: TableSpec) throws -> Int { entry(table).rows }
 
-    public func copy(_ table: TableSpec, into conn: PGConnection, skipping: Set<Int64>,
-                     progress: ((Int) -> Void)?) throws -> (stream: CopyInStream, rows: Int) {
+    public func copy(
+        _ table: TableSpec, into conn: PGConnection, skipping: Set<Int64>,
+        progress: ((Int) -> Void)?
+    ) throws -> (stream: CopyInStream, rows: Int) {
         precondition(skipping.isEmpty, "policies need the SQLite file")
         let entry = entry(table)
         var sentBytes: Int64 = 0
@@ -155,9 +159,12 @@ public final class BundleSource: MigrationSource {
             n += 1
             guard n == line else { continue }
             let columns = table.loadedColumns
-            return RowKey(parts: table.primaryKey.compactMap { name in
-                columns.firstIndex { $0.name == name }.map { ColumnValue(column: name, value: FieldDisplay.describe(tuple.value($0), columns[$0].pgType)) }
-            })
+            return RowKey(
+                parts: table.primaryKey.compactMap { name in
+                    columns.firstIndex { $0.name == name }.map {
+                        ColumnValue(column: name, value: FieldDisplay.describe(tuple.value($0), columns[$0].pgType))
+                    }
+                })
         }
         return nil
     }

@@ -1,8 +1,9 @@
+import Foundation
+import PostgresTarget
+
 #if canImport(Glibc)
 import Glibc
 #endif
-import Foundation
-import PostgresTarget
 
 /// Pulls the tuples of a bundle data file, reading it in chunks of at least 1 MiB.
 final class BundleTupleReader: TupleReader {

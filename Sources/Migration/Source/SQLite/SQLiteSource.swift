@@ -43,7 +43,8 @@ public final class SQLiteSource: MigrationSource {
         }
         let tables: Set<String>
         do {
-            tables = Set(try db.rows("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'").compactMap { $0[0] })
+            tables = Set(
+                try db.rows("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'").compactMap { $0[0] })
         } catch let error as SQLiteError {
             throw MigrationError.sourceNotSQLite(path: path, error: error)
         }
@@ -145,8 +146,10 @@ public final class SQLiteSource: MigrationSource {
         try SQLiteTupleReader(source: self, table: table, skipping: leftOut[table.name] ?? [])
     }
 
-    public func copy(_ table: TableSpec, into conn: PGConnection, skipping: Set<Int64>,
-                     progress: ((Int) -> Void)?) throws -> (stream: CopyInStream, rows: Int) {
+    public func copy(
+        _ table: TableSpec, into conn: PGConnection, skipping: Set<Int64>,
+        progress: ((Int) -> Void)?
+    ) throws -> (stream: CopyInStream, rows: Int) {
         let stream = try conn.copyIn(table: table.name, columns: table.loadedColumns.map(\.name))
         let encoder = RowEncoder(path: path, table: table, artifactMap: artifactMap)
         let rowidColumn = Int32(table.loadedColumns.count)
@@ -175,7 +178,8 @@ public final class SQLiteSource: MigrationSource {
     /// The value SQLite's next rowid-assigned id would take for a sequence's column.
     public func nextValue(for sequence: SequenceSpec) throws -> Int64 {
         try Self.read(db, path: path, table: sequence.table) { db in
-            let maxID = try db.rows("SELECT max(\(sqlQuote(sequence.column))) FROM \(sqlQuote(sequence.table))")
+            let maxID =
+                try db.rows("SELECT max(\(sqlQuote(sequence.column))) FROM \(sqlQuote(sequence.table))")
                 .first?.first.flatMap { $0 }.flatMap { Int64($0) } ?? 0
             var next = maxID + 1
             let hasSequenceTable = try !db.rows("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_sequence'").isEmpty

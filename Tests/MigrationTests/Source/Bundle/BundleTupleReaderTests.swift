@@ -1,7 +1,8 @@
 import Foundation
-@testable import Migration
 import PostgresTarget
 import XCTest
+
+@testable import Migration
 
 /// Reading a bundle data file in 1 MiB chunks: tuples across chunk boundaries, a tuple larger than
 /// the buffer, the file hash, and files that end wrong.

@@ -1,7 +1,8 @@
 import Foundation
 import MLflowSchema
-@testable import Migration
 import XCTest
+
+@testable import Migration
 
 /// Opening and reading the fixture stores, without a PostgreSQL server.
 final class SQLiteSourceTests: XCTestCase {
