@@ -2,9 +2,12 @@
 # The whole test suite, on a fresh machine: installs what is missing (Debian packages, MLflow in a
 # virtualenv), starts a throwaway PostgreSQL on a Unix socket, builds, runs `swift test`, and
 # removes the cluster again. Extra arguments go to `swift test` (e.g. --filter ImportFailureTests).
+# First of all, `swift format lint --strict` (configuration: .swift-format): unformatted code fails
+# the run; `scripts/format.sh` formats it.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
+scripts/format.sh --lint
 scripts/setup.sh
 for v in 1.30.1 2.9.2 3.17.2; do scripts/mlflow-venv.sh "$v" >/dev/null; done
 cluster="$(mktemp -d /tmp/mlflow-pg-migrate-test.XXXXXX)"
