@@ -10,13 +10,13 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 versions=("$@")
 [ ${#versions[@]} -gt 0 ] || mapfile -t versions < <(grep -v '^#' "$root/schema/versions.txt" | awk 'NF {print $1}')
-keep=" 1.30.1 2.9.2 3.17.2 "   # the versions the tests run; their venvs stay in .venv/
+keep=" 1.30.1 2.9.2 3.17.2 "   # the versions the tests run; their venvs stay in the cache (scripts/mlflow-venv.sh)
 cluster="$(mktemp -d /tmp/mlflow-schema-capture.XXXXXX)"
 trap '"$root/scripts/pg-cluster.sh" stop "$cluster"' EXIT
 eval "$("$root/scripts/pg-cluster.sh" start "$cluster")"
 failed=()
 for v in "${versions[@]}"; do
-  if [[ "$keep" == *" $v "* ]]; then venv_root="$root/.venv"; else venv_root="$(mktemp -d /tmp/mlflow-capture-venv.XXXXXX)"; fi
+  if [[ "$keep" == *" $v "* ]]; then venv_root="${MLFLOW_VENV_ROOT:-${XDG_CACHE_HOME:-$HOME/.cache}/mlflow-pg-migrate/venvs}"; else venv_root="$(mktemp -d /tmp/mlflow-capture-venv.XXXXXX)"; fi
   if ! py="$(MLFLOW_VENV_ROOT="$venv_root" "$root/scripts/mlflow-venv.sh" "$v")"; then
     failed+=("$v (install)"); continue
   fi

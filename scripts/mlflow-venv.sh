@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Create (once) a virtualenv with real MLflow from PyPI and print its python path.
 # Usage: scripts/mlflow-venv.sh [VERSION]   (default 2.9.2)
-# The venv lives in .venv/mlflow-VERSION inside the checkout (git-ignored), or under $MLFLOW_VENV_ROOT.
+# The venv lives in $MLFLOW_VENV_ROOT/mlflow-VERSION, by default outside the checkout in
+# ~/.cache/mlflow-pg-migrate/venvs, so that a fresh clone (CI) reuses it; a fresh machine builds it.
 set -euo pipefail
 version="${1:-2.9.2}"
 root="$(cd "$(dirname "$0")/.." && pwd)"
-venv="${MLFLOW_VENV_ROOT:-$root/.venv}/mlflow-$version"
+venv="${MLFLOW_VENV_ROOT:-${XDG_CACHE_HOME:-$HOME/.cache}/mlflow-pg-migrate/venvs}/mlflow-$version"
 if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c "import mlflow, psycopg2" >/dev/null 2>&1; then
   echo "mlflow-venv: installing mlflow==$version into $venv" >&2
   rm -rf "$venv"

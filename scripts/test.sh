@@ -9,6 +9,7 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
 scripts/format.sh --lint
 scripts/setup.sh
+export MLFLOW_VENV_ROOT="${MLFLOW_VENV_ROOT:-${XDG_CACHE_HOME:-$HOME/.cache}/mlflow-pg-migrate/venvs}"
 for v in 1.30.1 2.9.2 3.17.2; do scripts/mlflow-venv.sh "$v" >/dev/null; done
 cluster="$(mktemp -d /tmp/mlflow-pg-migrate-test.XXXXXX)"
 trap 'scripts/pg-cluster.sh stop "$cluster"' EXIT

@@ -34,7 +34,10 @@ struct TestEnvironment {
 
     /// The Python of the virtualenv with this MLflow version (made by scripts/mlflow-venv.sh).
     func python(mlflow version: String) throws -> String {
-        let path = Self.root.appendingPathComponent(".venv/mlflow-\(version)/bin/python").path
+        let environment = ProcessInfo.processInfo.environment
+        let cache = environment["XDG_CACHE_HOME"] ?? (NSHomeDirectory() + "/.cache")
+        let root = environment["MLFLOW_VENV_ROOT"] ?? (cache + "/mlflow-pg-migrate/venvs")
+        let path = root + "/mlflow-\(version)/bin/python"
         guard FileManager.default.isExecutableFile(atPath: path) else {
             XCTFail("no MLflow \(version) virtualenv at \(path): run scripts/mlflow-venv.sh \(version)")
             throw XCTSkip("missing venv")
