@@ -14,11 +14,11 @@ public final class CopyOutReader {
     private var offset = 0
     private var done = false
 
-    /// Starts the COPY; `maxFields` bounds the tuples' field count.
-    public init(connection: PGConnection, sql: String, operation: String, maxFields: Int) throws {
+    /// Starts the COPY; every tuple must have exactly `fields` fields.
+    public init(connection: PGConnection, sql: String, operation: String, fields: Int) throws {
         self.connection = connection
         self.operation = operation
-        self.reader = BinaryTupleReader(maxFields: max(1, maxFields))
+        self.reader = BinaryTupleReader(fields: fields)
         guard let start = PQexec(connection.handle, sql) else { throw connection.lastError(operation: operation) }
         defer { PQclear(start) }
         guard PQresultStatus(start) == PGRES_COPY_OUT else { throw PGError(operation: operation, result: start) }

@@ -16,6 +16,8 @@ public struct ExportSummary: Sendable {
     public let seconds: Double
     /// The `--artifact-root-map` rules applied, longest first.
     public var artifactRules: [ArtifactRootMap.Rule] = []
+    /// xxHash64 of the bundle's manifest.json, to compare out of band with what the import prints.
+    public var manifestChecksum = ""
 
     public var text: String {
         let rows = tables.reduce(0) { $0 + $1.rows }, bytes = tables.reduce(Int64(0)) { $0 + $1.bytes }
@@ -27,6 +29,7 @@ public struct ExportSummary: Sendable {
                 "  " + t.name.padding(toLength: width, withPad: " ", startingAt: 0) + String(t.rows).leftPadded(12) + String(t.bytes).leftPadded(13))
         }
         lines.append("\(tables.count) tables, \(rows) rows, \(bytes) bytes in \(formatSeconds(seconds)) s.")
+        lines.append("manifest.json xxh64 \(manifestChecksum): mlflow-import prints it too; compare the two to know the bundle arrived as written.")
         for rule in artifactRules {
             lines.append("Artifact locations starting with \(rule.old) now start with \(rule.new) (recorded in manifest.json).")
         }

@@ -22,6 +22,8 @@ public struct ImportSummary: Sendable {
     /// Columns a policy widened: the schema now differs from MLflow's there.
     public let widened: [RejectRecord.Widened]
     public let seconds: Double
+    /// For a bundle: xxHash64 of its manifest.json, as mlflow-export printed it.
+    public var manifestChecksum: String?
 
     public var totalRows: Int { tables.reduce(0) { $0 + $1.rows } }
 
@@ -52,6 +54,9 @@ public struct ImportSummary: Sendable {
         }
         let rate = seconds > 0 ? Int(Double(totalRows) / seconds) : totalRows
         lines.append("\(tables.count) tables, \(totalRows) rows in \(formatSeconds(seconds)) s (\(rate) rows/s).")
+        if let manifestChecksum {
+            lines.append("Bundle manifest.json xxh64 \(manifestChecksum): the same as mlflow-export printed, if the bundle arrived as written.")
+        }
         return lines.joined(separator: "\n")
     }
 }

@@ -13,7 +13,7 @@ struct RowDiffer {
     func differences(sourceRows: () throws -> any TupleReader, targetRows: () throws -> any TupleReader) throws -> [VerifyReport.RowDifference] {
         let source = try collect(try sourceRows().next)
         let target = try collect(try targetRows().next)
-        let reader = BinaryTupleReader(expectHeader: false, maxFields: max(1, table.loadedColumns.count))
+        let reader = BinaryTupleReader(expectHeader: false, fields: table.loadedColumns.count)
         var out: [VerifyReport.RowDifference] = []
         for key in Set(source.keys).union(target.keys) {
             var sourceOnly = source[key] ?? [], targetOnly = target[key] ?? []
@@ -61,8 +61,8 @@ struct RowDiffer {
     /// text get their lengths added so that a lost character is visible.
     private func changedColumns(_ a: [UInt8], _ b: [UInt8]) throws -> [VerifyReport.ColumnDifference] {
         let columns = table.loadedColumns
-        let ra = BinaryTupleReader(expectHeader: false, maxFields: max(1, columns.count))
-        let rb = BinaryTupleReader(expectHeader: false, maxFields: max(1, columns.count))
+        let ra = BinaryTupleReader(expectHeader: false, fields: columns.count)
+        let rb = BinaryTupleReader(expectHeader: false, fields: columns.count)
         var out: [VerifyReport.ColumnDifference] = []
         try a.withUnsafeBytes { rawA in
             try ra.read(rawA) { ta in

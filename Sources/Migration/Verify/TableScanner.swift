@@ -18,6 +18,6 @@ struct TableScanner {
         return try CopyOutReader(
             connection: conn,
             sql: "COPY \(conn.quoteIdentifier(table.name)) (\(columns)) TO STDOUT (FORMAT binary)",
-            operation: "reading \(table.name)", maxFields: table.loadedColumns.count)
+            operation: "reading \(table.name)", fields: table.loadedColumns.count)
     }
 }

@@ -11,7 +11,7 @@ final class ArrayTupleReader: TupleReader {
 
     /// Rows of (text or nil) cells, encoded as text fields; `int8` columns by index as bigint.
     init(_ rows: [[String?]], int8Columns: Set<Int> = [], float8Columns: Set<Int> = []) {
-        reader = BinaryTupleReader(expectHeader: false, maxFields: max(1, rows.first?.count ?? 1))
+        reader = BinaryTupleReader(expectHeader: false, fields: rows.first?.count)
         for row in rows {
             buffer.beginRow(fields: row.count)
             for (i, cell) in row.enumerated() {

@@ -9,13 +9,24 @@ import Glibc
 /// A bundle written by `mlflow-export`, opened as a migration source.
 ///
 /// Opening checks everything before any target is touched: the manifest's shape and revision,
-/// that its tables and columns are the revision's, that every data file is a regular file inside
-/// the bundle with the recorded size and xxHash64. Import streams the files unchanged.
+/// that its tables, columns and sequences are the revision's, that every data file is a regular
+/// file inside the bundle (no link, `data/` no link either) with the recorded size and xxHash64
+/// (hashed before it is parsed), the recorded rows and content checksum, and that every
+/// sequence's next value lies above the largest id in the data. The files stay open from that
+/// check to the load, which streams them unchanged: what was checked is what is loaded.
+///
+/// The checksums guard against accidents (a copy cut short, a flipped bit), not against someone
+/// who edits files and manifest together; `manifestChecksum` lets an operator compare the
+/// manifest with the one the export printed, out of band.
 public final class BundleSource: MigrationSource {
     public let path: String
     public let schema: SchemaRevision
     public let manifest: BundleManifest
-    public var unknownTables: [String] { manifest.unknownTables }
+    /// xxHash64 of `manifest.json` as read (16 hex digits); mlflow-export prints the same.
+    public let manifestChecksum: String
+    public var unknownTables: [String] { manifest.unknownTables.map(displayName) }
+    /// The data files, by table, open since they were checked.
+    private var files: [String: BundleFile] = [:]
 
     public init(path: String, catalog: SchemaCatalog = .embedded) throws {
         self.path = path
@@ -29,6 +40,7 @@ public final class BundleSource: MigrationSource {
         guard (attributes[.size] as? Int ?? 0) <= 64 << 20, let data = FileManager.default.contents(atPath: manifestPath) else {
             throw invalid("manifest.json is unreadable or larger than 64 MiB")
         }
+        manifestChecksum = data.withUnsafeBytes { hex(XXH64.hash($0)) }
         do {
             manifest = try JSONDecoder().decode(BundleManifest.self, from: data)
         } catch {
@@ -39,12 +51,13 @@ public final class BundleSource: MigrationSource {
             throw invalid("bundle format version \(manifest.formatVersion); this build reads version \(BundleManifest.currentVersion)")
         }
         guard let schema = catalog.revision(manifest.revision) else {
-            throw MigrationError.unknownRevision(path: path, revision: manifest.revision, advice: catalog.advice(forUnsupported: manifest.revision))
+            throw MigrationError.unknownRevision(
+                path: path, revision: displayName(manifest.revision), advice: catalog.advice(forUnsupported: manifest.revision))
         }
         self.schema = schema
         let names = manifest.tables.map(\.name)
         guard Set(names) == Set(schema.tables.map(\.name)), names.count == Set(names).count else {
-            throw invalid("its tables (\(names.sorted().joined(separator: ", "))) are not the tables of revision \(schema.revision)")
+            throw invalid("its tables (\(names.sorted().map(displayName).joined(separator: ", "))) are not the tables of revision \(schema.revision)")
         }
         for entry in manifest.tables {
             let table = schema.table(entry.name)!
@@ -53,60 +66,91 @@ public final class BundleSource: MigrationSource {
                 throw invalid("table \(entry.name): columns differ from revision \(schema.revision)")
             }
             guard entry.file == BundleManifest.fileName(for: entry.name) else {
-                throw invalid("table \(entry.name): data file must be \(BundleManifest.fileName(for: entry.name)), the manifest says \(entry.file)")
+                throw invalid("table \(entry.name): data file must be \(BundleManifest.fileName(for: entry.name)), the manifest says \(displayName(entry.file))")
             }
             guard entry.rows >= 0, entry.size >= 21 else { throw invalid("table \(entry.name): impossible rows or size") }
         }
-        guard Set(manifest.sequences.map(\.name)) == Set(schema.sequences.map(\.name)) else {
+        let sequences = Set(manifest.sequences.map { "\($0.name) \($0.table).\($0.column)" })
+        guard sequences == Set(schema.sequences.map { "\($0.name) \($0.table).\($0.column)" }), sequences.count == manifest.sequences.count else {
             throw invalid("its sequences are not the sequences of revision \(schema.revision)")
+        }
+        let dataFolder = (path as NSString).appendingPathComponent("data")
+        guard (try? FileManager.default.attributesOfItem(atPath: dataFolder))?[.type] as? FileAttributeType == .typeDirectory else {
+            throw invalid("data/ is missing or not a folder (a link is refused)")
         }
         try checkFiles()
     }
 
-    /// Every data file: a regular file (not a link), the recorded size, xxHash64, rows and content
-    /// checksum. One read of each file; every number in the manifest is checked.
+    /// Every data file: opened without following links, the recorded size, then its xxHash64
+    /// (before any parsing), then rows, fields per row, content checksum and the largest id of
+    /// each sequence's column. Every number in the manifest is checked.
     private func checkFiles() throws {
         for entry in manifest.tables {
-            let file = dataPath(entry)
-            let attributes = try? FileManager.default.attributesOfItem(atPath: file)
-            var problem: String?
-            if attributes == nil {
-                problem = "is missing"
-            } else if attributes?[.type] as? FileAttributeType != .typeRegular {
-                problem = "is not a regular file (a link or a directory)"
-            } else if let size = (attributes?[.size] as? NSNumber)?.int64Value, size != entry.size {
-                problem = "has \(size) bytes, the manifest says \(entry.size) (truncated or changed)"
-            } else {
-                let table = schema.table(entry.name)!
-                let reader = try BundleTupleReader(path: file, maxFields: table.loadedColumns.count, hashing: true)
-                var rows = 0
-                var content: UInt64 = 0
-                do {
-                    while let tuple = try reader.next() {
-                        guard tuple.fieldCount == table.loadedColumns.count else {
-                            throw MigrationError.bundleInvalid(path: path, problem: "\(entry.file) row \(rows + 1) has \(tuple.fieldCount) fields")
-                        }
-                        rows += 1
-                        content &+= XXH64.hash(tuple.bytes)
-                    }
-                    if let sum = reader.fileHash, sum != entry.xxh64 {
-                        problem = "has checksum \(sum), the manifest says \(entry.xxh64) (changed or damaged)"
-                    } else if rows != entry.rows {
-                        problem = "holds \(rows) rows, the manifest says \(entry.rows)"
-                    } else if hex(content) != entry.contentChecksum {
-                        problem = "has content checksum \(hex(content)), the manifest says \(entry.contentChecksum)"
-                    }
-                } catch {
-                    problem = "is not valid binary COPY data: \(error)"
-                    if let sum = try? FileChecksum.xxh64(file).hash, sum != entry.xxh64 {
-                        problem = "has checksum \(sum), the manifest says \(entry.xxh64) (changed or damaged)"
-                    }
+            let file: BundleFile
+            do {
+                file = try BundleFile(path: dataPath(entry))
+            } catch {
+                throw MigrationError.bundleInvalid(path: path, problem: "\(entry.file) (table \(entry.name)) \(error)")
+            }
+            func invalid(_ problem: String) -> MigrationError {
+                .bundleInvalid(path: path, problem: "\(entry.file) (table \(entry.name)) \(problem)")
+            }
+            guard file.size == entry.size else { throw invalid("has \(file.size) bytes, the manifest says \(entry.size) (truncated or changed)") }
+            let sum = try file.xxh64()
+            guard sum.size == entry.size, sum.hash == entry.xxh64 else {
+                throw invalid("has checksum \(sum.hash), the manifest says \(entry.xxh64) (changed or damaged)")
+            }
+            let table = schema.table(entry.name)!
+            let scan: (rows: Int, content: UInt64, largest: [String: Int64])
+            do {
+                scan = try Self.scan(file, table, sequenceColumns: manifest.sequences.filter { $0.table == entry.name }.map(\.column))
+            } catch MigrationError.bundleInvalid(_, let problem) {
+                throw invalid(problem)
+            }
+            guard scan.rows == entry.rows else { throw invalid("holds \(scan.rows) rows, the manifest says \(entry.rows)") }
+            guard hex(scan.content) == entry.contentChecksum else {
+                throw invalid("has content checksum \(hex(scan.content)), the manifest says \(entry.contentChecksum)")
+            }
+            for sequence in manifest.sequences where sequence.table == entry.name {
+                let largest = scan.largest[sequence.column] ?? 0
+                guard sequence.next >= 1, sequence.next > largest else {
+                    throw MigrationError.bundleInvalid(
+                        path: path,
+                        problem:
+                            "manifest.json says sequence \(sequence.name) continues at \(sequence.next), but \(entry.name).\(sequence.column) already holds \(largest): MLflow would reuse ids"
+                    )
                 }
             }
-            if let problem {
-                throw MigrationError.bundleInvalid(path: path, problem: "\(entry.file) (table \(entry.name)) \(problem)")
+            files[entry.name] = file
+        }
+    }
+
+    /// One pass over a checked data file: rows, their content checksum, and the largest value of
+    /// each named integer column.
+    private static func scan(_ file: BundleFile, _ table: TableSpec, sequenceColumns: [String]) throws
+        -> (rows: Int, content: UInt64, largest: [String: Int64])
+    {
+        let columns = table.loadedColumns
+        let watched = sequenceColumns.compactMap { name in columns.firstIndex { $0.name == name }.map { (name, $0, columns[$0].pgType) } }
+        let reader = BundleTupleReader(file: file, fields: columns.count)
+        var rows = 0
+        var content: UInt64 = 0
+        var largest: [String: Int64] = [:]
+        while let tuple = try reader.next() {
+            rows += 1
+            content &+= XXH64.hash(tuple.bytes)
+            for (name, index, type) in watched {
+                guard let value = tuple.value(index) else { continue }
+                let number: Int64? =
+                    switch type {
+                    case .int4 where value.count == 4: Int64(Int32(bigEndian: value.loadUnaligned(as: Int32.self)))
+                    case .int8 where value.count == 8: Int64(bigEndian: value.loadUnaligned(as: Int64.self))
+                    default: nil
+                    }
+                if let number { largest[name] = max(largest[name] ?? number, number) }
             }
         }
+        return (rows, content, largest)
     }
 
     func dataPath(_ entry: BundleManifest.Table) -> String {
@@ -118,7 +162,7 @@ public final class BundleSource: MigrationSource {
     }
 
     public func tuples(_ table: TableSpec) throws -> any TupleReader {
-        try BundleTupleReader(path: dataPath(entry(table)), maxFields: table.loadedColumns.count)
+        BundleTupleReader(file: files[table.name]!, fields: table.loadedColumns.count)
     }
 
     public func rowCount(_ table: TableSpec) throws -> Int { entry(table).rows }
@@ -131,15 +175,19 @@ public final class BundleSource: MigrationSource {
         let entry = entry(table)
         var sentBytes: Int64 = 0
         let stream = try conn.copyIn(table: table.name, columns: table.loadedColumns.map(\.name), raw: true)
+        let file = files[table.name]!
+        let buffer = UnsafeMutableRawPointer.allocate(byteCount: FileChecksum.chunk, alignment: 8)
+        defer { buffer.deallocate() }
         do {
-            guard let handle = FileHandle(forReadingAtPath: dataPath(entry)) else {
-                throw MigrationError.bundleInvalid(path: path, problem: "\(entry.file) cannot be opened")
-            }
-            defer { try? handle.close() }
-            while let data = try handle.read(upToCount: FileChecksum.chunk), !data.isEmpty {
-                try data.withUnsafeBytes { try stream.send(raw: $0) }
-                sentBytes += Int64(data.count)
+            while true {
+                let n = try file.read(into: buffer, count: FileChecksum.chunk, at: sentBytes)
+                if n == 0 { break }
+                try stream.send(raw: UnsafeRawBufferPointer(start: buffer, count: n))
+                sentBytes += Int64(n)
                 progress?(Int(Double(entry.rows) * Double(sentBytes) / Double(max(1, entry.size))))
+            }
+            guard sentBytes == entry.size else {
+                throw MigrationError.bundleInvalid(path: path, problem: "\(entry.file) changed size after it was checked")
             }
         } catch {
             stream.abort("stopped: \(error)")
@@ -153,7 +201,8 @@ public final class BundleSource: MigrationSource {
     }
 
     public func rowKey(table: TableSpec, line: Int) -> RowKey? {
-        guard line > 0, let reader = try? BundleTupleReader(path: dataPath(entry(table)), maxFields: table.loadedColumns.count) else { return nil }
+        guard line > 0, let file = files[table.name] else { return nil }
+        let reader = BundleTupleReader(file: file, fields: table.loadedColumns.count)
         var n = 0
         while let tuple = try? reader.next() {
             n += 1

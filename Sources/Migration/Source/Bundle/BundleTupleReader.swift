@@ -1,40 +1,35 @@
 import Foundation
 import PostgresTarget
 
-#if canImport(Glibc)
-import Glibc
-#endif
-
 /// Pulls the tuples of a bundle data file, reading it in chunks of at least 1 MiB.
 final class BundleTupleReader: TupleReader {
-    private let handle: FileHandle
+    private let file: BundleFile
     private let reader: BinaryTupleReader
     private var base: UnsafeMutableRawPointer
     private var capacity = 1 << 20
     private var count = 0
     private var offset = 0
+    /// Where the next read of the file starts.
+    private var fileOffset: Int64 = 0
     private var eof = false
-    private var hash: XXH64.Stream?
-    let path: String
+    private var path: String { file.path }
 
-    /// With `hashing`, `fileHash` gives the xxHash64 of the whole file once it has been read.
-    init(path: String, maxFields: Int, hashing: Bool = false) throws {
-        guard let handle = FileHandle(forReadingAtPath: path) else {
-            throw MigrationError.bundleInvalid(path: path, problem: "cannot be opened")
-        }
-        self.handle = handle
-        self.path = path
-        self.reader = BinaryTupleReader(maxFields: max(1, maxFields))
+    /// Reads `file` from its start; every tuple must have exactly `fields` fields.
+    init(file: BundleFile, fields: Int) {
+        self.file = file
+        self.reader = BinaryTupleReader(fields: fields)
         self.base = .allocate(byteCount: capacity, alignment: 8)
-        if hashing { hash = XXH64.Stream() }
     }
 
-    /// The file's xxHash64 (16 hex digits) after the whole file was read; nil before or without hashing.
-    var fileHash: String? { eof ? hash.map { hex($0.finalize()) } : nil }
+    /// Opens `path` and reads it (tests and one-off reads).
+    convenience init(path: String, fields: Int) throws {
+        let file: BundleFile
+        do { file = try BundleFile(path: path) } catch { throw MigrationError.bundleInvalid(path: path, problem: "\(error)") }
+        self.init(file: file, fields: fields)
+    }
 
     deinit {
         base.deallocate()
-        try? handle.close()
     }
 
     func next() throws -> BinaryTuple? {
@@ -47,7 +42,7 @@ final class BundleTupleReader: TupleReader {
                 }
                 if reader.ended {
                     offset = at
-                    while !eof { try refill() }  // finish the file hash; bytes after the trailer are an error
+                    while !eof { try refill() }  // bytes after the trailer are an error
                     guard offset == count else { throw MigrationError.bundleInvalid(path: path, problem: "has data after the COPY trailer") }
                     return nil
                 }
@@ -79,13 +74,12 @@ final class BundleTupleReader: TupleReader {
             base = bigger
             capacity *= 2
         }
-        let n = read(handle.fileDescriptor, base + count, capacity - count)
-        guard n >= 0 else { throw MigrationError.bundleInvalid(path: path, problem: "read failed (errno \(errno))") }
+        let n = try file.read(into: base + count, count: capacity - count, at: fileOffset)
         if n == 0 {
             eof = true
         } else {
-            hash?.update(UnsafeRawBufferPointer(start: base + count, count: n))
             count += n
+            fileOffset += Int64(n)
         }
     }
 }

@@ -20,7 +20,7 @@ final class SQLiteTupleReader: TupleReader {
         self.table = table
         self.stmt = try source.scan(table)
         self.encoder = RowEncoder(path: source.path, table: table, artifactMap: source.artifactMap)
-        self.reader = BinaryTupleReader(expectHeader: false, maxFields: max(1, table.loadedColumns.count))
+        self.reader = BinaryTupleReader(expectHeader: false, fields: table.loadedColumns.count)
     }
 
     /// The next row's tuple, valid until the following call; nil at the end.

@@ -41,7 +41,7 @@ final class BundleTupleReaderTests: XCTestCase {
         var sizes = (0..<300).map { 3_000 + ($0 * 7_919) % 9_000 }
         sizes.insert(3 << 20, at: 150)
         let path = try file(sizes)
-        let reader = try BundleTupleReader(path: path, maxFields: 2, hashing: true)
+        let reader = try BundleTupleReader(path: path, fields: 2)
         var seen = 0
         while let tuple = try reader.next() {
             XCTAssertEqual(tuple.fieldCount, 2)
@@ -52,20 +52,19 @@ final class BundleTupleReaderTests: XCTestCase {
             seen += 1
         }
         XCTAssertEqual(seen, sizes.count)
-        XCTAssertEqual(reader.fileHash, try FileChecksum.xxh64(path).hash)
     }
 
     /// The first tuple larger than the first chunk: the header is read once, not again as a tuple.
     func testAFirstTupleLargerThanTheBuffer() throws {
         let sizes = [5 << 20, 10]
-        let reader = try BundleTupleReader(path: try file(sizes), maxFields: 2)
+        let reader = try BundleTupleReader(path: try file(sizes), fields: 2)
         XCTAssertEqual(try reader.next()?.value(1)?.count, sizes[0])
         XCTAssertEqual(try reader.next()?.value(1)?.count, sizes[1])
         XCTAssertNil(try reader.next())
     }
 
     func testAnEmptyTableIsHeaderAndTrailer() throws {
-        let reader = try BundleTupleReader(path: try file([]), maxFields: 2)
+        let reader = try BundleTupleReader(path: try file([]), fields: 2)
         XCTAssertNil(try reader.next())
     }
 
@@ -76,11 +75,11 @@ final class BundleTupleReaderTests: XCTestCase {
             (try file([10], extra: [0, 0, 0]), "has data after the COPY trailer"),
         ]
         for (path, message) in cases {
-            let reader = try BundleTupleReader(path: path, maxFields: 2)
+            let reader = try BundleTupleReader(path: path, fields: 2)
             XCTAssertThrowsError(try { while try reader.next() != nil {} }()) { error in
                 XCTAssertTrue("\(error)".contains(message), "\(error)")
             }
         }
-        XCTAssertThrowsError(try BundleTupleReader(path: directory.appendingPathComponent("missing").path, maxFields: 2))
+        XCTAssertThrowsError(try BundleTupleReader(path: directory.appendingPathComponent("missing").path, fields: 2))
     }
 }
