@@ -9,7 +9,12 @@ public final class SQLiteDatabase {
     /// The path the connection was opened with.
     public let path: String
 
-    /// Opens `path` read-only; the file is never written.
+    /// How long a read waits for another process's write lock before it fails with SQLITE_BUSY.
+    public static let busyTimeoutMilliseconds: Int32 = 5_000
+
+    /// Opens `path` read-only; the file is never written. The connection is hardened for a file
+    /// of unknown origin (defensive mode, untrusted schema) and waits up to
+    /// `busyTimeoutMilliseconds` for a writer's lock.
     public init(readOnlyPath path: String) throws {
         var db: OpaquePointer?
         let rc = sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, nil)
@@ -19,6 +24,12 @@ public final class SQLiteDatabase {
             throw SQLiteError(code: rc, message: message)
         }
         sqlite3_extended_result_codes(db, 1)
+        let hardened = csqlite3_harden(db)
+        guard hardened == SQLITE_OK else {
+            sqlite3_close_v2(db)
+            throw SQLiteError(code: hardened, message: "cannot switch on defensive mode")
+        }
+        sqlite3_busy_timeout(db, Self.busyTimeoutMilliseconds)
         self.handle = db
         self.path = path
     }
@@ -26,6 +37,9 @@ public final class SQLiteDatabase {
     deinit {
         sqlite3_close_v2(handle)
     }
+
+    /// True when the connection runs in SQLite's defensive mode.
+    public var isDefensive: Bool { csqlite3_is_defensive(handle) == 1 }
 
     /// Runs statements that return no rows (`BEGIN`, `PRAGMA ...`).
     public func execute(_ sql: String) throws {

@@ -11,6 +11,9 @@ public struct SQLiteError: Error, CustomStringConvertible, Sendable {
         self.sql = sql
     }
 
+    /// True when another connection holds the lock this one needed (SQLITE_BUSY or SQLITE_LOCKED).
+    public var isLocked: Bool { code & 0xFF == 5 || code & 0xFF == 6 }
+
     public var description: String {
         var text = "SQLite error \(code): \(message)"
         if let sql { text += " - while executing `\(sql)`" }

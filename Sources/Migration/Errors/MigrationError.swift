@@ -17,6 +17,8 @@ public enum MigrationError: Error, CustomStringConvertible {
     case sourceUnreadable(path: String, reason: String)
     /// The file is not an SQLite database (or is damaged).
     case sourceNotSQLite(path: String, error: SQLiteError)
+    /// Another process holds a write lock on the file (an MLflow server or a script writing).
+    case sourceLocked(path: String, error: SQLiteError)
     /// An SQLite database, but not an MLflow tracking store.
     case sourceNotMLflow(path: String, reason: String)
     /// The store's alembic revision is not one this build knows; `advice` names the nearest supported ones.
@@ -34,6 +36,8 @@ public enum MigrationError: Error, CustomStringConvertible {
     /// An output cannot be written: a bundle (exists, not writable, disk full), a reject
     /// directory, a report file.
     case outputUnusable(path: String, output: Output, reason: String)
+    /// A table whose ids have reached the largest 64-bit integer: MLflow could not add a row.
+    case idsExhausted(path: String, table: String, column: String, detail: String)
     /// Reading the source failed midway.
     case sourceRead(path: String, table: String?, error: SQLiteError)
     /// The target server could not be reached, or refused the login.
@@ -62,6 +66,11 @@ public enum MigrationError: Error, CustomStringConvertible {
             return "\(path) is not a usable SQLite database (\(error.message)).\n"
                 + "  Give the path of an MLflow tracking store file (the file behind sqlite:///...), or run"
                 + " `sqlite3 FILE 'PRAGMA integrity_check'` to see whether it is damaged."
+        case let .sourceLocked(path, error):
+            return
+                "\(path) is locked by another process that is writing to it (\(error.message), after waiting \(SQLiteDatabase.busyTimeoutMilliseconds / 1000) s).\n"
+                + "  Stop the MLflow server or script that writes to it, or try again when it is idle. A store in WAL mode"
+                + " (sqlite3 FILE 'PRAGMA journal_mode=WAL', once, while nothing writes) can be read while MLflow writes."
         case let .sourceNotMLflow(path, reason):
             return "\(path) is not an MLflow tracking store: \(reason).\n"
                 + "  Give the SQLite file MLflow's tracking server uses (--backend-store-uri sqlite:///...)."
@@ -89,6 +98,9 @@ public enum MigrationError: Error, CustomStringConvertible {
                 + "  Copy the bundle again from where mlflow-export wrote it, or export the SQLite store again. Nothing was written."
         case let .outputUnusable(path, output, reason):
             return "cannot write the \(output.rawValue) \(path): \(reason)."
+        case let .idsExhausted(path, table, column, detail):
+            return "\(path): table \(table) cannot go on: \(detail), so MLflow could not allocate another \(column).\n"
+                + "  Correct sqlite_sequence or the ids of \(table) in a copy of the SQLite file, then migrate the copy."
         case let .sourceRead(path, table, error):
             return "reading \(path)\(table.map { " table \($0)" } ?? "") failed: \(error)"
         case let .targetUnreachable(error):

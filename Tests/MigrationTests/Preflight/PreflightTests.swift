@@ -73,24 +73,13 @@ final class PreflightTests: XCTestCase {
     /// Leaving out the run whose status breaks the CHECK also leaves out what references it.
     func testLeftOutRowsCascadeAlongForeignKeys() throws {
         // A copy with a param and a tag of the PAUSED run, so that the cascade has children to follow.
-        let copy = FileManager.default.temporaryDirectory.appendingPathComponent("cascade-\(UUID().uuidString).db").path
-        try FileManager.default.copyItem(atPath: problems, toPath: copy)
+        let copy = try Repository.copy(
+            of: "problems/mlflow-2.9.2-problems.db",
+            changedBy: [
+                "INSERT INTO params VALUES ('child_of_paused', 'x', 'pausedrun0000000000000000000000a')",
+                "INSERT INTO tags VALUES ('child_tag', 'y', 'pausedrun0000000000000000000000a')",
+            ])
         defer { try? FileManager.default.removeItem(atPath: copy) }
-        let insert = Process()
-        insert.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        insert.arguments = [
-            "python3", "-c",
-            """
-            import sqlite3, sys
-            db = sqlite3.connect(sys.argv[1])
-            db.execute("INSERT INTO params VALUES ('child_of_paused', 'x', 'pausedrun0000000000000000000000a')")
-            db.execute("INSERT INTO tags VALUES ('child_tag', 'y', 'pausedrun0000000000000000000000a')")
-            db.commit()
-            """, copy,
-        ]
-        try insert.run()
-        insert.waitUntilExit()
-        XCTAssertEqual(insert.terminationStatus, 0)
         let source = try SQLiteSource(path: copy)
         let result = try Preflight(source: source).run()
         let left = try LeftOutRows(problems: result.problems, policy: RejectPolicy(skip: [.check]), source: source)

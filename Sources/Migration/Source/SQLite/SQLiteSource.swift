@@ -38,6 +38,8 @@ public final class SQLiteSource: MigrationSource {
             try db.execute("BEGIN")
             // The first read starts the snapshot; everything after sees the same state.
             _ = try db.rows("SELECT count(*) FROM sqlite_master")
+        } catch let error as SQLiteError where error.isLocked {
+            throw MigrationError.sourceLocked(path: path, error: error)
         } catch let error as SQLiteError {
             throw MigrationError.sourceNotSQLite(path: path, error: error)
         }
@@ -58,10 +60,11 @@ public final class SQLiteSource: MigrationSource {
             throw MigrationError.sourceNotMLflow(path: path, reason: "alembic_version holds \(versions.count) rows instead of 1")
         }
         guard let schema = catalog.revision(revision) else {
-            throw MigrationError.unknownRevision(path: path, revision: revision, advice: catalog.advice(forUnsupported: revision))
+            throw MigrationError.unknownRevision(path: path, revision: displayName(revision), advice: catalog.advice(forUnsupported: revision))
         }
         self.schema = schema
-        self.unknownTables = tables.subtracting(schema.tables.map(\.name)).sorted()
+        // Reported, never loaded: kept as they may be shown.
+        self.unknownTables = tables.subtracting(schema.tables.map(\.name)).sorted().map(displayName)
         try checkColumns(existing: tables)
     }
 
@@ -73,14 +76,21 @@ public final class SQLiteSource: MigrationSource {
                 problems.append("table \(table.name) is missing")
                 continue
             }
-            let found = try Self.read(db, path: path, table: table.name) {
-                try $0.rows("PRAGMA table_xinfo(\(sqlQuote(table.name)))").compactMap { $0[1] }
+            let info = try Self.read(db, path: path, table: table.name) {
+                try $0.rows("PRAGMA table_xinfo(\(sqlQuote(table.name)))").compactMap { row in row[1].map { ($0, row[6] ?? "0") } }
             }
+            let found = info.map(\.0)
             let expected = table.columns.map(\.name)
+            // hidden: 1 a virtual table's hidden column, 2 and 3 generated. MLflow makes generated
+            // columns only where the map has them; any other would run its expression on every read.
+            for (name, hidden) in info where hidden != "0" && !(table.column(name)?.generated ?? false) {
+                problems.append(
+                    "\(table.name): column \(name) is \(hidden == "1" ? "a hidden column" : "a generated column"), which MLflow never makes there")
+            }
             let missing = expected.filter { !found.contains($0) }
             let extra = found.filter { !expected.contains($0) }
             if !missing.isEmpty { problems.append("\(table.name): missing column(s) \(missing.joined(separator: ", "))") }
-            if !extra.isEmpty { problems.append("\(table.name): unexpected column(s) \(extra.joined(separator: ", "))") }
+            if !extra.isEmpty { problems.append("\(table.name): unexpected column(s) \(extra.map(displayName).joined(separator: ", "))") }
         }
         if !problems.isEmpty { throw MigrationError.sourceSchemaMismatch(path: path, problems: problems) }
     }
@@ -177,16 +187,26 @@ public final class SQLiteSource: MigrationSource {
 
     /// The value SQLite's next rowid-assigned id would take for a sequence's column.
     public func nextValue(for sequence: SequenceSpec) throws -> Int64 {
-        try Self.read(db, path: path, table: sequence.table) { db in
-            let maxID =
-                try db.rows("SELECT max(\(sqlQuote(sequence.column))) FROM \(sqlQuote(sequence.table))")
-                .first?.first.flatMap { $0 }.flatMap { Int64($0) } ?? 0
+        func exhausted(_ what: String) -> MigrationError {
+            .idsExhausted(path: path, table: sequence.table, column: sequence.column, detail: what)
+        }
+        return try Self.read(db, path: path, table: sequence.table) { db in
+            // A non-integer maximum is a storage-class problem that the load itself reports.
+            let largest = try db.prepare("SELECT max(\(sqlQuote(sequence.column))) FROM \(sqlQuote(sequence.table))")
+            var maxID: Int64 = 0
+            if try largest.step(), largest.storage(0) == .integer { maxID = largest.int64(0) }
+            guard maxID < Int64.max else { throw exhausted("its largest \(sequence.column) is 9223372036854775807") }
             var next = maxID + 1
             let hasSequenceTable = try !db.rows("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_sequence'").isEmpty
             if hasSequenceTable {
                 let stmt = try db.prepare("SELECT seq FROM sqlite_sequence WHERE name = ?")
                 try stmt.bind(1, sequence.table)
-                if try stmt.step() { next = max(next, stmt.int64(0) + 1) }
+                if try stmt.step(), stmt.storage(0) != .null {
+                    // SQLite reads a REAL such as 1e300 as the largest integer, as its AUTOINCREMENT does.
+                    let seq = stmt.int64(0)
+                    guard seq < Int64.max else { throw exhausted("sqlite_sequence holds \(stmt.string(0)) for it") }
+                    next = max(next, seq + 1)
+                }
             }
             return max(next, 1)
         }

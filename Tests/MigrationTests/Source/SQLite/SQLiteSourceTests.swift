@@ -1,5 +1,6 @@
 import Foundation
 import MLflowSchema
+import SQLite
 import XCTest
 
 @testable import Migration
@@ -38,5 +39,77 @@ final class SQLiteSourceTests: XCTestCase {
         XCTAssertThrowsError(try SQLiteSource(path: dir.path)) { XCTAssertTrue("\($0)".contains("directory")) }
         XCTAssertThrowsError(try SQLiteSource(path: empty.path)) { XCTAssertTrue("\($0)".contains("no alembic_version")) }
         XCTAssertThrowsError(try SQLiteSource(path: dir.appendingPathComponent("nope.db").path)) { XCTAssertTrue("\($0)".contains("no such file")) }
+    }
+
+    /// Ids at the largest 64-bit integer (in sqlite_sequence, also as a REAL SQLite clamps, or as
+    /// a key) are refused naming the table, never an overflow.
+    func testExhaustedIdsAreRefusedByName() throws {
+        let autoincrement = "CREATE TABLE ai (id INTEGER PRIMARY KEY AUTOINCREMENT)"
+        for change in [
+            [autoincrement, "INSERT INTO sqlite_sequence VALUES ('experiments', 9223372036854775807)"],
+            [autoincrement, "INSERT INTO sqlite_sequence VALUES ('experiments', 1e300)"],
+            ["UPDATE experiments SET experiment_id = 9223372036854775807 WHERE experiment_id = 1"],
+        ] {
+            let copy = try Repository.copy(of: "mlflow-2.9.2/rich.db", changedBy: change)
+            defer { try? FileManager.default.removeItem(atPath: copy) }
+            let store = try SQLiteSource(path: copy)
+            let sequence = try XCTUnwrap(store.schema.sequences.first { $0.table == "experiments" })
+            XCTAssertThrowsError(try store.nextValue(for: sequence), "\(change)") { error in
+                guard case .idsExhausted(_, "experiments", "experiment_id", _) = error as? MigrationError else { return XCTFail("\(error)") }
+                XCTAssertTrue("\(error)".contains("table experiments cannot go on"), "\(error)")
+            }
+        }
+        let fine = try Repository.copy(
+            of: "mlflow-2.9.2/rich.db", changedBy: [autoincrement, "INSERT INTO sqlite_sequence VALUES ('experiments', 41)"])
+        defer { try? FileManager.default.removeItem(atPath: fine) }
+        let store = try SQLiteSource(path: fine)
+        XCTAssertEqual(try store.nextValue(for: try XCTUnwrap(store.schema.sequences.first { $0.table == "experiments" })), 42)
+    }
+
+    /// Every source is read defensively, with an untrusted schema.
+    func testConnectionsAreHardened() throws {
+        let db = try SQLiteDatabase(readOnlyPath: Repository.fixture("mlflow-2.9.2/rich.db"))
+        XCTAssertTrue(db.isDefensive)
+        XCTAssertEqual(try db.rows("PRAGMA trusted_schema"), [["0"]])
+    }
+
+    /// A generated column where MLflow has a plain one would run its expression on every read.
+    func testGeneratedColumnsMLflowNeverMakesAreRefused() throws {
+        let copy = try Repository.copy(
+            of: "mlflow-2.9.2/rich.db",
+            changedBy: [
+                "CREATE TABLE params_new (key VARCHAR(250) NOT NULL, value VARCHAR(8000) GENERATED ALWAYS AS (printf('%.*c', 999999999, 'x')) VIRTUAL, run_uuid VARCHAR(32) NOT NULL, PRIMARY KEY (key, run_uuid))",
+                "INSERT INTO params_new (key, run_uuid) SELECT key, run_uuid FROM params", "DROP TABLE params",
+                "ALTER TABLE params_new RENAME TO params",
+            ])
+        defer { try? FileManager.default.removeItem(atPath: copy) }
+        XCTAssertThrowsError(try SQLiteSource(path: copy)) { error in
+            guard case .sourceSchemaMismatch(_, let problems) = error as? MigrationError else { return XCTFail("\(error)") }
+            XCTAssertEqual(problems, ["params: column value is a generated column, which MLflow never makes there"])
+        }
+        // MLflow 3's own generated column (spans.duration_ns) is fine.
+        XCTAssertNoThrow(try SQLiteSource(path: Repository.fixture("mlflow-3.17.2/rich.db")))
+    }
+
+    /// A writer holding its lock (rollback journal) is reported as such, after the busy timeout.
+    func testALockedSourceIsReportedAsLocked() throws {
+        let copy = try Repository.copy(of: "mlflow-2.9.2/empty.db", changedBy: ["PRAGMA journal_mode=DELETE"])
+        defer { try? FileManager.default.removeItem(atPath: copy) }
+        let writer = Process()
+        writer.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        let ready = copy + ".ready"
+        writer.arguments = [
+            "python3", "-c",
+            "import sqlite3, sys, time\ndb = sqlite3.connect(sys.argv[1], isolation_level=None)\ndb.execute('BEGIN EXCLUSIVE')\nopen(sys.argv[2], 'w').close()\ntime.sleep(12)",
+            copy, ready,
+        ]
+        try writer.run()
+        defer { writer.terminate() }
+        for _ in 0..<500 where !FileManager.default.fileExists(atPath: ready) { usleep(10_000) }
+        defer { try? FileManager.default.removeItem(atPath: ready) }
+        XCTAssertThrowsError(try SQLiteSource(path: copy)) { error in
+            guard case .sourceLocked = error as? MigrationError else { return XCTFail("\(error)") }
+            XCTAssertTrue("\(error)".contains("is locked by another process that is writing to it"), "\(error)")
+        }
     }
 }
