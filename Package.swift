@@ -21,9 +21,10 @@ let package = Package(
         .systemLibrary(name: "CSQLite3", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
         .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
         .target(name: "SQLite", dependencies: ["CSQLite3"]),
+        .target(name: "CPOSIX"),
         .target(name: "PostgresTarget", dependencies: ["CLibPQ"], swiftSettings: hotPath),
         .target(name: "MLflowSchema"),
-        .target(name: "Migration", dependencies: ["SQLite", "PostgresTarget", "MLflowSchema"], swiftSettings: hotPath),
+        .target(name: "Migration", dependencies: ["SQLite", "PostgresTarget", "MLflowSchema", "CPOSIX"], swiftSettings: hotPath),
         .target(
             name: "MigrationCLI",
             dependencies: [

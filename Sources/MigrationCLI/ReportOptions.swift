@@ -61,7 +61,7 @@ public struct ReportOptions: ParsableArguments {
 
     private func write(_ text: String, to path: String) throws {
         do {
-            try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+            try PrivateFile.write(Data(text.utf8), to: path)
         } catch {
             throw MigrationError.outputUnusable(path: path, output: .report, reason: describeFileError(error))
         }

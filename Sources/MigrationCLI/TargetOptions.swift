@@ -17,6 +17,10 @@ public struct TargetOptions: ParsableArguments {
     /// Warns (on stderr, without echoing it) when the password is on the command line, where other
     /// users can read it in the process list and shells keep it in their history.
     public func validate() throws {
+        if let target, let problem = PGConnection.conninfoProblem(target) {
+            throw ValidationError(
+                "--target is not a libpq URI or key=value string: \(problem) (the value is not shown, since it may hold a password)")
+        }
         if let target, PGConnection.conninfoHasPassword(target) {
             let warning =
                 "warning: --target contains a password, which other users can see in the process list and "

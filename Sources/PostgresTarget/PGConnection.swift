@@ -9,6 +9,10 @@ public final class PGConnection {
     /// Connects with a libpq URI or `key=value` string; nil or "" uses libpq's environment
     /// (`PGHOST`, `PGDATABASE`, ...) and `~/.pgpass`, as `psql` does.
     public init(conninfo: String?, applicationName: String) throws {
+        // libpq's own message for a string it cannot parse can echo the password.
+        if let conninfo, !conninfo.isEmpty, let problem = Self.conninfoProblem(conninfo) {
+            throw PGError(operation: "reading the connection string", message: "it cannot be parsed: \(problem)")
+        }
         let keys = ["dbname", "fallback_application_name"]
         let values = [conninfo ?? "", applicationName]
         let conn: OpaquePointer? = keys.withCStrings { k in

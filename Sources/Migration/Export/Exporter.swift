@@ -28,12 +28,13 @@ public struct Exporter {
         let (source, sourceSum) = try openChecked()
         let staging = output.deletingLastPathComponent().appendingPathComponent(".\(output.lastPathComponent).partial-\(UUID().uuidString.prefix(8))")
         do {
-            let written = try writeBundle(from: source, sourceSum: sourceSum, into: staging)
+            let (written, manifestChecksum) = try writeBundle(from: source, sourceSum: sourceSum, into: staging)
             try publish(staging, as: output)
             var summary = ExportSummary(
                 source: sourcePath, output: outputPath, revision: source.schema.revision,
                 tables: written, seconds: Date().timeIntervalSince(started))
             summary.artifactRules = artifactMap.rules
+            summary.manifestChecksum = manifestChecksum
             return summary
         } catch {
             try? FileManager.default.removeItem(at: staging)
@@ -42,16 +43,29 @@ public struct Exporter {
         }
     }
 
-    /// The output path, once it may be written: absent (or `--force`), in a writable folder.
+    /// The output path, once it may be written: absent, or with `--force` a bundle this tool wrote;
+    /// never the source nor a folder that holds it; in a writable folder. Nothing is touched here.
     private func checkedOutput() throws -> URL {
         let fm = FileManager.default
         let output = URL(fileURLWithPath: outputPath).standardizedFileURL
-        if fm.fileExists(atPath: output.path) && !force {
-            throw MigrationError.outputUnusable(path: outputPath, output: .bundle, reason: "it already exists; pass --force to replace it")
+        func refuse(_ reason: String) -> MigrationError { .outputUnusable(path: outputPath, output: .bundle, reason: reason) }
+        let realOutput = output.resolvingSymlinksInPath().path
+        let realSource = URL(fileURLWithPath: sourcePath).standardizedFileURL.resolvingSymlinksInPath().path
+        if realSource == realOutput || realSource.hasPrefix(realOutput.hasSuffix("/") ? realOutput : realOutput + "/") {
+            throw refuse("it is, or holds, the source \(sourcePath); give a new folder for the bundle. Nothing was touched")
+        }
+        if let kind = try? fm.attributesOfItem(atPath: output.path)[.type] as? FileAttributeType {
+            guard force else { throw refuse("it already exists; pass --force to replace it") }
+            guard kind == .typeDirectory else {
+                throw refuse("--force replaces only a bundle folder mlflow-export wrote, and this is not a folder. Nothing was touched")
+            }
+            guard BundleManifest.isBundle(output.path) else {
+                throw refuse("--force replaces only a bundle mlflow-export wrote, and this folder holds no bundle manifest. Nothing was touched")
+            }
         }
         let parent = output.deletingLastPathComponent()
         guard fm.isWritableFile(atPath: parent.path) else {
-            throw MigrationError.outputUnusable(path: outputPath, output: .bundle, reason: "its folder \(parent.path) is missing or not writable")
+            throw refuse("its folder \(parent.path) is missing or not writable")
         }
         return output
     }
@@ -73,9 +87,13 @@ public struct Exporter {
         return (source, sourceSum)
     }
 
-    /// Every table's data file and the manifest, into the staging folder.
-    private func writeBundle(from source: SQLiteSource, sourceSum: (hash: String, size: Int64), into staging: URL) throws -> [ExportSummary.Table] {
-        try FileManager.default.createDirectory(at: staging.appendingPathComponent("data"), withIntermediateDirectories: true)
+    /// Every table's data file and the manifest, into the staging folder; returns the tables
+    /// written and the manifest's xxHash64.
+    private func writeBundle(from source: SQLiteSource, sourceSum: (hash: String, size: Int64), into staging: URL) throws -> (
+        [ExportSummary.Table], String
+    ) {
+        try PrivateFile.createFolder(staging.path)
+        try PrivateFile.createFolder(staging.appendingPathComponent("data").path)
         var tables: [BundleManifest.Table] = []
         var written: [ExportSummary.Table] = []
         for table in source.schema.tables {
@@ -96,17 +114,16 @@ public struct Exporter {
             unknownTables: source.unknownTables, artifactRootMap: artifactMap.isEmpty ? nil : artifactMap.rules)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        try writeFile(try encoder.encode(manifest), to: staging.appendingPathComponent("manifest.json"))
-        return written
+        let data = try encoder.encode(manifest)
+        try writeFile(data, to: staging.appendingPathComponent("manifest.json"))
+        return (written, data.withUnsafeBytes { hex(XXH64.hash($0)) })
     }
 
     /// Writes one table's data file: header, one tuple per row, trailer; returns its manifest entry.
     private func write(_ table: TableSpec, from source: SQLiteSource, into staging: URL) throws -> BundleManifest.Table {
         let relative = BundleManifest.fileName(for: table.name)
         let url = staging.appendingPathComponent(relative)
-        guard FileManager.default.createFile(atPath: url.path, contents: nil), let handle = FileHandle(forWritingAtPath: url.path) else {
-            throw MigrationError.outputUnusable(path: outputPath, output: .bundle, reason: "cannot create \(relative)")
-        }
+        let handle = FileHandle(fileDescriptor: try PrivateFile.create(url.path), closeOnDealloc: true)
         defer { try? handle.close() }
         let buffer = BinaryTupleBuffer(capacity: 1 << 20 + 1 << 16)
         let encoder = RowEncoder(path: sourcePath, table: table, artifactMap: source.artifactMap)
@@ -143,24 +160,36 @@ public struct Exporter {
     }
 
     private func writeFile(_ data: Data, to url: URL) throws {
-        guard FileManager.default.createFile(atPath: url.path, contents: nil), let handle = FileHandle(forWritingAtPath: url.path) else {
-            throw MigrationError.outputUnusable(path: outputPath, output: .bundle, reason: "cannot create \(url.lastPathComponent)")
-        }
+        let handle = FileHandle(fileDescriptor: try PrivateFile.create(url.path), closeOnDealloc: true)
         defer { try? handle.close() }
         try handle.write(contentsOf: data)
         try handle.synchronize()
     }
 
-    /// Renames the finished staging folder to the output path (replacing an old bundle with --force).
+    /// Puts the finished staging folder at the output path. An old bundle there (checked again
+    /// just before) is swapped out in one step, so the path never lacks a bundle, then removed;
+    /// the parent folder is flushed so that the new name survives a crash.
     private func publish(_ staging: URL, as output: URL) throws {
         let fm = FileManager.default
+        let parent = output.deletingLastPathComponent().path
         if fm.fileExists(atPath: output.path) {
+            guard BundleManifest.isBundle(output.path) else {
+                throw MigrationError.outputUnusable(
+                    path: outputPath, output: .bundle, reason: "it changed during the export and is no bundle any more. Nothing was touched")
+            }
+            if try PrivateFile.exchange(staging.path, output.path) {
+                try PrivateFile.syncFolder(parent)
+                try? fm.removeItem(at: staging)  // the old bundle, now under the staging name
+                return
+            }
             let old = output.deletingLastPathComponent().appendingPathComponent(".\(output.lastPathComponent).old-\(UUID().uuidString.prefix(8))")
             try fm.moveItem(at: output, to: old)
             try fm.moveItem(at: staging, to: output)
+            try PrivateFile.syncFolder(parent)
             try? fm.removeItem(at: old)
         } else {
             try fm.moveItem(at: staging, to: output)
+            try PrivateFile.syncFolder(parent)
         }
     }
 }

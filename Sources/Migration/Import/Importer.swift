@@ -100,6 +100,7 @@ public struct Importer {
         let source = try openMapped()
         if !policy.isStrict { progress?(.step("pre-flight: checking every row of \(sourcePath)")) }
         let plan = try plan(source)
+        if let directory = policy.rejectDirectory { try RejectDirectory.checkUsable(directory) }
         do {
             return try load(source, plan: plan, started: started)
         } catch let error where preflight && policy.isStrict && Self.isRefusedValue(error) {
@@ -139,6 +140,7 @@ public struct Importer {
             try conn.execute("SET LOCAL lock_timeout = '30s'")
             // Index builds after the data: more sort memory than the 64 MB default, for this transaction only.
             try conn.execute("SET LOCAL maintenance_work_mem = '256MB'")
+            try conn.lockSchemaForImport()
             let state = try TargetState.inspect(conn, for: schema)
             try prepare(state, schema, conn, plan: plan)
             let loaded = try copyTables(from: source, to: conn, plan: plan)
@@ -154,11 +156,13 @@ public struct Importer {
             progress?(.step("committing"))
             committing = true
             try conn.execute("COMMIT", operation: "committing the import")
-            return ImportSummary(
+            var summary = ImportSummary(
                 source: sourcePath, revision: schema.revision, mlflowVersions: schema.mlflowVersions,
                 target: conn.displayName, targetState: state, tables: loaded, sequences: sequences,
                 unknownTables: source.unknownTables, leftOut: plan.leftOut.rowids.mapValues(\.count),
                 widened: plan.widen, seconds: Date().timeIntervalSince(started))
+            summary.manifestChecksum = (source as? BundleSource)?.manifestChecksum
+            return summary
         } catch {
             if let lost = conn.lost(
                 Self.serverError(error) ?? conn.lastError(operation: "loading \(sourcePath)"),
@@ -218,12 +222,15 @@ public struct Importer {
         }
     }
 
-    /// Every sequence set to the value SQLite would hand out next; returns them for the summary.
+    /// Every sequence set to the value SQLite would hand out next, inside the transaction; returns
+    /// them for the summary.
     private func setSequences(from source: any MigrationSource, _ conn: PGConnection) throws -> [(name: String, next: Int64)] {
         try source.schema.sequences.map { sequence in
             let next = try source.nextValue(for: sequence)
-            try conn.query(
-                "SELECT setval($1::regclass, $2::bigint, false)", [conn.quoteIdentifier(sequence.name), String(next)],
+            // ALTER SEQUENCE ... RESTART is transactional (setval is not): a rolled-back import
+            // leaves the sequences of an MLflow-created target where they were.
+            try conn.execute(
+                "ALTER SEQUENCE \(conn.quoteIdentifier(sequence.name)) RESTART WITH \(next)",
                 operation: "setting sequence \(sequence.name)")
             return (sequence.name, next)
         }

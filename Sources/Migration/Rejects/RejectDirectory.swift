@@ -27,7 +27,8 @@ enum RejectDirectory {
             throw MigrationError.outputUnusable(
                 path: path, output: .rejectDirectory, reason: "it already holds a reject record; give an empty or new folder")
         }
-        try fm.createDirectory(at: root.appendingPathComponent("rows"), withIntermediateDirectories: true)
+        try PrivateFile.createFolder(root.path)
+        try PrivateFile.createFolder(root.appendingPathComponent("rows").path)
         let byRow = Dictionary(grouping: problems, by: { "\($0.table)#\($0.rowid)" })
         var summary: [RejectRecord.LeftOut] = []
         let encoder = JSONEncoder()
@@ -46,7 +47,7 @@ enum RejectDirectory {
                 lines.append(try encoder.encode(row))
                 lines.append(0x0A)
             }
-            try lines.write(to: root.appendingPathComponent("rows/\(table.name).jsonl"))
+            try PrivateFile.write(lines, to: root.appendingPathComponent("rows/\(table.name).jsonl").path)
             summary.append(.init(table: table.name, rows: rowids.count, reasons: reasons))
         }
         let record = RejectRecord(
@@ -54,7 +55,29 @@ enum RejectDirectory {
             createdAt: ISO8601DateFormatter().string(from: Date()), widened: widened, leftOut: summary,
             artifactRootMap: artifactMap.rules)
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        try encoder.encode(record).write(to: root.appendingPathComponent("rejects.json"))
+        // Last, and flushed (as every file before it) before the import commits: a record exists
+        // only when all its rows do.
+        try PrivateFile.write(try encoder.encode(record), to: root.appendingPathComponent("rejects.json").path)
+    }
+
+    /// Fails before an import starts when the directory cannot take a record: a file, a folder
+    /// that already holds one, or a place that cannot be created or written.
+    static func checkUsable(_ path: String) throws {
+        let fm = FileManager.default
+        func refuse(_ reason: String) -> MigrationError { .outputUnusable(path: path, output: .rejectDirectory, reason: reason) }
+        var isDirectory: ObjCBool = false
+        if fm.fileExists(atPath: path, isDirectory: &isDirectory) {
+            guard isDirectory.boolValue else { throw refuse("it is a file, not a folder") }
+            if fm.fileExists(atPath: (path as NSString).appendingPathComponent("rejects.json")) {
+                throw refuse("it already holds a reject record; give an empty or new folder")
+            }
+            guard fm.isWritableFile(atPath: path) else { throw refuse("it is not writable") }
+        } else {
+            let parent = (URL(fileURLWithPath: path).standardizedFileURL.path as NSString).deletingLastPathComponent
+            guard fm.fileExists(atPath: parent, isDirectory: &isDirectory), isDirectory.boolValue, fm.isWritableFile(atPath: parent) else {
+                throw refuse("its folder \(parent) is missing, not a folder or not writable")
+            }
+        }
     }
 
     /// Reads a reject directory: the record and the rowids left out per table.

@@ -76,6 +76,55 @@ final class ExportTests: XCTestCase {
         XCTAssertEqual(nowhere.status, 7, nowhere.stderr)
     }
 
+    /// `--force` replaces only a bundle of ours: never a folder that holds the store (and its
+    /// artifacts), never the store itself, never a folder without a bundle manifest or a file.
+    func testForceNeverDestroysWhatIsNotABundle() throws {
+        let env = try TestEnvironment.require()
+        let home = try temporaryFolder()
+        let mlflowDir = home.appendingPathComponent("mlflow")
+        try FileManager.default.createDirectory(at: mlflowDir.appendingPathComponent("mlruns/0"), withIntermediateDirectories: true)
+        let store = mlflowDir.appendingPathComponent("mlflow.db").path
+        try FileManager.default.copyItem(atPath: TestEnvironment.fixture("mlflow-2.9.2/rich.db"), toPath: store)
+        try Data("artifact".utf8).write(to: mlflowDir.appendingPathComponent("mlruns/0/model.pkl"))
+        let notes = home.appendingPathComponent("notes")
+        try FileManager.default.createDirectory(at: notes, withIntermediateDirectories: true)
+        try Data("keep me".utf8).write(to: notes.appendingPathComponent("todo.txt"))
+        let fakeManifest = home.appendingPathComponent("fake")
+        try FileManager.default.createDirectory(at: fakeManifest, withIntermediateDirectories: true)
+        try Data(#"{"format": "something-else"}"#.utf8).write(to: fakeManifest.appendingPathComponent("manifest.json"))
+        let plainFile = home.appendingPathComponent("report.txt").path
+        try Data("a file".utf8).write(to: URL(fileURLWithPath: plainFile))
+        let linkToStoreFolder = home.appendingPathComponent("link").path
+        try FileManager.default.createSymbolicLink(atPath: linkToStoreFolder, withDestinationPath: mlflowDir.path)
+        let before = try treeFingerprint(home)
+        for (output, words) in [
+            (mlflowDir.path, "it is, or holds, the source"), (store, "it is, or holds, the source"),
+            (linkToStoreFolder, "it is, or holds, the source"), (home.path, "it is, or holds, the source"),
+            (notes.path, "holds no bundle manifest"), (fakeManifest.path, "holds no bundle manifest"), (plainFile, "is not a folder"),
+        ] {
+            let result = try env.tool("mlflow-export", [store, "--output", output, "--force"])
+            XCTAssertEqual(result.status, 7, "\(output): \(result.stderr)")
+            XCTAssertTrue(result.stderr.hasPrefix("mlflow-export: cannot write the bundle \(output): "), result.stderr)
+            XCTAssertTrue(result.stderr.contains(words), "\(output): expected '\(words)' in \(result.stderr)")
+            XCTAssertEqual(try treeFingerprint(home), before, "\(output): something was touched")
+        }
+        // A real bundle is replaced.
+        let bundle = home.appendingPathComponent("bundle").path
+        try export(env, store, to: bundle)
+        let forced = try env.tool("mlflow-export", [store, "--output", bundle, "--force"])
+        XCTAssertEqual(forced.status, 0, forced.stderr)
+    }
+
+    /// Every path below `root` with its size (links not followed), as one comparable string.
+    func treeFingerprint(_ root: URL) throws -> String {
+        let fm = FileManager.default
+        let paths = try fm.subpathsOfDirectory(atPath: root.path).sorted()
+        return try paths.map { path in
+            let attributes = try fm.attributesOfItem(atPath: root.appendingPathComponent(path).path)
+            return "\(path) \(attributes[.type] ?? "") \(attributes[.size] ?? "")"
+        }.joined(separator: "\n")
+    }
+
     /// One flipped byte, a truncated file, a deleted file, an edited manifest, a link in place of a
     /// file: each refused before the target is touched.
     func testDamagedBundlesAreRefused() throws {

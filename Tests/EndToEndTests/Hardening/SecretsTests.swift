@@ -36,4 +36,22 @@ final class SecretsTests: XCTestCase {
             XCTAssertNil(data.range(of: Data(secret.utf8)), "\(file) holds the password")
         }
     }
+
+    /// libpq echoes a connection string it cannot parse; the tool says what is wrong without it.
+    func testAConnectionStringThatDoesNotParseIsNotEchoed() throws {
+        let env = try TestEnvironment.require()
+        let source = TestEnvironment.fixture("mlflow-2.9.2/rich.db")
+        for target in [
+            "postgresql://mlflow:S3CRET@[::1]x/db", "password=my S3CRET", "postgresql://mlflow:S3%zzCRET@localhost/db",
+            "host=x password='S3CRET",
+        ] {
+            for tool in ["mlflow-import", "mlflow-verify"] {
+                let result = try env.tool(tool, [source, "--target", target])
+                XCTAssertEqual(result.status, 2, "\(tool) \(target): \(result.stderr)")
+                XCTAssertTrue(result.stderr.hasPrefix("Error: --target is not a libpq URI or key=value string: "), result.stderr)
+                XCTAssertFalse(
+                    result.stdout.contains("S3") || result.stderr.contains("S3"), "\(tool) \(target) printed the password:\n\(result.stderr)")
+            }
+        }
+    }
 }
