@@ -1,9 +1,11 @@
 // swift-tools-version:6.0
 import PackageDescription
 
-/// The per-row code (COPY encoding, hashing) mutates buffers held by classes; Swift checks each such
-/// access at run time. Release builds of those two modules skip the check (debug builds, which the
-/// tests run, keep it). Measured in docs/benchmarks.md.
+/// Release builds of the per-row modules skip Swift's run-time exclusivity checks.
+///
+/// The per-row code (COPY encoding, hashing) mutates buffers held by classes, and Swift checks each
+/// such access at run time. Debug builds, which the tests run, keep the checks. Measured in
+/// docs/benchmarks.md.
 let hotPath: [SwiftSetting] = [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
 
 let package = Package(
@@ -35,10 +37,11 @@ let package = Package(
         .executableTarget(name: "mlflow-import", dependencies: ["MigrationCLI"]),
         .executableTarget(name: "mlflow-verify", dependencies: ["MigrationCLI"]),
         .executableTarget(name: "mlflow-export", dependencies: ["MigrationCLI"]),
+        .target(name: "TestSupport", dependencies: ["Migration", "PostgresTarget", "SQLite"], path: "Tests/TestSupport"),
         .testTarget(name: "MLflowSchemaTests", dependencies: ["MLflowSchema"]),
         .testTarget(name: "PostgresTargetTests", dependencies: ["PostgresTarget"]),
-        .testTarget(name: "MigrationTests", dependencies: ["Migration", "MLflowSchema", "SQLite", "PostgresTarget"]),
-        .testTarget(name: "MigrationCLITests", dependencies: ["MigrationCLI", "Migration", "PostgresTarget"]),
+        .testTarget(name: "MigrationTests", dependencies: ["Migration", "MLflowSchema", "SQLite", "PostgresTarget", "TestSupport"]),
+        .testTarget(name: "MigrationCLITests", dependencies: ["MigrationCLI", "Migration", "PostgresTarget", "TestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["Migration", "PostgresTarget"]),
     ],
     swiftLanguageModes: [.v6]

@@ -11,7 +11,8 @@ Built from the MLflow 2.9.2 fixtures with Python's sqlite3 only (no MLflow neede
   not-mlflow.db       an SQLite database with unrelated tables only
   missing-column.db   MLflow's params table without its value column
   extra-column.db     MLflow's params table with one column more
-  hostile-names.db    an MLflow store plus tables and columns named with quotes, semicolons, spaces
+  hostile-names.db    an MLflow store plus tables and columns named with quotes, semicolons, spaces,
+                      a terminal escape sequence and a bidi override
   huge-value.db       a param value of 100 MB (over MLflow's varchar(8000))
 """
 import os, shutil, sqlite3, sys
@@ -60,6 +61,8 @@ db = sqlite3.connect(p("hostile-names.db"))
 db.execute('CREATE TABLE "we""ird; DROP TABLE runs; --" ("a b" TEXT, "c""d" INTEGER, "e;f" REAL)')
 db.execute('INSERT INTO "we""ird; DROP TABLE runs; --" VALUES (\'x\', 1, 2.5)')
 db.execute('CREATE TABLE "Robert\'); DROP TABLE experiments;--" (x)')
+# A name with a terminal escape sequence and a right-to-left override: shown escaped, never raw.
+db.execute('CREATE TABLE "esc\x1b[31mred\u202eevil" (x)')
 db.commit(); db.close()
 
 shutil.copyfile(rich, p("huge-value.db"))

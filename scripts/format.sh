@@ -4,7 +4,8 @@
 # is written by schema/embed.py and left alone.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-mapfile -t files < <(git ls-files -co --exclude-standard -- 'Package.swift' 'Sources/*.swift' 'Tests/*.swift' | grep -v '^Sources/MLflowSchema/Generated/' | while read -r f; do [ -f "$f" ] && echo "$f"; done)
+files=()
+while IFS= read -r f; do [ -f "$f" ] && files+=("$f"); done < <(git ls-files -co --exclude-standard -- 'Package.swift' 'Sources/*.swift' 'Tests/*.swift' | grep -v '^Sources/MLflowSchema/Generated/')
 if [ "${1:-}" = "--lint" ]; then
   if ! swift format lint --strict --parallel "${files[@]}"; then
     echo "format: the files above are not formatted; run scripts/format.sh" >&2

@@ -2,7 +2,7 @@
 ///
 /// `schema/embed.py` generates the list (`EmbeddedRevision.all`) from `schema/<revision>/`.
 public struct EmbeddedRevision: Sendable {
-    /// The alembic head revision, e.g. `acf3f17fdcc7`.
+    /// The alembic head revision, such as `acf3f17fdcc7`.
     public let revision: String
     /// The text of `map.json`.
     public let map: String

@@ -16,7 +16,8 @@ public enum CommandRunner {
     public static func main<Command: ToolCommand>(_ type: Command.Type) -> Never {
         var command: Command
         do {
-            command = try type.parse()
+            guard let parsed = try type.parseAsRoot() as? Command else { throw CleanExit.helpRequest(type) }
+            command = parsed
         } catch {
             let message = type.fullMessage(for: error)
             if type.exitCode(for: error) == .success {
@@ -30,16 +31,23 @@ public enum CommandRunner {
             try command.run()
             exit(ExitCodes.success)
         } catch {
-            let tool = command.tool
-            let text = "\(error)"
-            if !text.isEmpty {
-                let defect = ExitCodes.code(for: error, in: tool) == ExitCodes.internalError
-                printError(
-                    "\(tool.name): \(defect ? "internal error: " : "")\(text)"
-                        + (defect ? "\n  This is a defect of mlflow-pg-migrate; please report it with the command that caused it." : ""))
-            }
-            exit(ExitCodes.code(for: error, in: tool))
+            let (code, message) = outcome(of: error, in: command.tool)
+            if let message { printError(message) }
+            exit(code)
         }
+    }
+
+    /// The exit code of a failure and what stderr gets (nil when the error has nothing to add).
+    static func outcome(of error: any Error, in tool: ExitCodes.Tool) -> (code: Int32, message: String?) {
+        let code = ExitCodes.code(for: error, in: tool)
+        let text = "\(error)"
+        guard code != ExitCodes.internalError else {
+            return (
+                code,
+                "\(tool.name): internal error: \(text)\n  This is a defect of mlflow-pg-migrate; please report it with the command that caused it."
+            )
+        }
+        return (code, text.isEmpty ? nil : "\(tool.name): \(text)")
     }
 
     static func printError(_ text: String) {

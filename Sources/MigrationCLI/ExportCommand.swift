@@ -35,6 +35,10 @@ public struct ExportCommand: ToolCommand {
 
     public var tool: ExitCodes.Tool { .exporter }
 
+    public func validate() throws {
+        _ = try ArtifactRootMap(validating: artifactRootMap)
+    }
+
     public func run() throws {
         let summary = try Exporter(
             sourcePath: source, outputPath: output, force: force,

@@ -62,6 +62,7 @@ public struct ImportCommand: ToolCommand {
 
     public func validate() throws {
         _ = try policy()
+        _ = try ArtifactRootMap(validating: artifactRootMap)
     }
 
     func policy() throws -> RejectPolicy {
@@ -97,8 +98,7 @@ public struct ImportCommand: ToolCommand {
                 sourcePath: source, conninfo: target.target, maxDiffs: report.maxDiffs, rejectDirectory: rejectDir,
                 artifactMap: map, progress: progress
             ).run()
-            try report.emit(result)
-            if !result.passed { throw CommandFailure.negativeVerdict(summary: "the import was committed, but " + result.verdict) }
+            try report.emit(result, negative: result.passed ? nil : .negativeVerdict(summary: "the import was committed, but " + result.verdict))
         } catch let error as MigrationError {
             throw CommandFailure.afterCommit(error)
         }

@@ -28,14 +28,24 @@ public struct ReportOptions: ParsableArguments {
     }
 
     /// Prints the report and writes the requested files.
-    func emit(_ report: VerifyReport) throws {
+    ///
+    /// `negative` is the verdict to throw when the report says no. It wins over a report file
+    /// that cannot be written (the code says what was found; stderr names the file too).
+    func emit(_ report: VerifyReport, negative: CommandFailure?) throws {
         switch format {
         case .text: print(report.text)
         case .json: print(report.json)
         case .markdown: print(report.markdown, terminator: "")
         }
-        if let junit { try write(report.junit, to: junit) }
-        if let markdown { try write(report.markdown, to: markdown) }
+        do {
+            if let junit { try write(report.junit, to: junit) }
+            if let markdown { try write(report.markdown, to: markdown) }
+        } catch let error as MigrationError {
+            guard let negative else { throw error }
+            CommandRunner.printError("warning: \(error)")
+            throw negative
+        }
+        if let negative { throw negative }
     }
 
     /// Fails before any work when a report file cannot be created: its folder is missing or not

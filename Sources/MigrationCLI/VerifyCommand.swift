@@ -32,6 +32,10 @@ public struct VerifyCommand: ToolCommand {
 
     public var tool: ExitCodes.Tool { .verifier }
 
+    public func validate() throws {
+        _ = try ArtifactRootMap(validating: artifactRootMap)
+    }
+
     public func run() throws {
         try report.checkWritable()
         let result = try Verifier(
@@ -39,7 +43,6 @@ public struct VerifyCommand: ToolCommand {
             artifactMap: try ArtifactRootMap(arguments: artifactRootMap),
             progress: progressOptions.handler(quiet: false)
         ).run()
-        try report.emit(result)
-        if !result.passed { throw CommandFailure.negativeVerdict(summary: result.verdict) }
+        try report.emit(result, negative: result.passed ? nil : .negativeVerdict(summary: result.verdict))
     }
 }

@@ -32,8 +32,10 @@ public final class BinaryTupleReader {
         while let tuple = try tuple(in: data, at: &at) { try body(tuple) }
     }
 
-    /// The tuple at `offset` in `data` (skipping the header first if expected), advancing
-    /// `offset` past it; nil at the end of `data` or at the trailer. Valid until the next call.
+    /// The tuple at `offset` in `data` (skipping the header first if expected), advancing `offset` past it; nil at
+    /// the end of `data` or at the trailer.
+    ///
+    /// Valid until the next call.
     @inline(__always)
     public func tuple(in data: UnsafeRawBufferPointer, at offset: inout Int) throws -> BinaryTuple? {
         if !sawHeader {

@@ -1,7 +1,9 @@
 import CLibPQ
 
-/// One `COPY ... FROM STDIN (FORMAT binary)` in progress: rows go into a buffer that is sent in
-/// CopyData messages of about 64 KiB. Nothing is allocated per row or per cell.
+/// One `COPY ...
+///
+/// FROM STDIN (FORMAT binary)` in progress: rows go into a buffer that is sent in CopyData messages of about 64
+/// KiB. Nothing is allocated per row or per cell.
 ///
 /// The message size matters: the server reads a whole message before it parses any of it, so
 /// 1 MiB messages make client and server take turns, while 64 KiB (the server's own COPY read

@@ -1,9 +1,10 @@
 import CLibPQ
 
 extension PGConnection {
-    /// Why a conninfo string (URI or key=value) does not parse, in libpq's words with every quoted
-    /// part left out (libpq quotes the text it stumbled on, which may be the password); nil when
-    /// it parses. Position numbers and syntax characters (`":"`, `"/"`, `"="`, `"]"`) stay.
+    /// Why a conninfo string (URI or key=value) does not parse, in libpq's words with every quoted part left out
+    /// (libpq quotes the text it stumbled on, which may be the password); nil when it parses.
+    ///
+    /// Position numbers and syntax characters (`":"`, `"/"`, `"="`, `"]"`) stay.
     public static func conninfoProblem(_ conninfo: String) -> String? {
         var error: UnsafeMutablePointer<CChar>?
         if let options = PQconninfoParse(conninfo, &error) {

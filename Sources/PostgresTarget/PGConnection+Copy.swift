@@ -2,6 +2,7 @@ import CLibPQ
 
 extension PGConnection {
     /// Starts `COPY table (columns) FROM STDIN (FORMAT binary)`; call `finish()` or `abort(_:)`.
+    ///
     /// With `raw`, the caller sends complete binary COPY data itself (`send(raw:)`).
     public func copyIn(table: String, columns: [String], raw: Bool = false) throws -> CopyInStream {
         let list = columns.map(quoteIdentifier).joined(separator: ", ")

@@ -9,7 +9,7 @@ public struct PGError: Error, CustomStringConvertible, Sendable {
     public var message: String
     public var detail: String?
     public var hint: String?
-    /// Where the server was, e.g. `COPY metrics, line 7, column value`.
+    /// Where the server was, such as `COPY metrics, line 7, column value`.
     public var context: String?
     public var table: String?
     public var column: String?

@@ -12,8 +12,9 @@ public final class SQLiteDatabase {
     /// How long a read waits for another process's write lock before it fails with SQLITE_BUSY.
     public static let busyTimeoutMilliseconds: Int32 = 5_000
 
-    /// Opens `path` read-only; the file is never written. The connection is hardened for a file
-    /// of unknown origin (defensive mode, untrusted schema) and waits up to
+    /// Opens `path` read-only; the file is never written.
+    ///
+    /// The connection is hardened for a file of unknown origin (defensive mode, untrusted schema) and waits up to
     /// `busyTimeoutMilliseconds` for a writer's lock.
     public init(readOnlyPath path: String) throws {
         var db: OpaquePointer?
@@ -55,7 +56,9 @@ public final class SQLiteDatabase {
         return SQLiteStatement(database: self, handle: stmt, sql: sql)
     }
 
-    /// Every row of a query, each column read as text (NULL as nil). For small catalog queries.
+    /// Every row of a query, each column read as text (NULL as nil).
+    ///
+    /// For small catalog queries.
     public func rows(_ sql: String) throws -> [[String?]] {
         let stmt = try prepare(sql)
         var result: [[String?]] = []

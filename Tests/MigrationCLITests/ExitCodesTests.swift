@@ -1,6 +1,7 @@
 import ArgumentParser
 import Migration
 import PostgresTarget
+import TestSupport
 import XCTest
 
 @testable import MigrationCLI
@@ -29,7 +30,9 @@ final class ExitCodesTests: XCTestCase {
         ]
         for (error, code) in cases {
             XCTAssertEqual(ExitCodes.code(for: error, in: .importer), code, "\(error)")
-            XCTAssertEqual(ExitCodes.code(for: error, in: .exporter), code, "\(error)")
+            if !["targetUnreachable", "connectionLost", "targetRefused", "revisionMismatch"].contains(MigrationErrorSamples.name(of: error)) {
+                XCTAssertEqual(ExitCodes.code(for: error, in: .exporter), code, "\(error)")
+            }
             XCTAssertEqual(ExitCodes.code(for: error, in: .verifier), 2, "\(error)")
             XCTAssertEqual(ExitCodes.code(for: error, in: .dryRun), 2, "\(error)")
         }
@@ -47,31 +50,43 @@ final class ExitCodesTests: XCTestCase {
         XCTAssertEqual(ExitCodes.code(for: CocoaError(.fileNoSuchFile), in: .verifier), ExitCodes.internalError)
     }
 
-    /// Every code the mapping can produce is documented for that tool (and so in its help).
+    /// Every code the mapping can produce is documented for that tool (and so in its help), for
+    /// every case of MigrationError and every CommandFailure.
     func testEveryCodeTheMappingGivesIsDocumented() {
-        let errors: [any Error] = [
-            MigrationError.usage("u"), MigrationError.rejectedValue(path: "", table: "", row: nil, column: "", problem: "", remedy: ""),
-            MigrationError.sourceUnreadable(path: "", reason: ""), MigrationError.targetUnreachable(error: pg),
-            MigrationError.targetRefused(target: "", found: "", remedy: ""),
-            MigrationError.outputUnusable(path: "", output: .bundle, reason: ""), CommandFailure.negativeVerdict(summary: "s"),
-            CommandFailure.afterCommit(.usage("")), CommandFailure.afterCommit(.outputUnusable(path: "", output: .report, reason: "")),
-        ]
+        XCTAssertEqual(Set(MigrationErrorSamples.all.map(MigrationErrorSamples.name)).count, MigrationErrorSamples.caseCount)
+        var failures: [any Error] = MigrationErrorSamples.all
+        failures += [CommandFailure.negativeVerdict(summary: "s")] + MigrationErrorSamples.all.map { CommandFailure.afterCommit($0) }
+        // The exporter never connects to a target nor gives a verdict.
+        let exporterNever: Set = ["targetUnreachable", "connectionLost", "targetRefused", "revisionMismatch", "targetNotMLflow", "targetReadFailed"]
         for tool in [ExitCodes.Tool.importer, .dryRun, .verifier, .exporter] {
             let documented = Set(ExitCodes.documented(tool).map(\.code))
             XCTAssertTrue(documented.contains(0) && documented.contains(ExitCodes.internalError))
-            // The exporter never connects to a target nor gives a verdict.
-            let exporterNever = { (error: any Error) in
-                if error is CommandFailure { return true }
-                switch error as? MigrationError {
-                case .targetUnreachable, .targetRefused: return true
-                default: return false
+            for error in failures {
+                if tool == .exporter {
+                    if error is CommandFailure { continue }
+                    if let e = error as? MigrationError, exporterNever.contains(MigrationErrorSamples.name(of: e)) { continue }
                 }
-            }
-            for error in errors where !(tool == .exporter && exporterNever(error)) {
                 let code = ExitCodes.code(for: error, in: tool)
                 XCTAssertTrue(documented.contains(code), "\(tool) exits \(code) for \(error), which its help does not list")
             }
-            XCTAssertTrue(ExitCodes.help(tool).contains("0 "), ExitCodes.help(tool))
+            for (code, meaning) in ExitCodes.documented(tool) {
+                XCTAssertTrue(ExitCodes.help(tool).contains("\(code) \(meaning)"), "help of \(tool) lacks \(code)")
+            }
         }
+    }
+
+    /// Anything that is not one of the toolkit's failures is a defect: exit 70, said as such.
+    func testAnUnexpectedErrorIsReportedAsADefect() {
+        struct Unexpected: Error, CustomStringConvertible { var description: String { "something odd" } }
+        for tool in [ExitCodes.Tool.importer, .dryRun, .verifier, .exporter] {
+            let (code, message) = CommandRunner.outcome(of: Unexpected(), in: tool)
+            XCTAssertEqual(code, 70)
+            XCTAssertEqual(message?.split(separator: "\n").first.map(String.init), "\(tool.name): internal error: something odd")
+            XCTAssertTrue(message?.contains("please report it") ?? false)
+        }
+        let (code, message) = CommandRunner.outcome(of: MigrationError.usage("--x needs --y"), in: .importer)
+        XCTAssertEqual(code, 2)
+        XCTAssertEqual(message, "mlflow-import: --x needs --y")
+        XCTAssertNil(CommandRunner.outcome(of: CommandFailure.negativeVerdict(summary: ""), in: .verifier).message)
     }
 }

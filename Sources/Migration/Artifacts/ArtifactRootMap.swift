@@ -1,5 +1,6 @@
-/// `--artifact-root-map OLD=NEW` rules: rewrite artifact locations that start with OLD to start
-/// with NEW instead. The longest matching prefix wins; values no rule matches stay as they are.
+/// `--artifact-root-map OLD=NEW` rules: rewrite artifact locations that start with OLD to start with NEW instead.
+///
+/// The longest matching prefix wins; values no rule matches stay as they are.
 public struct ArtifactRootMap: Sendable, Equatable, Codable {
     public struct Rule: Sendable, Equatable, Codable {
         public let old: String

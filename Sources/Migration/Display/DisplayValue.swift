@@ -1,4 +1,5 @@
-/// Shortens a value for display: quoted, control characters escaped, at most `limit` characters.
+/// Shortens a value for display: quoted, control and text-reordering characters escaped
+/// (`TerminalText`), at most `limit` characters.
 public func displayValue(_ text: String, limit: Int = 60) -> String {
     var out = ""
     var count = 0
@@ -14,6 +15,7 @@ public func displayValue(_ text: String, limit: Int = 60) -> String {
         case "\t": out += "\\t"
         case "'": out += "\\'"
         case "\\": out += "\\\\"
+        case _ where TerminalText.isUnsafe(scalar): out += TerminalText.escape(scalar)
         default: out.unicodeScalars.append(scalar)
         }
         count += 1

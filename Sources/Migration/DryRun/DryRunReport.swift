@@ -145,17 +145,18 @@ extension DryRunReport {
     public var markdown: String {
         var md = [
             "## mlflow-import dry run: \(wouldSucceed ? "✅ would succeed" : "❌ would fail")", "",
-            "Source `\(source.path)` (revision `\(source.revision)`), target `\(target.target)` (\(target.state)).", "",
+            "Source \(Markdown.code(source.path)) (revision \(Markdown.code(source.revision))), target \(Markdown.code(target.target)) (\(target.state)).",
+            "",
             "| table | rows |", "|---|---|",
         ]
         md += plan.tables.map { "| \($0.table) | \($0.rows) |" }
         if !problems.isEmpty {
             md += ["", "### Problems", "", "| kind | table | key | column | detail |", "|---|---|---|---|---|"]
             md += problems.prefix(200).map { p in
-                "| \(p.kind.rawValue) | \(p.table) | \(RowKey(parts: p.key).description.replacingOccurrences(of: "|", with: "\\|")) | \(p.column ?? "") | \(p.detail.replacingOccurrences(of: "|", with: "\\|")) |"
+                "| \(p.kind.rawValue) | \(Markdown.cell(p.table)) | \(Markdown.cell(RowKey(parts: p.key).description)) | \(Markdown.cell(p.column)) | \(Markdown.cell(p.detail)) |"
             }
         }
-        if !blockers.isEmpty { md += ["", "### Blocked", ""] + blockers.map { "- " + $0.replacingOccurrences(of: "\n", with: " ") } }
+        if !blockers.isEmpty { md += ["", "### Blocked", ""] + blockers.map { "- " + Markdown.cell($0) } }
         return md.joined(separator: "\n") + "\n"
     }
 }

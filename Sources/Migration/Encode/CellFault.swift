@@ -34,7 +34,7 @@ enum CellFault: Error, Equatable {
         }
     }
 
-    /// What is wrong, in an operator's words.
+    /// What is wrong, in an operator's words; the value itself is shown beside it, not in it.
     func detail(for column: ColumnSpec) -> String {
         switch self {
         case .notNull:
@@ -42,10 +42,10 @@ enum CellFault: Error, Equatable {
         case .storageClass(let found):
             "SQLite storage class \(found.name) where \(column.sqliteDeclared) (PostgreSQL \(column.pgType)) expects "
                 + CellRules.expectedStorage(column.pgType).name
-        case .integerRange(let value):
-            "\(value) does not fit PostgreSQL integer (-2147483648...2147483647)"
-        case .boolean(let value):
-            "boolean column holds \(value), not 0 or 1"
+        case .integerRange:
+            "does not fit PostgreSQL integer (-2147483648...2147483647)"
+        case .boolean:
+            "a boolean column value that is not 0 or 1"
         case .nulCharacter:
             "NUL (U+0000) character, which PostgreSQL text cannot store"
         case .date:

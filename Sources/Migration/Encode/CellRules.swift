@@ -22,8 +22,9 @@ enum CellRules {
         }
     }
 
-    /// Reads cell `i` of the statement's current row as a value of `type`. Values are never
-    /// coerced: a storage class other than the type's, NULL in a NOT NULL column, an integer out
+    /// Reads cell `i` of the statement's current row as a value of `type`.
+    ///
+    /// Values are never coerced: a storage class other than the type's, NULL in a NOT NULL column, an integer out
     /// of `integer` range, a boolean other than 0/1 or a date not in ISO form is a fault.
     @inline(__always)
     static func read(_ stmt: SQLiteStatement, _ i: Int32, as type: PGType, nullable: Bool) throws(CellFault) -> Cell {

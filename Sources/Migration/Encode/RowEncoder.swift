@@ -59,7 +59,8 @@ final class RowEncoder {
     private func reject(_ stmt: SQLiteStatement, _ index: Int, _ fault: CellFault) -> MigrationError {
         .rejectedValue(
             path: path, table: table.name, row: currentKey(stmt), column: columns[index].name,
-            problem: "\(fault.detail(for: columns[index])): \(stmt.display(Int32(index)))",
+            problem: fault == .notNull
+                ? fault.detail(for: columns[index]) : "\(fault.detail(for: columns[index])): \(stmt.display(Int32(index)))",
             remedy: "Correct or remove this row in a copy of the SQLite file, then import the copy.")
     }
 

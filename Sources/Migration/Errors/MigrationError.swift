@@ -89,8 +89,9 @@ public enum MigrationError: Error, CustomStringConvertible {
             text += " (with --reject-dir DIR, which records every row left out). Nothing was written."
             return text
         case let .sourceDamaged(path, messages):
-            return "\(path) is damaged (PRAGMA integrity_check: \(messages.prefix(5).joined(separator: "; "))).\n"
-                + "  Recover it first (sqlite3 \(path) '.recover' | sqlite3 recovered.db) and migrate the recovered copy."
+            return "\(path) is damaged; SQLite's integrity check says: \(messages.flatMap { $0.split(separator: "\n").map(String.init) }.prefix(5).map(displayName).joined(separator: "; ")).\n"
+                + "  Nothing was written. Recover it into a copy (sqlite3 \(path) '.recover' | sqlite3 recovered.db),"
+                + " run mlflow-import --dry-run on recovered.db to see what it holds, then migrate the copy."
         case let .usage(message):
             return message
         case let .bundleInvalid(path, problem):

@@ -43,8 +43,10 @@ public struct Exporter {
         }
     }
 
-    /// The output path, once it may be written: absent, or with `--force` a bundle this tool wrote;
-    /// never the source nor a folder that holds it; in a writable folder. Nothing is touched here.
+    /// The output path, once it may be written: absent, or with `--force` a bundle this tool wrote; never the
+    /// source nor a folder that holds it; in a writable folder.
+    ///
+    /// Nothing is touched here.
     private func checkedOutput() throws -> URL {
         let fm = FileManager.default
         let output = URL(fileURLWithPath: outputPath).standardizedFileURL
@@ -166,9 +168,10 @@ public struct Exporter {
         try handle.synchronize()
     }
 
-    /// Puts the finished staging folder at the output path. An old bundle there (checked again
-    /// just before) is swapped out in one step, so the path never lacks a bundle, then removed;
-    /// the parent folder is flushed so that the new name survives a crash.
+    /// Puts the finished staging folder at the output path.
+    ///
+    /// An old bundle there (checked again just before) is swapped out in one step, so the path never lacks a
+    /// bundle, then removed; the parent folder is flushed so that the new name survives a crash.
     private func publish(_ staging: URL, as output: URL) throws {
         let fm = FileManager.default
         let parent = output.deletingLastPathComponent().path

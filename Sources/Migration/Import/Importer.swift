@@ -101,8 +101,13 @@ public struct Importer {
         if !policy.isStrict { progress?(.step("pre-flight: checking every row of \(sourcePath)")) }
         let plan = try plan(source)
         if let directory = policy.rejectDirectory { try RejectDirectory.checkUsable(directory) }
+        // A policy's pre-flight ran quick_check already; otherwise it runs beside the load.
+        let integrity = source is SQLiteSource && policy.isStrict ? BackgroundIntegrityCheck(path: sourcePath) : nil
         do {
-            return try load(source, plan: plan, started: started)
+            return try load(source, plan: plan, started: started, integrity: integrity)
+        } catch MigrationError.sourceRead(_, _, let error) where integrity != nil && integrity?.wait() != ["ok"] {
+            // A read that failed on damage: the check's words say more than the read's.
+            throw MigrationError.sourceDamaged(path: sourcePath, messages: integrity?.wait() ?? [error.message])
         } catch let error where preflight && policy.isStrict && Self.isRefusedValue(error) {
             guard let store = source as? SQLiteSource else { throw error }
             progress?(.step("the load was refused and rolled back; pre-flight: listing every row PostgreSQL would reject"))
@@ -130,8 +135,9 @@ public struct Importer {
         return nil
     }
 
-    /// Loads the source in one transaction under the plan, and commits.
-    private func load(_ source: any MigrationSource, plan: Plan, started: Date) throws -> ImportSummary {
+    /// Loads the source in one transaction under the plan, and commits only when `integrity` (the
+    /// source's quick_check, running meanwhile) finds no damage.
+    private func load(_ source: any MigrationSource, plan: Plan, started: Date, integrity: BackgroundIntegrityCheck?) throws -> ImportSummary {
         let schema = source.schema
         let conn = try PGConnection.target(conninfo, application: "mlflow-import")
         var committing = false
@@ -152,6 +158,11 @@ public struct Importer {
                 try RejectDirectory.write(
                     directory, source: store, problems: plan.problems, leftOut: plan.leftOut.rowids,
                     widened: plan.widen, artifactMap: artifactMap)
+            }
+            if let integrity {
+                progress?(.step("waiting for the integrity check of \(sourcePath)"))
+                let messages = integrity.wait()
+                guard messages == ["ok"] else { throw MigrationError.sourceDamaged(path: sourcePath, messages: messages) }
             }
             progress?(.step("committing"))
             committing = true

@@ -36,6 +36,7 @@ public struct Problem: Codable, Sendable {
 
     /// One line for a report: table, key, column, what is wrong.
     public var line: String {
-        "table \(table), row \(RowKey(parts: key))" + (column.map { ", column \($0)" } ?? "") + ": \(detail)" + (value.map { ": \($0)" } ?? "")
+        "table \(table), row \(RowKey(parts: key))" + (column.map { ", column \($0)" } ?? "") + ": \(detail)"
+            + (kind == .notNull ? "" : value.map { ": \($0)" } ?? "")
     }
 }

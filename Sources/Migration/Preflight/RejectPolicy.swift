@@ -1,4 +1,6 @@
-/// What the import does with rows the pre-flight found a problem in. The default refuses them all.
+/// What the import does with rows the pre-flight found a problem in.
+///
+/// The default refuses them all.
 public struct RejectPolicy: Sendable, Equatable {
     /// Widen `varchar(n)` columns to the longest value instead of refusing `too_long` rows.
     public var widenTooLong = false

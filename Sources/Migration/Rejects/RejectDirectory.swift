@@ -3,6 +3,7 @@ import Foundation
 /// The folder where an import records what a policy left out or changed (docs/reject-format.md).
 enum RejectDirectory {
     /// Writes the record and every left-out row (read again from the snapshot, all columns as stored).
+    ///
     /// A file system failure is `outputUnusable` naming the folder.
     static func write(
         _ path: String, source: SQLiteSource, problems: [Problem], leftOut: [String: Set<Int64>],
@@ -10,9 +11,8 @@ enum RejectDirectory {
     ) throws {
         do {
             try writeRecord(path, source: source, problems: problems, leftOut: leftOut, widened: widened, artifactMap: artifactMap)
-        } catch let error as MigrationError {
-            throw error
-        } catch {
+        } catch let error as NSError where error.domain == NSPOSIXErrorDomain || error.domain == NSCocoaErrorDomain {
+            // A file system failure; anything else (a MigrationError reading the source) passes.
             throw MigrationError.outputUnusable(path: path, output: .rejectDirectory, reason: describeFileError(error))
         }
     }

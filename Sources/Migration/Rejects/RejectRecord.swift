@@ -1,6 +1,7 @@
-/// The record of everything an import left out or changed (docs/reject-format.md):
-/// `rejects.json` (summary, widened columns) and `rows/<table>.jsonl` (each left-out row with its
-/// original SQLite values and the reason). `mlflow-verify --reject-dir` reads it.
+/// The record of everything an import left out or changed (docs/reject-format.md): `rejects.json` (summary, widened
+/// columns) and `rows/<table>.jsonl` (each left-out row with its original SQLite values and the reason).
+///
+/// `mlflow-verify --reject-dir` reads it.
 public struct RejectRecord: Codable, Sendable {
     public struct Widened: Codable, Sendable, Equatable {
         public let table: String

@@ -4,9 +4,10 @@ extension PGConnection {
     /// The first key of the advisory lock an import holds on its target schema ("MLFP").
     static let importLockKey: Int32 = 0x4D4C_4650
 
-    /// Takes the transaction-scoped advisory lock on the current schema that every import takes
-    /// first, so that two imports into one schema never interleave; refused (exit 5) when another
-    /// session holds it. Released by COMMIT or ROLLBACK.
+    /// Takes the transaction-scoped advisory lock on the current schema that every import takes first, so that two
+    /// imports into one schema never interleave; refused (exit 5) when another session holds it.
+    ///
+    /// Released by COMMIT or ROLLBACK.
     func lockSchemaForImport() throws {
         let row = try query(
             """

@@ -1,7 +1,7 @@
 import PostgresTarget
 
 extension PGConnection {
-    /// Connects to the target of a command; a failure is `targetUnreachable` (exit 4).
+    /// Connects to the target of a command; a failure is `targetUnreachable`.
     static func target(_ conninfo: String?, application: String) throws -> PGConnection {
         do {
             return try PGConnection(conninfo: conninfo, applicationName: application)

@@ -11,9 +11,10 @@ public enum TargetState: Equatable, Sendable {
 }
 
 extension TargetState {
-    /// Inspects the connection's current schema for an import of `schema`; throws `targetRefused`
-    /// when the schema holds anything else. Run it inside the import's transaction, so that the
-    /// locks it takes keep the state until commit.
+    /// Inspects the connection's current schema for an import of `schema`; throws `targetRefused` when the schema
+    /// holds anything else.
+    ///
+    /// Run it inside the import's transaction, so that the locks it takes keep the state until commit.
     static func inspect(_ conn: PGConnection, for schema: SchemaRevision, lock: Bool = true) throws -> TargetState {
         let target = conn.displayName
         guard let namespace = try conn.currentSchema() else {
@@ -42,7 +43,7 @@ extension TargetState {
         guard foreign.isEmpty, tables == expected, sequences == Set(schema.sequences.map(\.name)) else {
             let missing = expected.subtracting(tables).sorted()
             var found = "schema \(namespace) already holds \(relations.count) relation(s)"
-            if !foreign.isEmpty { found += "; not MLflow's \(schema.revision) tables: \(foreign.prefix(8).joined(separator: ", "))" }
+            if !foreign.isEmpty { found += "; not MLflow's \(schema.revision) tables: \(foreign.prefix(8).map(displayName).joined(separator: ", "))" }
             if !missing.isEmpty && missing.count < expected.count { found += "; MLflow tables missing: \(missing.prefix(8).joined(separator: ", "))" }
             throw MigrationError.targetRefused(target: target, found: found, remedy: dropHint)
         }
@@ -72,7 +73,7 @@ extension TargetState {
     private static func checkRevision(_ conn: PGConnection, for schema: SchemaRevision) throws {
         let revisions = try conn.alembicRevisions()
         guard revisions != [schema.revision] else { return }
-        let found = revisions.joined(separator: ", ")
+        let found = revisions.map(displayName).joined(separator: ", ")
         let made = SchemaCatalog.embedded.revision(found).map { " (MLflow \($0.mlflowVersions.joined(separator: ", ")))" } ?? ""
         throw MigrationError.targetRefused(
             target: conn.displayName,

@@ -39,12 +39,19 @@ public struct Verifier {
         let source = try SourceOpener.open(sourcePath)
         let accounted = try applyRecord(to: source)
         let conn = try PGConnection.target(conninfo, application: "mlflow-verify")
+        // Equal rows do not prove an intact file: damage may sit in pages no scan reads.
+        let integrity = source is SQLiteSource ? BackgroundIntegrityCheck(path: sourcePath) : nil
         do {
             try conn.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
             defer { try? conn.execute("ROLLBACK") }
             var report: VerifyReport
             do {
                 report = try verify(source, conn, started: started)
+                if let messages = integrity?.wait(), messages != ["ok"] {
+                    throw MigrationError.sourceDamaged(path: sourcePath, messages: messages)
+                }
+            } catch MigrationError.sourceRead(_, _, let error) where integrity != nil && integrity?.wait() != ["ok"] {
+                throw MigrationError.sourceDamaged(path: sourcePath, messages: integrity?.wait() ?? [error.message])
             } catch MigrationError.rejectedValue(let path, let table, let row, let column, let problem, _) {
                 throw MigrationError.rejectedValue(
                     path: path, table: table, row: row, column: column, problem: problem,
@@ -119,7 +126,7 @@ public struct Verifier {
         guard revisions == [schema.revision] else {
             throw MigrationError.revisionMismatch(
                 source: sourcePath, sourceRevision: schema.revision,
-                target: conn.displayName, targetRevision: revisions.joined(separator: ", "))
+                target: conn.displayName, targetRevision: revisions.map(displayName).joined(separator: ", "))
         }
         return tables
     }

@@ -36,44 +36,25 @@ extension VerifyReport {
     public var markdown: String {
         var md = [
             "## mlflow-verify: \(passed ? "✅ equal" : "❌ different")", "",
-            "Source `\(source)`, target `\(target)`, revision `\(revision)`, \(formatSeconds(seconds)) s.", "",
+            "Source \(Markdown.code(source)), target \(Markdown.code(target)), revision \(Markdown.code(revision)), \(formatSeconds(seconds)) s.", "",
             "| check | table | result | source | target |", "|---|---|---|---|---|",
         ]
         for c in checks {
-            md.append("| \(c.check) | \(c.table ?? "") | \(c.passed ? "ok" : "**FAIL**") | \(mdCell(c.source)) | \(mdCell(c.target)) |")
+            md.append(
+                "| \(c.check) | \(Markdown.cell(c.table)) | \(c.passed ? "ok" : "**FAIL**") | \(Markdown.cell(c.source)) | \(Markdown.cell(c.target)) |"
+            )
         }
         if !differences.isEmpty {
-            md += ["", "### Differing rows", "", "```"]
-            md += differences.flatMap(\.textLines)
-            md.append("```")
+            md += ["", "### Differing rows", ""]
+            md += Markdown.fenced(differences.flatMap(\.textLines))
         }
         if !seriesDifferences.isEmpty {
             md += ["", "### Differing metric series", "", "| table | run_uuid | key | source points | target points |", "|---|---|---|---|---|"]
-            md += seriesDifferences.map { "| \($0.table) | \(mdCell($0.runUUID)) | \(mdCell($0.key)) | \($0.sourcePoints) | \($0.targetPoints) |" }
+            md += seriesDifferences.map {
+                "| \(Markdown.cell($0.table)) | \(Markdown.cell($0.runUUID)) | \(Markdown.cell($0.key)) | \($0.sourcePoints) | \($0.targetPoints) |"
+            }
         }
         if differencesTruncated { md += ["", "_More differences exist than shown; raise `--max-diffs`._"] }
         return md.joined(separator: "\n") + "\n"
     }
-}
-
-func xmlEscape(_ s: String) -> String {
-    var out = ""
-    for scalar in s.unicodeScalars {
-        switch scalar {
-        case "&": out += "&amp;"
-        case "<": out += "&lt;"
-        case ">": out += "&gt;"
-        case "\"": out += "&quot;"
-        case "'": out += "&apos;"
-        case "\n", "\t", "\r": out.unicodeScalars.append(scalar)
-        default:
-            // XML 1.0 forbids most control characters even as references.
-            out += scalar.value < 0x20 ? "\\u{\(String(scalar.value, radix: 16))}" : String(scalar)
-        }
-    }
-    return out
-}
-
-private func mdCell(_ s: String?) -> String {
-    (s ?? "").replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "\n", with: " ")
 }

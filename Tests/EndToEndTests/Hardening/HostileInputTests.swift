@@ -19,6 +19,10 @@ final class HostileInputTests: XCTestCase {
         XCTAssertEqual(made.status, 0, made.stderr)
         let conninfo = try env.createDatabase("e2e_hostile")
         defer { env.dropDatabase("e2e_hostile") }
+        // Verify compares with a store of the same revision, so that it gets to read the file.
+        let richTarget = try env.createDatabase("e2e_hostile_rich")
+        defer { env.dropDatabase("e2e_hostile_rich") }
+        XCTAssertEqual(try env.tool("mlflow-import", [TestEnvironment.fixture("mlflow-2.9.2/rich.db"), "--target", richTarget]).status, 0)
         let notSQLite = "is not a usable SQLite database"
         // Per file: mlflow-import, mlflow-verify, mlflow-export.
         let cases: [(file: String, expected: [Expected])] = [
@@ -44,14 +48,14 @@ final class HostileInputTests: XCTestCase {
                     .init(code: 3, message: "database disk image is malformed"),
                 ]
             ),
-            // The damaged page is a table's: the import meets it while loading. Verify checks the
-            // (empty) target before it reads any table.
+            // The damaged page is an index's: the scans of the import and verify never read it, the
+            // integrity check beside them finds it.
             (
                 "corrupt-page.db",
                 [
-                    .init(code: 3, message: "database disk image is malformed"),
-                    .init(code: 2, message: "is not an MLflow store: schema public has no alembic_version table"),
-                    .init(code: 3, message: "is damaged (PRAGMA integrity_check: *** in database main ***"),
+                    .init(code: 3, message: "is damaged; SQLite's integrity check says: *** in database main ***; Page 203: btreeInitPage()"),
+                    .init(code: 2, message: "is damaged; SQLite's integrity check says: *** in database main ***"),
+                    .init(code: 3, message: "is damaged; SQLite's integrity check says: *** in database main ***"),
                 ]
             ),
             (
@@ -80,7 +84,7 @@ final class HostileInputTests: XCTestCase {
             let path = dir + "/" + file
             let bundle = dir + "/bundle-" + file
             let runs = [
-                ("mlflow-import", [path, "--target", conninfo]), ("mlflow-verify", [path, "--target", conninfo]),
+                ("mlflow-import", [path, "--target", conninfo]), ("mlflow-verify", [path, "--target", richTarget]),
                 ("mlflow-export", [path, "--output", bundle]),
             ]
             for ((tool, arguments), want) in zip(runs, expected) {
@@ -93,19 +97,17 @@ final class HostileInputTests: XCTestCase {
             XCTAssertEqual(try targetFingerprint(conninfo), "", "\(file): target changed")
         }
 
-        // A value over its column's length: the import and verify refuse it by name; the export
+        // A value over its column's length: the import refuses it by name; the export
         // writes it (a bundle holds what the store holds), and importing that bundle is refused
         // by the server, naming the column, with the target unchanged.
         let huge = dir + "/huge-value.db"
         let imported = try env.tool("mlflow-import", [huge, "--target", conninfo])
         XCTAssertEqual(imported.status, 1, imported.stderr)
         XCTAssertTrue(imported.stderr.contains("104857600 characters, the column holds 8000"), String(imported.stderr.prefix(2000)))
-        let verified = try env.tool("mlflow-verify", [huge, "--target", conninfo])
-        XCTAssertEqual(verified.status, 2, verified.stderr)
-        XCTAssertTrue(
-            verified.stderr.hasPrefix("mlflow-verify: the target database")
-                && verified.stderr.contains("is not an MLflow store: schema public has no alembic_version table"), String(verified.stderr.prefix(500))
-        )
+        // Against a target without it, verify reads it and names the table that differs.
+        let verified = try env.tool("mlflow-verify", [huge, "--target", richTarget])
+        XCTAssertEqual(verified.status, 1, verified.stderr)
+        XCTAssertTrue(verified.stdout.contains("FAIL params content"), String(verified.stdout.prefix(3000)))
         let exported = try env.tool("mlflow-export", [huge, "--output", dir + "/bundle-huge", "--quiet"])
         XCTAssertEqual(exported.status, 0, exported.stderr)
         let fromBundle = try env.tool("mlflow-import", [dir + "/bundle-huge", "--target", conninfo])
@@ -117,7 +119,18 @@ final class HostileInputTests: XCTestCase {
         let named = try env.tool("mlflow-import", [dir + "/hostile-names.db", "--target", conninfo])
         XCTAssertEqual(named.status, 0, named.stderr)
         XCTAssertTrue(named.stdout.contains("not MLflow's, not loaded:") && named.stdout.contains("DROP TABLE runs"), named.stdout)
+        // Escape sequences and bidi overrides in names reach no terminal raw.
+        XCTAssertTrue(named.stdout.contains("esc\\u{1b}[31mred\\u{202e}evil"), named.stdout)
+        XCTAssertFalse(named.stdout.unicodeScalars.contains { $0.value == 0x1B || $0.value == 0x202E }, named.stdout)
         let tables = try env.admin(database: "e2e_hostile").query("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'").scalar
-        XCTAssertEqual(tables, "16")
+        XCTAssertEqual(tables, "16")  // MLflow's 16: none of the three others
+        // Verify and export read it too: equal, and the names recorded, never loaded.
+        let namedVerify = try env.tool("mlflow-verify", [dir + "/hostile-names.db", "--target", conninfo])
+        XCTAssertEqual(namedVerify.status, 0, namedVerify.stdout + namedVerify.stderr)
+        let namedExport = try env.tool("mlflow-export", [dir + "/hostile-names.db", "--output", dir + "/bundle-names"])
+        XCTAssertEqual(namedExport.status, 0, namedExport.stderr)
+        let manifest = try String(contentsOfFile: dir + "/bundle-names/manifest.json", encoding: .utf8)
+        XCTAssertTrue(manifest.contains("DROP TABLE runs"), manifest)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir + "/bundle-names/data/DROP TABLE runs.pgcopy"))
     }
 }

@@ -1,7 +1,9 @@
 import PostgresTarget
 
-/// Everything in a target database's public schema, as one comparable string: relations, every
-/// row of every table (as text, ordered) and sequence states. Equal before and after means unchanged.
+/// Everything in a target database's public schema, as one comparable string: relations, every row of every table
+/// (as text, ordered) and sequence states.
+///
+/// Equal before and after means unchanged.
 func targetFingerprint(_ conninfo: String) throws -> String {
     let conn = try PGConnection(conninfo: conninfo, applicationName: "e2e-fingerprint")
     let relations = try conn.query(

@@ -118,7 +118,8 @@ final class CellRulesTests: XCTestCase {
         XCTAssertEqual(
             CellFault.storageClass(.text).detail(for: column), "SQLite storage class text where BIGINT (PostgreSQL bigint) expects integer")
         XCTAssertEqual(
-            CellFault.integerRange(2_147_483_648).detail(for: column), "2147483648 does not fit PostgreSQL integer (-2147483648...2147483647)")
+            CellFault.integerRange(2_147_483_648).detail(for: column), "does not fit PostgreSQL integer (-2147483648...2147483647)")
+        XCTAssertEqual(CellFault.boolean(2).detail(for: column), "a boolean column value that is not 0 or 1")
         XCTAssertEqual(CellFault.tooLong(length: 300, limit: 256, rewritten: false).detail(for: column), "300 characters, the column holds 256")
         XCTAssertEqual(
             CellFault.tooLong(length: 300, limit: 256, rewritten: true).detail(for: column),

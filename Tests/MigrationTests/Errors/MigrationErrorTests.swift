@@ -1,4 +1,5 @@
 import PostgresTarget
+import TestSupport
 import XCTest
 
 @testable import Migration
@@ -79,5 +80,26 @@ final class MigrationErrorTests: XCTestCase {
             text,
             "lost the connection to the target u@h:1/db while COPY metrics: server closed the connection unexpectedly This probably means ...\n  The target is as it was."
         )
+    }
+}
+
+/// Every case, through its sample: a first line that names what it is about, and for the cases
+/// that stop with the source, the path.
+final class MigrationErrorCoverageTests: XCTestCase {
+    func testEveryCaseReadsWell() {
+        XCTAssertEqual(Set(MigrationErrorSamples.all.map(MigrationErrorSamples.name)).count, MigrationErrorSamples.caseCount)
+        for error in MigrationErrorSamples.all {
+            let text = error.description
+            let first = text.split(separator: "\n").first.map(String.init) ?? ""
+            XCTAssertFalse(first.isEmpty, MigrationErrorSamples.name(of: error))
+            switch error {
+            case .usage: XCTAssertEqual(text, "--x needs --y")
+            case .targetUnreachable, .targetReadFailed: XCTAssertTrue(text.contains("target"), text)
+            case .targetRefused, .targetNotMLflow, .connectionLost, .revisionMismatch: XCTAssertTrue(text.contains("u@h:5432/db"), text)
+            case .outputUnusable: XCTAssertTrue(first.hasPrefix("cannot write the bundle o"), text)
+            case .bundleInvalid: XCTAssertTrue(first.hasPrefix("the bundle b is refused"), text)
+            default: XCTAssertTrue(text.contains("s.db"), "\(MigrationErrorSamples.name(of: error)): \(text)")
+            }
+        }
     }
 }

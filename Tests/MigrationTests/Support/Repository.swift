@@ -15,8 +15,10 @@ enum Repository {
         root.appendingPathComponent("Fixtures").appendingPathComponent(relative).path
     }
 
-    /// A temporary copy of a fixture changed by SQL statements (run by Python's sqlite3 module,
-    /// since this toolkit only ever opens stores read-only). Remove it when done.
+    /// A temporary copy of a fixture changed by SQL statements (run by Python's sqlite3 module, since this toolkit
+    /// only ever opens stores read-only).
+    ///
+    /// Remove it when done.
     static func copy(of fixture: String, changedBy statements: [String]) throws -> String {
         let copy = FileManager.default.temporaryDirectory.appendingPathComponent("fixture-\(UUID().uuidString).db").path
         try FileManager.default.copyItem(atPath: Repository.fixture(fixture), toPath: copy)

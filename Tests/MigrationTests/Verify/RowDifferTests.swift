@@ -6,13 +6,16 @@ import XCTest
 final class RowDifferTests: XCTestCase {
     typealias Row = (String, Double, Int64, String, Int64)
 
-    func differences(_ source: [Row], _ target: [Row]) throws -> [VerifyReport.RowDifference] {
+    /// The differences the differ finds; `allBuckets` makes it read every row, not only the rows
+    /// of buckets whose sums differ.
+    func differences(_ source: [Row], _ target: [Row], allBuckets: Bool = false) throws -> [VerifyReport.RowDifference] {
         let table = TupleFixtures.metrics
         let layout = TableDigest.Layout(table)
         var s = TableDigest(layout: layout), t = TableDigest(layout: layout)
         try s.add(all: TupleFixtures.reader(source).next)
         try t.add(all: TupleFixtures.reader(target).next)
-        return try RowDiffer(table: table, layout: layout, buckets: Set(s.differingBuckets(from: t)))
+        let buckets = allBuckets ? Set(0..<TableDigest.bucketCount) : Set(s.differingBuckets(from: t))
+        return try RowDiffer(table: table, layout: layout, buckets: buckets)
             .differences(sourceRows: { TupleFixtures.reader(source) }, targetRows: { TupleFixtures.reader(target) })
     }
 
@@ -46,6 +49,7 @@ final class RowDifferTests: XCTestCase {
 
     func testEqualSidesHaveNoDifferences() throws {
         let rows: [Row] = [("a", 1, 1, "r", 1), ("b", 2, 2, "r", 2)]
-        XCTAssertTrue(try differences(rows, rows.reversed()).isEmpty)
+        XCTAssertTrue(try differences(rows, rows.reversed(), allBuckets: true).isEmpty)
+        XCTAssertEqual(try differences(rows, Array(rows.dropLast()), allBuckets: true).map(\.kind), ["missing_in_target"])
     }
 }

@@ -66,7 +66,9 @@ public final class BundleSource: MigrationSource {
                 throw invalid("table \(entry.name): columns differ from revision \(schema.revision)")
             }
             guard entry.file == BundleManifest.fileName(for: entry.name) else {
-                throw invalid("table \(entry.name): data file must be \(BundleManifest.fileName(for: entry.name)), the manifest says \(displayName(entry.file))")
+                throw invalid(
+                    "table \(entry.name): data file must be \(BundleManifest.fileName(for: entry.name)), the manifest says \(displayName(entry.file))"
+                )
             }
             guard entry.rows >= 0, entry.size >= 21 else { throw invalid("table \(entry.name): impossible rows or size") }
         }
@@ -81,9 +83,10 @@ public final class BundleSource: MigrationSource {
         try checkFiles()
     }
 
-    /// Every data file: opened without following links, the recorded size, then its xxHash64
-    /// (before any parsing), then rows, fields per row, content checksum and the largest id of
-    /// each sequence's column. Every number in the manifest is checked.
+    /// Every data file: opened without following links, the recorded size, then its xxHash64 (before any parsing),
+    /// then rows, fields per row, content checksum and the largest id of each sequence's column.
+    ///
+    /// Every number in the manifest is checked.
     private func checkFiles() throws {
         for entry in manifest.tables {
             let file: BundleFile

@@ -36,12 +36,11 @@ final class BundleTupleReader: TupleReader {
         while true {
             var at = offset
             do {
-                if let tuple = try reader.tuple(in: UnsafeRawBufferPointer(start: base, count: count), at: &at) {
-                    offset = at
-                    return tuple
-                }
+                let tuple = try reader.tuple(in: UnsafeRawBufferPointer(start: base, count: count), at: &at)
+                // `at` moves only past bytes the reader consumed (the header, a tuple, the trailer).
+                offset = at
+                if let tuple { return tuple }
                 if reader.ended {
-                    offset = at
                     while !eof { try refill() }  // bytes after the trailer are an error
                     guard offset == count else { throw MigrationError.bundleInvalid(path: path, problem: "has data after the COPY trailer") }
                     return nil
@@ -49,7 +48,6 @@ final class BundleTupleReader: TupleReader {
             } catch BinaryTupleReader.ReadError.truncated where !eof {
                 // The header may have been read before the first tuple proved incomplete.
                 offset = at
-            } catch BinaryTupleReader.ReadError.badHeader where !eof && count < 64 {
             } catch BinaryTupleReader.ReadError.truncated {
                 throw MigrationError.bundleInvalid(path: path, problem: "ends inside a row or without the COPY trailer")
             } catch let error as BinaryTupleReader.ReadError {

@@ -37,7 +37,7 @@ final class BundleTupleReaderTests: XCTestCase {
     }
 
     func testTuplesAcrossChunkBoundariesAndLargerThanTheBuffer() throws {
-        // Sizes that put tuple edges at every offset near 1 MiB, and one tuple of 3 MiB.
+        // Many tuple edges around the 1 MiB chunk ends, and one tuple of 3 MiB.
         var sizes = (0..<300).map { 3_000 + ($0 * 7_919) % 9_000 }
         sizes.insert(3 << 20, at: 150)
         let path = try file(sizes)
@@ -52,6 +52,31 @@ final class BundleTupleReaderTests: XCTestCase {
             seen += 1
         }
         XCTAssertEqual(seen, sizes.count)
+    }
+
+    /// The first chunk (1 MiB) ends at every byte of the second tuple's field count, its first
+    /// length word, its integer and its second length word.
+    func testAChunkEndInsideEveryPartOfATuple() throws {
+        let header = 19, fixed = 2 + 4 + 8 + 4  // field count, int8 field, text length word
+        for delta in 0..<(fixed + 2) {
+            let first = (1 << 20) - delta - header - fixed
+            let sizes = [first, 5, 7]
+            let reader = try BundleTupleReader(path: try file(sizes), fields: 2)
+            for (i, size) in sizes.enumerated() {
+                let tuple = try XCTUnwrap(try reader.next(), "delta \(delta), tuple \(i)")
+                XCTAssertEqual(tuple.value(0).map { Int64(bigEndian: $0.loadUnaligned(as: Int64.self)) }, Int64(i))
+                XCTAssertEqual(tuple.value(1)?.count, size, "delta \(delta)")
+            }
+            XCTAssertNil(try reader.next())
+        }
+    }
+
+    func testDataThatIsNotBinaryCopyIsNamedSo() throws {
+        let path = directory.appendingPathComponent("text.bin").path
+        try Data(String(repeating: "not a copy file\n", count: 10).utf8).write(to: URL(fileURLWithPath: path))
+        XCTAssertThrowsError(try BundleTupleReader(path: path, fields: 2).next()) { error in
+            XCTAssertTrue("\(error)".contains("is not binary COPY data (binary COPY data does not start with the PGCOPY signature"), "\(error)")
+        }
     }
 
     /// The first tuple larger than the first chunk: the header is read once, not again as a tuple.
