@@ -42,7 +42,7 @@ let package = Package(
         .testTarget(name: "PostgresTargetTests", dependencies: ["PostgresTarget"]),
         .testTarget(name: "MigrationTests", dependencies: ["Migration", "MLflowSchema", "SQLite", "PostgresTarget", "TestSupport"]),
         .testTarget(name: "MigrationCLITests", dependencies: ["MigrationCLI", "Migration", "PostgresTarget", "TestSupport"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["Migration", "PostgresTarget"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["Migration", "PostgresTarget", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

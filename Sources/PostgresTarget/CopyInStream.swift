@@ -1,9 +1,9 @@
 import CLibPQ
 
-/// One `COPY ...
+/// One binary `COPY FROM STDIN` in progress, sending rows in CopyData messages of about 64 KiB.
 ///
-/// FROM STDIN (FORMAT binary)` in progress: rows go into a buffer that is sent in CopyData messages of about 64
-/// KiB. Nothing is allocated per row or per cell.
+/// Rows go into a buffer that is sent when it holds a message's worth; nothing is allocated per
+/// row or per cell.
 ///
 /// The message size matters: the server reads a whole message before it parses any of it, so
 /// 1 MiB messages make client and server take turns, while 64 KiB (the server's own COPY read

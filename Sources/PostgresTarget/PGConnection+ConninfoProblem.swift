@@ -6,6 +6,8 @@ extension PGConnection {
     ///
     /// Position numbers and syntax characters (`":"`, `"/"`, `"="`, `"]"`) stay.
     public static func conninfoProblem(_ conninfo: String) -> String? {
+        // Like libpq's dbname expansion: anything else is a plain database name.
+        guard conninfo.contains("=") || conninfo.hasPrefix("postgresql://") || conninfo.hasPrefix("postgres://") else { return nil }
         var error: UnsafeMutablePointer<CChar>?
         if let options = PQconninfoParse(conninfo, &error) {
             PQconninfoFree(options)
@@ -14,6 +16,20 @@ extension PGConnection {
         defer { if let error { PQfreemem(error) } }
         let message = error.map { String(cString: $0) } ?? "out of memory"
         return redactingQuotes(message.trimmingTrailingNewlines())
+    }
+
+    /// libpq's message about a failed connection with every quoted part that also occurs in the
+    /// conninfo left out: a mistyped URI can put the password where libpq expects a port.
+    static func redacting(_ message: String, from conninfo: String?) -> String {
+        guard let conninfo, !conninfo.isEmpty else { return message }
+        var out = ""
+        var rest = Substring(message)
+        while let open = rest.firstIndex(of: "\""), let close = rest[rest.index(after: open)...].firstIndex(of: "\"") {
+            let quoted = rest[rest.index(after: open)..<close]
+            out += rest[..<open] + (quoted.count > 1 && conninfo.contains(quoted) ? "\"…\"" : "\"\(quoted)\"")
+            rest = rest[rest.index(after: close)...]
+        }
+        return out + rest
     }
 
     /// The text with each double-quoted part replaced by `"…"`, except single syntax characters.

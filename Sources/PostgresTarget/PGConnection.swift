@@ -20,7 +20,7 @@ public final class PGConnection {
         }
         guard let conn else { throw PGError(operation: "connecting", message: "out of memory") }
         guard PQstatus(conn) == CONNECTION_OK else {
-            let message = String(cString: PQerrorMessage(conn)).trimmingTrailingNewlines()
+            let message = Self.redacting(String(cString: PQerrorMessage(conn)).trimmingTrailingNewlines(), from: conninfo)
             PQfinish(conn)
             throw PGError(operation: "connecting", message: message)
         }

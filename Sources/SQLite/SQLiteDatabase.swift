@@ -16,7 +16,7 @@ public final class SQLiteDatabase {
     ///
     /// The connection is hardened for a file of unknown origin (defensive mode, untrusted schema) and waits up to
     /// `busyTimeoutMilliseconds` for a writer's lock.
-    public init(readOnlyPath path: String) throws {
+    public init(readOnlyPath path: String, busyTimeoutMilliseconds: Int32 = SQLiteDatabase.busyTimeoutMilliseconds) throws {
         var db: OpaquePointer?
         let rc = sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, nil)
         guard rc == SQLITE_OK, let db else {
@@ -30,7 +30,7 @@ public final class SQLiteDatabase {
             sqlite3_close_v2(db)
             throw SQLiteError(code: hardened, message: "cannot switch on defensive mode")
         }
-        sqlite3_busy_timeout(db, Self.busyTimeoutMilliseconds)
+        sqlite3_busy_timeout(db, busyTimeoutMilliseconds)
         self.handle = db
         self.path = path
     }

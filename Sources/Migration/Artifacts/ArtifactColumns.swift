@@ -34,8 +34,8 @@ struct ArtifactColumns {
 
     /// The rewritten location and the rule used, when the cell holds a location a rule matches.
     @inline(__always)
-    func rewrite(_ stmt: SQLiteStatement, _ index: Int, _ bytes: UnsafeRawBufferPointer) -> (value: String, rule: ArtifactRootMap.Rule)? {
+    func rewrite(_ stmt: SQLiteStatement, _ index: Int, _ bytes: UnsafeRawBufferPointer) -> (bytes: [UInt8], rule: ArtifactRootMap.Rule)? {
         guard let map, located[index], holdsLocation(stmt, index) else { return nil }
-        return map.rewrite(String(decoding: bytes, as: UTF8.self))
+        return map.rewrite(bytes)
     }
 }

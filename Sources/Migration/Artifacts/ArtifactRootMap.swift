@@ -30,8 +30,21 @@ public struct ArtifactRootMap: Sendable, Equatable, Codable {
 
     /// The rewritten value and the rule used, or nil when no rule matches.
     public func rewrite(_ value: String) -> (value: String, rule: Rule)? {
-        for rule in rules where value.hasPrefix(rule.old) {
-            return (rule.new + value.dropFirst(rule.old.count), rule)
+        Array(value.utf8).withUnsafeBytes { bytes in
+            rewrite(bytes).map { (String(decoding: $0.bytes, as: UTF8.self), $0.rule) }
+        }
+    }
+
+    /// The rewritten bytes and the rule used, or nil when no rule matches.
+    ///
+    /// Matches and replaces bytes, not characters: the rest of the value is kept byte for byte
+    /// (invalid UTF-8 included, which PostgreSQL then refuses by name), and a prefix ending
+    /// before a combining mark still matches.
+    public func rewrite(_ value: UnsafeRawBufferPointer) -> (bytes: [UInt8], rule: Rule)? {
+        for rule in rules {
+            let old = rule.old.utf8
+            guard value.count >= old.count, value.prefix(old.count).elementsEqual(old) else { continue }
+            return (Array(rule.new.utf8) + value.dropFirst(old.count), rule)
         }
         return nil
     }

@@ -1,5 +1,7 @@
-/// Text for an XML attribute or element: markup characters as entities, the control characters
-/// XML 1.0 cannot hold as `\u{..}`.
+/// Text for an XML attribute or element: markup characters as entities.
+///
+/// The characters XML 1.0 cannot hold (controls, U+FFFE, U+FFFF) and those that reorder text
+/// (`TerminalText`) are shown as `\u{..}`.
 func xmlEscape(_ s: String) -> String {
     var out = ""
     for scalar in s.unicodeScalars {
@@ -12,7 +14,8 @@ func xmlEscape(_ s: String) -> String {
         case "\n", "\t", "\r": out.unicodeScalars.append(scalar)
         default:
             // XML 1.0 forbids most control characters even as references.
-            out += scalar.value < 0x20 ? "\\u{\(String(scalar.value, radix: 16))}" : String(scalar)
+            let unfit = TerminalText.isUnsafe(scalar) || scalar.value == 0xFFFE || scalar.value == 0xFFFF
+            out += unfit ? TerminalText.escape(scalar) : String(scalar)
         }
     }
     return out

@@ -121,6 +121,7 @@ public struct DryRun {
             info.kind = "bundle"
             info.tables = bundle.manifest.tables.map { .init(table: $0.name, rows: $0.rows) }
             info.size = bundle.manifest.tables.reduce(0) { $0 + $1.size }
+            info.notes.append("manifest.json xxh64 \(bundle.manifestChecksum): compare it with what mlflow-export printed")
             info.notes.append(
                 "bundle: every file's size, checksum, row count and content checksum verified; values were checked when it was exported, varchar lengths and keys are checked by PostgreSQL during the import"
             )

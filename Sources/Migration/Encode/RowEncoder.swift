@@ -45,7 +45,7 @@ final class RowEncoder {
                 case .text(let bytes):
                     try CellRules.text(bytes)
                     if let rewritten = locations.rewrite(stmt, index, bytes) {
-                        Array(rewritten.value.utf8).withUnsafeBytes { out.bytes($0) }
+                        rewritten.bytes.withUnsafeBytes { out.bytes($0) }
                     } else {
                         out.bytes(bytes)
                     }

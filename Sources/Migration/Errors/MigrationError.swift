@@ -89,7 +89,8 @@ public enum MigrationError: Error, CustomStringConvertible {
             text += " (with --reject-dir DIR, which records every row left out). Nothing was written."
             return text
         case let .sourceDamaged(path, messages):
-            return "\(path) is damaged; SQLite's integrity check says: \(messages.flatMap { $0.split(separator: "\n").map(String.init) }.prefix(5).map(displayName).joined(separator: "; ")).\n"
+            return
+                "\(path) is damaged; SQLite's integrity check says: \(messages.flatMap { $0.split(separator: "\n").map(String.init) }.prefix(5).map(displayName).joined(separator: "; ")).\n"
                 + "  Nothing was written. Recover it into a copy (sqlite3 \(path) '.recover' | sqlite3 recovered.db),"
                 + " run mlflow-import --dry-run on recovered.db to see what it holds, then migrate the copy."
         case let .usage(message):
@@ -103,7 +104,7 @@ public enum MigrationError: Error, CustomStringConvertible {
             return "\(path): table \(table) cannot go on: \(detail), so MLflow could not allocate another \(column).\n"
                 + "  Correct sqlite_sequence or the ids of \(table) in a copy of the SQLite file, then migrate the copy."
         case let .sourceRead(path, table, error):
-            return "reading \(path)\(table.map { " table \($0)" } ?? "") failed: \(error)"
+            return "reading \(path)\(table.map { " table \($0)" } ?? "") failed: \(displayName(error.description))"
         case let .targetUnreachable(error):
             var text = "cannot connect to the target PostgreSQL server: \(error.message)"
             if error.isAuthenticationFailure {
@@ -133,7 +134,9 @@ public enum MigrationError: Error, CustomStringConvertible {
             if let table { text += " of \(path) table \(table)" }
             if let row { text += ", source row \(row)" }
             if let column = error.copyColumn { text += ", column \(column)" }
-            text += ":\n  \(error.description.replacingNewlines(with: "\n  "))"
+            // The server's DETAIL and CONTEXT quote the row's values: shown escaped, as every value.
+            let lines = error.description.split(separator: "\n", omittingEmptySubsequences: false).map { displayName(String($0)) }
+            text += ":\n  " + lines.joined(separator: "\n  ")
             text += "\n  Correct the row in a copy of the SQLite file and import the copy."
             text += "\n  The import was rolled back; the target is unchanged."
             return text

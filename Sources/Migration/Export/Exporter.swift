@@ -175,24 +175,40 @@ public struct Exporter {
     private func publish(_ staging: URL, as output: URL) throws {
         let fm = FileManager.default
         let parent = output.deletingLastPathComponent().path
+        // The bundle's own entries first, so that the name never points at a folder missing some.
+        try PrivateFile.syncFolder(staging.appendingPathComponent("data").path)
+        try PrivateFile.syncFolder(staging.path)
         if fm.fileExists(atPath: output.path) {
             guard BundleManifest.isBundle(output.path) else {
                 throw MigrationError.outputUnusable(
                     path: outputPath, output: .bundle, reason: "it changed during the export and is no bundle any more. Nothing was touched")
             }
             if try PrivateFile.exchange(staging.path, output.path) {
-                try PrivateFile.syncFolder(parent)
+                // What was swapped out must still be the bundle that was checked; else swap back.
+                guard BundleManifest.isBundle(staging.path) else {
+                    _ = try? PrivateFile.exchange(staging.path, output.path)
+                    throw MigrationError.outputUnusable(
+                        path: outputPath, output: .bundle, reason: "it changed during the export and is no bundle any more. Nothing was touched")
+                }
+                // Published: a failure from here on loses nothing, so it is not the export's.
+                try? PrivateFile.syncFolder(parent)
                 try? fm.removeItem(at: staging)  // the old bundle, now under the staging name
                 return
             }
             let old = output.deletingLastPathComponent().appendingPathComponent(".\(output.lastPathComponent).old-\(UUID().uuidString.prefix(8))")
             try fm.moveItem(at: output, to: old)
-            try fm.moveItem(at: staging, to: output)
-            try PrivateFile.syncFolder(parent)
+            do {
+                try fm.moveItem(at: staging, to: output)
+            } catch {
+                try? fm.moveItem(at: old, to: output)  // the old bundle back where it was
+                throw error
+            }
+            try? PrivateFile.syncFolder(parent)
             try? fm.removeItem(at: old)
         } else {
             try fm.moveItem(at: staging, to: output)
-            try PrivateFile.syncFolder(parent)
+            try? PrivateFile.syncFolder(parent)
         }
     }
+
 }

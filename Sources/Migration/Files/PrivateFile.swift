@@ -65,7 +65,11 @@ public enum PrivateFile {
     static func writeAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer, path: String) throws {
         var offset = 0
         while offset < bytes.count {
+            #if canImport(Glibc)
             let n = Glibc.write(fd, bytes.baseAddress! + offset, bytes.count - offset)
+            #else
+            let n = Darwin.write(fd, bytes.baseAddress! + offset, bytes.count - offset)
+            #endif
             if n < 0 {
                 if errno == EINTR { continue }
                 throw posixError(path)

@@ -98,16 +98,22 @@ public struct Importer {
     public func run() throws -> ImportSummary {
         let started = Date()
         let source = try openMapped()
+        if let bundle = source as? BundleSource {
+            progress?(.step("bundle manifest.json xxh64 \(bundle.manifestChecksum) (compare it with what mlflow-export printed)"))
+        }
         if !policy.isStrict { progress?(.step("pre-flight: checking every row of \(sourcePath)")) }
         let plan = try plan(source)
         if let directory = policy.rejectDirectory { try RejectDirectory.checkUsable(directory) }
+        // Before BEGIN: a table whose ids are exhausted is refused before anything is loaded.
+        let nextValues = try source.schema.sequences.map { (sequence: $0, next: try source.nextValue(for: $0)) }
         // A policy's pre-flight ran quick_check already; otherwise it runs beside the load.
         let integrity = source is SQLiteSource && policy.isStrict ? BackgroundIntegrityCheck(path: sourcePath) : nil
         do {
-            return try load(source, plan: plan, started: started, integrity: integrity)
-        } catch MigrationError.sourceRead(_, _, let error) where integrity != nil && integrity?.wait() != ["ok"] {
+            return try load(source, plan: plan, nextValues: nextValues, started: started, integrity: integrity)
+        } catch MigrationError.sourceRead where integrity?.foundDamage ?? false {
             // A read that failed on damage: the check's words say more than the read's.
-            throw MigrationError.sourceDamaged(path: sourcePath, messages: integrity?.wait() ?? [error.message])
+            try integrity?.requireIntact(sourcePath)
+            throw MigrationError.sourceDamaged(path: sourcePath, messages: [])
         } catch let error where preflight && policy.isStrict && Self.isRefusedValue(error) {
             guard let store = source as? SQLiteSource else { throw error }
             progress?(.step("the load was refused and rolled back; pre-flight: listing every row PostgreSQL would reject"))
@@ -137,10 +143,14 @@ public struct Importer {
 
     /// Loads the source in one transaction under the plan, and commits only when `integrity` (the
     /// source's quick_check, running meanwhile) finds no damage.
-    private func load(_ source: any MigrationSource, plan: Plan, started: Date, integrity: BackgroundIntegrityCheck?) throws -> ImportSummary {
+    private func load(
+        _ source: any MigrationSource, plan: Plan, nextValues: [(sequence: SequenceSpec, next: Int64)], started: Date,
+        integrity: BackgroundIntegrityCheck?
+    ) throws -> ImportSummary {
         let schema = source.schema
         let conn = try PGConnection.target(conninfo, application: "mlflow-import")
         var committing = false
+        var wroteRecord = false
         do {
             try conn.execute("BEGIN ISOLATION LEVEL READ COMMITTED")
             try conn.execute("SET LOCAL lock_timeout = '30s'")
@@ -151,19 +161,21 @@ public struct Importer {
             try prepare(state, schema, conn, plan: plan)
             let loaded = try copyTables(from: source, to: conn, plan: plan)
             if state == .empty { try buildKeys(schema, conn) }
-            let sequences = try setSequences(from: source, conn)
             if let directory = policy.rejectDirectory, let store = source as? SQLiteSource,
                 !plan.problems.isEmpty || !plan.widen.isEmpty || !artifactMap.isEmpty
             {
+                wroteRecord = true
                 try RejectDirectory.write(
                     directory, source: store, problems: plan.problems, leftOut: plan.leftOut.rowids,
                     widened: plan.widen, artifactMap: artifactMap)
             }
             if let integrity {
                 progress?(.step("waiting for the integrity check of \(sourcePath)"))
-                let messages = integrity.wait()
-                guard messages == ["ok"] else { throw MigrationError.sourceDamaged(path: sourcePath, messages: messages) }
+                try integrity.requireIntact(sourcePath)
             }
+            // Last before COMMIT: a sequence this role does not own can only be set with setval,
+            // which no rollback undoes.
+            let sequences = try setSequences(nextValues, conn)
             progress?(.step("committing"))
             committing = true
             try conn.execute("COMMIT", operation: "committing the import")
@@ -181,9 +193,12 @@ public struct Importer {
                     ? "The server may or may not have committed the import: run mlflow-verify against the target to find out."
                     : "The import's transaction was not committed, so the target is as it was. Run the import again once the server accepts connections."
             ) {
+                // Broken during COMMIT the import may have committed: its record stays.
+                if wroteRecord && !committing, let directory = policy.rejectDirectory { RejectDirectory.remove(directory) }
                 throw lost
             }
             try? conn.execute("ROLLBACK")
+            if wroteRecord, let directory = policy.rejectDirectory { RejectDirectory.remove(directory) }
             if let error = error as? PGError {
                 throw MigrationError.loadFailed(path: sourcePath, table: error.table, row: nil, error: error)
             }
@@ -233,16 +248,22 @@ public struct Importer {
         }
     }
 
-    /// Every sequence set to the value SQLite would hand out next, inside the transaction; returns
-    /// them for the summary.
-    private func setSequences(from source: any MigrationSource, _ conn: PGConnection) throws -> [(name: String, next: Int64)] {
-        try source.schema.sequences.map { sequence in
-            let next = try source.nextValue(for: sequence)
-            // ALTER SEQUENCE ... RESTART is transactional (setval is not): a rolled-back import
-            // leaves the sequences of an MLflow-created target where they were.
-            try conn.execute(
-                "ALTER SEQUENCE \(conn.quoteIdentifier(sequence.name)) RESTART WITH \(next)",
-                operation: "setting sequence \(sequence.name)")
+    /// Every sequence set to the value SQLite would hand out next; returns them for the summary.
+    ///
+    /// `ALTER SEQUENCE ... RESTART` is transactional, so a rolled-back import leaves the sequences
+    /// of an MLflow-created target where they were; it needs the sequence's owner. A role that
+    /// does not own one (it may write MLflow's tables, as before) sets it with `setval`, which is
+    /// why this is the last step before COMMIT.
+    private func setSequences(_ values: [(sequence: SequenceSpec, next: Int64)], _ conn: PGConnection) throws -> [(name: String, next: Int64)] {
+        try values.map { sequence, next in
+            let name = conn.quoteIdentifier(sequence.name)
+            let owned = try conn.query("SELECT pg_has_role(relowner, 'USAGE') FROM pg_class WHERE oid = $1::regclass", [name]).scalar == "t"
+            if owned {
+                try conn.execute("ALTER SEQUENCE \(name) RESTART WITH \(next)", operation: "setting sequence \(sequence.name)")
+            } else {
+                try conn.query(
+                    "SELECT setval($1::regclass, $2::bigint, false)", [name, String(next)], operation: "setting sequence \(sequence.name)")
+            }
             return (sequence.name, next)
         }
     }

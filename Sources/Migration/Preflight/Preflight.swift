@@ -88,11 +88,11 @@ public struct Preflight {
         do { length = try CellRules.characters(bytes) } catch { return found + [error] }
         var rewritten = false
         if locations.holdsLocation(stmt, index) {
-            let text = String(decoding: bytes, as: UTF8.self)
-            if let r = map.rewrite(text) {
+            let text = String(decoding: bytes, as: UTF8.self)  // valid UTF-8: checked above
+            if let r = map.rewrite(bytes) {
                 rewritten = true
-                length = r.value.unicodeScalars.count
-                artifacts.add(table: table, column: column.name, rule: r.rule, before: text, after: r.value)
+                length = r.bytes.withUnsafeBytes { UTF8Scan.characters($0) } ?? length
+                artifacts.add(table: table, column: column.name, rule: r.rule, before: text, after: String(decoding: r.bytes, as: UTF8.self))
             } else if ArtifactRootMap.looksLocal(text) {
                 artifacts.uncovered(table: table, column: column.name, value: text)
             }

@@ -60,11 +60,21 @@ enum RejectDirectory {
         try PrivateFile.write(try encoder.encode(record), to: root.appendingPathComponent("rejects.json").path)
     }
 
-    /// Fails before an import starts when the directory cannot take a record: a file, a folder
-    /// that already holds one, or a place that cannot be created or written.
+    /// Removes the record of an import that did not commit, so that the same import can run again.
+    static func remove(_ path: String) {
+        let root = URL(fileURLWithPath: path)
+        try? FileManager.default.removeItem(at: root.appendingPathComponent("rejects.json"))
+        try? FileManager.default.removeItem(at: root.appendingPathComponent("rows"))
+    }
+
+    /// Fails before an import starts when the directory cannot take a record: a file or a link, a
+    /// folder that already holds one, or a place that cannot be created or written.
     static func checkUsable(_ path: String) throws {
         let fm = FileManager.default
         func refuse(_ reason: String) -> MigrationError { .outputUnusable(path: path, output: .rejectDirectory, reason: reason) }
+        if (try? fm.attributesOfItem(atPath: path))?[.type] as? FileAttributeType == .typeSymbolicLink {
+            throw refuse("it is a symbolic link; give the folder itself")
+        }
         var isDirectory: ObjCBool = false
         if fm.fileExists(atPath: path, isDirectory: &isDirectory) {
             guard isDirectory.boolValue else { throw refuse("it is a file, not a folder") }

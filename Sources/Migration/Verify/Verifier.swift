@@ -47,11 +47,10 @@ public struct Verifier {
             var report: VerifyReport
             do {
                 report = try verify(source, conn, started: started)
-                if let messages = integrity?.wait(), messages != ["ok"] {
-                    throw MigrationError.sourceDamaged(path: sourcePath, messages: messages)
-                }
-            } catch MigrationError.sourceRead(_, _, let error) where integrity != nil && integrity?.wait() != ["ok"] {
-                throw MigrationError.sourceDamaged(path: sourcePath, messages: integrity?.wait() ?? [error.message])
+                try integrity?.requireIntact(sourcePath)
+            } catch MigrationError.sourceRead where integrity?.foundDamage ?? false {
+                try integrity?.requireIntact(sourcePath)
+                throw MigrationError.sourceDamaged(path: sourcePath, messages: [])
             } catch MigrationError.rejectedValue(let path, let table, let row, let column, let problem, _) {
                 throw MigrationError.rejectedValue(
                     path: path, table: table, row: row, column: column, problem: problem,
@@ -152,7 +151,7 @@ public struct Verifier {
             let sourceNext = try source.nextValue(for: sequence)
             let targetNext = try conn.query(
                 """
-                SELECT CASE WHEN is_called THEN last_value + 1 ELSE last_value END FROM \(conn.quoteIdentifier(sequence.name))
+                SELECT CASE WHEN is_called THEN last_value::numeric + 1 ELSE last_value END FROM \(conn.quoteIdentifier(sequence.name))
                 """
             ).scalar.flatMap { Int64($0) }
             return .init(

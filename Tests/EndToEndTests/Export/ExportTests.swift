@@ -1,4 +1,6 @@
 import Foundation
+import Migration
+import PostgresTarget
 import XCTest
 
 /// `mlflow-export` bundles: SQLite → export → import → verify for every fixture, MLflow's client on
@@ -113,6 +115,28 @@ final class ExportTests: XCTestCase {
         try export(env, store, to: bundle)
         let forced = try env.tool("mlflow-export", [store, "--output", bundle, "--force"])
         XCTAssertEqual(forced.status, 0, forced.stderr)
+    }
+
+    /// A data file written to in place after the bundle was checked (same file, other bytes) is
+    /// refused while it streams, before anything could commit.
+    func testADataFileChangedAfterTheCheckIsRefusedWhileLoading() throws {
+        let env = try TestEnvironment.require()
+        let bundle = try temporaryFolder().appendingPathComponent("bundle").path
+        try export(env, TestEnvironment.fixture("mlflow-2.9.2/rich.db"), to: bundle)
+        let source = try BundleSource(path: bundle)
+        let params = try XCTUnwrap(source.schema.table("params"))
+        let handle = try XCTUnwrap(FileHandle(forUpdatingAtPath: bundle + "/data/params.pgcopy"))
+        try handle.seek(toOffset: 40)
+        try handle.write(contentsOf: Data([0x58]))
+        try handle.close()
+        let conninfo = try env.createDatabase("e2e_bundle_changed")
+        defer { env.dropDatabase("e2e_bundle_changed") }
+        let conn = try PGConnection(conninfo: conninfo, applicationName: "e2e-tests")
+        try conn.execute("BEGIN")
+        try conn.execute(source.schema.preDataSQL)
+        XCTAssertThrowsError(try source.copy(params, into: conn, skipping: [], progress: nil)) { error in
+            XCTAssertTrue("\(error)".contains("data/params.pgcopy changed after it was checked"), "\(error)")
+        }
     }
 
     /// Every path below `root` with its size (links not followed), as one comparable string.

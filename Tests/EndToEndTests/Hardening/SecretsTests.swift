@@ -53,5 +53,13 @@ final class SecretsTests: XCTestCase {
                     result.stdout.contains("S3") || result.stderr.contains("S3"), "\(tool) \(target) printed the password:\n\(result.stderr)")
             }
         }
+        // A URI that parses but puts the password where libpq expects a port: refused at connect, not echoed.
+        let misplaced = try env.tool("mlflow-verify", [source, "--target", "postgresql://mlflow:S3CRET/x@localhost/db"])
+        XCTAssertEqual(misplaced.status, 2, misplaced.stderr)
+        XCTAssertFalse(misplaced.stderr.contains("S3CRET"), misplaced.stderr)
+        // A plain database name is a database name, as for psql.
+        let plain = try env.tool("mlflow-verify", [source, "--target", "e2e_no_such_db"])
+        XCTAssertEqual(plain.status, 2, plain.stderr)
+        XCTAssertTrue(plain.stderr.contains("e2e_no_such_db") && plain.stderr.contains("does not exist"), plain.stderr)
     }
 }

@@ -27,6 +27,47 @@ final class TargetIntegrityTests: XCTestCase {
         XCTAssertEqual(result.status, 1, result.stderr)
         XCTAssertTrue(result.stderr.contains("refused at commit by another party"), result.stderr)
         XCTAssertEqual(try targetFingerprint(conninfo), before, "the failed import changed the target (a sequence?)")
+        // The record of an import that did not commit is removed, so that the import can run again.
+        let rejects = FileManager.default.temporaryDirectory.appendingPathComponent("rejects-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: rejects) }
+        let problems = TestEnvironment.fixture("problems/mlflow-2.9.2-problems.db")
+        let policy = ["--skip-rows", "all", "--widen-too-long", "--reject-dir", rejects]
+        let failed = try env.tool("mlflow-import", [problems, "--target", conninfo] + policy)
+        XCTAssertEqual(failed.status, 1, failed.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: rejects + "/rejects.json"), "a record of an import that did not commit")
+        try admin.execute("DROP TRIGGER refuse_at_commit ON experiments")
+        let again = try env.tool("mlflow-import", [problems, "--target", conninfo] + policy)
+        XCTAssertEqual(again.status, 0, again.stderr)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: rejects + "/rejects.json"))
+    }
+
+    /// A role that may write MLflow's tables but owns no sequence (MLflow ran as another role)
+    /// still imports into the schema MLflow created: its sequences are set with setval, last.
+    func testARoleThatDoesNotOwnTheSequencesCanStillImport() throws {
+        let env = try TestEnvironment.require()
+        let db = "e2e_sequence_owner"
+        _ = try env.createDatabase(db)
+        defer {
+            env.dropDatabase(db)
+            try? env.admin().execute("DROP ROLE IF EXISTS e2e_writer")
+        }
+        _ = try env.judge("create", env.mlflowURI(db))
+        let admin = try env.admin(database: db)
+        try admin.execute(
+            """
+            DROP ROLE IF EXISTS e2e_writer;
+            CREATE ROLE e2e_writer LOGIN;
+            GRANT USAGE ON SCHEMA public TO e2e_writer;
+            GRANT SELECT, INSERT, UPDATE, DELETE, TRUNCATE ON ALL TABLES IN SCHEMA public TO e2e_writer;
+            GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA public TO e2e_writer;
+            """)
+        let conninfo = env.conninfo(db).replacingOccurrences(of: "user=postgres", with: "user=e2e_writer")
+        let source = TestEnvironment.fixture("mlflow-2.9.2/rich.db")
+        let result = try env.tool("mlflow-import", [source, "--target", conninfo, "--verify"])
+        XCTAssertEqual(result.status, 0, result.stdout + result.stderr)
+        try admin.execute(
+            "REVOKE ALL ON ALL TABLES IN SCHEMA public FROM e2e_writer; REVOKE ALL ON ALL SEQUENCES IN SCHEMA public FROM e2e_writer; REVOKE ALL ON SCHEMA public FROM e2e_writer"
+        )
     }
 
     /// A reject directory that already holds a record is refused before the transaction begins.

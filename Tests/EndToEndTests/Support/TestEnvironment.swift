@@ -1,5 +1,6 @@
 import Foundation
 import PostgresTarget
+import TestSupport
 import XCTest
 
 /// The real parts an end-to-end test needs: the built executables, a PostgreSQL server and
@@ -7,13 +8,7 @@ import XCTest
 /// MLFLOW_PG_REQUIRE_INTEGRATION=1, so that a missing part fails the run instead of skipping).
 struct TestEnvironment {
     /// The checkout: the folder above this file that holds Package.swift.
-    static let root: URL = {
-        var url = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        while !FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path), url.path != "/" {
-            url.deleteLastPathComponent()
-        }
-        return url
-    }()
+    static let root = Checkout.root
 
     /// The folder with the built executables.
     let binaries: URL

@@ -24,4 +24,15 @@ final class ArtifactRootMapUnitTests: XCTestCase {
             XCTAssertFalse(ArtifactRootMap.looksLocal(remote), remote)
         }
     }
+
+    /// Bytes are matched and kept: invalid UTF-8 after the prefix survives the rewrite unchanged,
+    /// and a prefix followed by a combining mark matches (a Character-wise match would not).
+    func testRewritesBytesNotCharacters() throws {
+        let map = try ArtifactRootMap(arguments: ["file:///e=s3://b/e"])
+        let invalid: [UInt8] = Array("file:///old/".utf8) + [0xC3, 0x28]
+        let rules = try ArtifactRootMap(arguments: ["file:///old/=s3://new/"])
+        XCTAssertEqual(invalid.withUnsafeBytes { rules.rewrite($0)?.bytes }, Array("s3://new/".utf8) + [0xC3, 0x28])
+        XCTAssertEqual(map.rewrite("file:///e\u{301}x")?.value, "s3://b/e\u{301}x")
+        XCTAssertNil(Array("file:///".utf8).withUnsafeBytes { rules.rewrite($0) })
+    }
 }

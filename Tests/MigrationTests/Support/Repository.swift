@@ -1,14 +1,9 @@
 import Foundation
+import TestSupport
 
-/// Paths inside the checkout, found from this file's location (the folder holding Package.swift).
+/// Paths inside the checkout (`Checkout.root`, the folder holding Package.swift).
 enum Repository {
-    static let root: URL = {
-        var url = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        while !FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path), url.path != "/" {
-            url.deleteLastPathComponent()
-        }
-        return url
-    }()
+    static let root = Checkout.root
 
     /// A file or folder under Fixtures/.
     static func fixture(_ relative: String) -> String {

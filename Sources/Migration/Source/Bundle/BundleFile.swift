@@ -46,6 +46,14 @@ final class BundleFile {
         }
     }
 
+    /// The whole file, for small files such as the manifest.
+    func readAll() throws -> Data {
+        guard size > 0 else { return Data() }
+        var data = Data(count: Int(size))
+        let n = try data.withUnsafeMutableBytes { try read(into: $0.baseAddress!, count: Int(size), at: 0) }
+        return data.prefix(n)
+    }
+
     /// The xxHash64 of the whole file as it is now (16 hex digits) and its length.
     func xxh64() throws -> (hash: String, size: Int64) {
         let chunk = FileChecksum.chunk

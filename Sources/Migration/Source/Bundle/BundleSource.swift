@@ -32,12 +32,11 @@ public final class BundleSource: MigrationSource {
         self.path = path
         let manifestPath = (path as NSString).appendingPathComponent("manifest.json")
         func invalid(_ problem: String) -> MigrationError { .bundleInvalid(path: path, problem: problem) }
-        guard let attributes = try? FileManager.default.attributesOfItem(atPath: manifestPath),
-            attributes[.type] as? FileAttributeType == .typeRegular
-        else {
+        // Opened without following a link and read from that descriptor, like the data files.
+        guard let manifestFile = try? BundleFile(path: manifestPath) else {
             throw invalid("manifest.json is missing or not a regular file")
         }
-        guard (attributes[.size] as? Int ?? 0) <= 64 << 20, let data = FileManager.default.contents(atPath: manifestPath) else {
+        guard manifestFile.size <= 64 << 20, let data = try? manifestFile.readAll() else {
             throw invalid("manifest.json is unreadable or larger than 64 MiB")
         }
         manifestChecksum = data.withUnsafeBytes { hex(XXH64.hash($0)) }
@@ -181,16 +180,20 @@ public final class BundleSource: MigrationSource {
         let file = files[table.name]!
         let buffer = UnsafeMutableRawPointer.allocate(byteCount: FileChecksum.chunk, alignment: 8)
         defer { buffer.deallocate() }
+        // Hashed again as it streams: a file written to after its check is refused before COMMIT.
+        var hash = XXH64.Stream()
         do {
             while true {
                 let n = try file.read(into: buffer, count: FileChecksum.chunk, at: sentBytes)
                 if n == 0 { break }
-                try stream.send(raw: UnsafeRawBufferPointer(start: buffer, count: n))
+                let chunk = UnsafeRawBufferPointer(start: buffer, count: n)
+                hash.update(chunk)
+                try stream.send(raw: chunk)
                 sentBytes += Int64(n)
                 progress?(Int(Double(entry.rows) * Double(sentBytes) / Double(max(1, entry.size))))
             }
-            guard sentBytes == entry.size else {
-                throw MigrationError.bundleInvalid(path: path, problem: "\(entry.file) changed size after it was checked")
+            guard sentBytes == entry.size, hex(hash.finalize()) == entry.xxh64 else {
+                throw MigrationError.bundleInvalid(path: path, problem: "\(entry.file) changed after it was checked")
             }
         } catch {
             stream.abort("stopped: \(error)")

@@ -85,7 +85,8 @@ public final class SQLiteSource: MigrationSource {
             // columns only where the map has them; any other would run its expression on every read.
             for (name, hidden) in info where hidden != "0" && !(table.column(name)?.generated ?? false) {
                 problems.append(
-                    "\(table.name): column \(name) is \(hidden == "1" ? "a hidden column" : "a generated column"), which MLflow never makes there")
+                    "\(table.name): column \(displayName(name)) is \(hidden == "1" ? "a hidden column" : "a generated column"), which MLflow never makes there"
+                )
             }
             let missing = expected.filter { !found.contains($0) }
             let extra = found.filter { !expected.contains($0) }
