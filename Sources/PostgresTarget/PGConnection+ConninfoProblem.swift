@@ -21,7 +21,7 @@ extension PGConnection {
     /// libpq's message about a failed connection with every quoted part that also occurs in the
     /// conninfo left out: a mistyped URI can put the password where libpq expects a port.
     static func redacting(_ message: String, from conninfo: String?) -> String {
-        guard let conninfo, !conninfo.isEmpty else { return message }
+        guard let conninfo, mayHoldPassword(conninfo) else { return message }
         var out = ""
         var rest = Substring(message)
         while let open = rest.firstIndex(of: "\""), let close = rest[rest.index(after: open)...].firstIndex(of: "\"") {
@@ -30,6 +30,14 @@ extension PGConnection {
             rest = rest[rest.index(after: close)...]
         }
         return out + rest
+    }
+
+    /// True when a conninfo carries a password or looks as if it meant to (`user:secret@` in a URI,
+    /// which libpq may split elsewhere when it is mistyped).
+    static func mayHoldPassword(_ conninfo: String) -> Bool {
+        if conninfoHasPassword(conninfo) || conninfo.contains("password") { return true }
+        guard let scheme = conninfo.firstRange(of: "://"), let at = conninfo.lastIndex(of: "@"), scheme.upperBound <= at else { return false }
+        return conninfo[scheme.upperBound..<at].contains(":")
     }
 
     /// The text with each double-quoted part replaced by `"…"`, except single syntax characters.
