@@ -58,18 +58,25 @@ public final class SQLiteStatement {
 
     /// The cell's bytes (text as UTF-8 as stored, or a blob), valid until the statement steps, is
     /// reset or finalized, or the same cell is read as another type.
+    @inline(__always)
+    public func bytes(_ column: Int32) -> UnsafeRawBufferPointer {
+        storage(column) == .blob ? blobBytes(column) : textBytes(column)
+    }
+
+    /// The bytes of a cell whose storage class is known to be text: UTF-8 as stored.
     ///
     /// Reads the text first, then its length, as SQLite's documentation requires.
     @inline(__always)
-    public func bytes(_ column: Int32) -> UnsafeRawBufferPointer {
-        let base: UnsafeRawPointer?
-        if sqlite3_column_type(handle, column) == SQLITE_BLOB {
-            base = sqlite3_column_blob(handle, column)
-        } else {
-            base = sqlite3_column_text(handle, column).map(UnsafeRawPointer.init)
-        }
-        let count = Int(sqlite3_column_bytes(handle, column))
-        return UnsafeRawBufferPointer(start: base, count: base == nil ? 0 : count)
+    public func textBytes(_ column: Int32) -> UnsafeRawBufferPointer {
+        let base = sqlite3_column_text(handle, column).map(UnsafeRawPointer.init)
+        return UnsafeRawBufferPointer(start: base, count: base == nil ? 0 : Int(sqlite3_column_bytes(handle, column)))
+    }
+
+    /// The bytes of a cell whose storage class is known to be blob.
+    @inline(__always)
+    public func blobBytes(_ column: Int32) -> UnsafeRawBufferPointer {
+        let base = sqlite3_column_blob(handle, column)
+        return UnsafeRawBufferPointer(start: base, count: base == nil ? 0 : Int(sqlite3_column_bytes(handle, column)))
     }
 
     /// Calls `body` with the cell's bytes (see `bytes(_:)`).

@@ -50,12 +50,12 @@ enum CellRules {
             case let value: throw .boolean(value)
             }
         case .text, .json:
-            return .text(stmt.bytes(i))
+            return .text(stmt.textBytes(i))
         case .date:
-            guard let days = PGDate.daysSince2000(iso: stmt.bytes(i)) else { throw .date }
+            guard let days = PGDate.daysSince2000(iso: stmt.textBytes(i)) else { throw .date }
             return .date(days)
         case .bytea:
-            return .bytea(stmt.bytes(i))
+            return .bytea(stmt.blobBytes(i))
         }
     }
 

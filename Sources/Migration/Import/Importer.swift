@@ -110,10 +110,8 @@ public struct Importer {
         let integrity = source is SQLiteSource && policy.isStrict ? BackgroundIntegrityCheck(path: sourcePath) : nil
         do {
             return try load(source, plan: plan, nextValues: nextValues, started: started, integrity: integrity)
-        } catch MigrationError.sourceRead where integrity?.foundDamage ?? false {
-            // A read that failed on damage: the check's words say more than the read's.
-            try integrity?.requireIntact(sourcePath)
-            throw MigrationError.sourceDamaged(path: sourcePath, messages: [])
+        } catch MigrationError.sourceRead(let path, let table, let error) where integrity != nil {
+            throw integrity!.explaining(MigrationError.sourceRead(path: path, table: table, error: error), path: sourcePath)
         } catch let error where preflight && policy.isStrict && Self.isRefusedValue(error) {
             guard let store = source as? SQLiteSource else { throw error }
             progress?(.step("the load was refused and rolled back; pre-flight: listing every row PostgreSQL would reject"))

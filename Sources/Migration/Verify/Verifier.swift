@@ -48,9 +48,8 @@ public struct Verifier {
             do {
                 report = try verify(source, conn, started: started)
                 try integrity?.requireIntact(sourcePath)
-            } catch MigrationError.sourceRead where integrity?.foundDamage ?? false {
-                try integrity?.requireIntact(sourcePath)
-                throw MigrationError.sourceDamaged(path: sourcePath, messages: [])
+            } catch MigrationError.sourceRead(let path, let table, let error) where integrity != nil {
+                throw integrity!.explaining(MigrationError.sourceRead(path: path, table: table, error: error), path: sourcePath)
             } catch MigrationError.rejectedValue(let path, let table, let row, let column, let problem, _) {
                 throw MigrationError.rejectedValue(
                     path: path, table: table, row: row, column: column, problem: problem,

@@ -61,9 +61,10 @@ final class BackgroundIntegrityCheck: @unchecked Sendable {
         }
     }
 
-    /// True once the check has found damage (waits for it).
-    var foundDamage: Bool {
-        if case .damaged = wait() { return true }
-        return false
+    /// The failure to report for `error`: a read of the file that failed on damage the check
+    /// found is reported as that damage, whose words say more than the read's; else `error`.
+    func explaining(_ error: any Error, path: String) -> any Error {
+        guard case .sourceRead = error as? MigrationError, case .damaged(let messages) = wait() else { return error }
+        return MigrationError.sourceDamaged(path: path, messages: messages)
     }
 }
