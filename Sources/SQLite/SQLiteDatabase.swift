@@ -48,6 +48,9 @@ public final class SQLiteDatabase {
         guard rc == SQLITE_OK else { throw error(rc, sql: sql) }
     }
 
+    /// The rows the last INSERT, UPDATE or DELETE changed.
+    public var changes: Int { Int(sqlite3_changes64(handle)) }
+
     /// Compiles one statement.
     public func prepare(_ sql: String) throws -> SQLiteStatement {
         var stmt: OpaquePointer?

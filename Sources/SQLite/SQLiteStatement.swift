@@ -40,6 +40,27 @@ public final class SQLiteStatement {
         guard rc == SQLITE_OK else { throw database.error(rc, sql: sql) }
     }
 
+    /// Binds a text value, or NULL for nil, to parameter `index` (1-based).
+    public func bind(_ index: Int32, _ text: String?) throws {
+        guard let text else {
+            let rc = sqlite3_bind_null(handle, index)
+            guard rc == SQLITE_OK else { throw database.error(rc, sql: sql) }
+            return
+        }
+        try bind(index, text)
+    }
+
+    /// Binds an integer, or NULL for nil, to parameter `index` (1-based).
+    public func bind(_ index: Int32, _ value: Int64?) throws {
+        guard let value else { return try bind(index, nil as String?) }
+        try bind(index, value)
+    }
+
+    /// Makes the statement ready to run again (its bindings kept).
+    public func reset() {
+        sqlite3_reset(handle)
+    }
+
     /// The number of columns in the result.
     public var columnCount: Int32 { sqlite3_column_count(handle) }
 

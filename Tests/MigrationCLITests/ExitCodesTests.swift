@@ -13,7 +13,7 @@ final class ExitCodesTests: XCTestCase {
     func testImporterAndExporterCodesFollowTheErrorClass() {
         let cases: [(MigrationError, Int32)] = [
             (.rejectedValue(path: "s.db", table: "t", row: nil, column: "c", problem: "p", remedy: "r"), 1),
-            (.preflightFailed(path: "s.db", problems: []), 1),
+            (.preflightFailed(path: "s.db", problems: ProblemSummary()), 1),
             (.loadFailed(path: "s.db", table: "t", row: nil, error: pg), 1),
             (.usage("u"), 2),
             (.sourceUnreadable(path: "s.db", reason: "no such file"), 3),

@@ -15,7 +15,7 @@ public enum MigrationErrorSamples {
         .sourceLocked(path: "s.db", error: SQLiteError(code: 5, message: "database is locked")),
         .sourceNotMLflow(path: "s.db", reason: "it has no alembic_version table"),
         .unknownRevision(path: "s.db", revision: "0123abcd", advice: "Upgrade a copy."),
-        .preflightFailed(path: "s.db", problems: []),
+        .preflightFailed(path: "s.db", problems: ProblemSummary()),
         .sourceDamaged(path: "s.db", messages: ["Page 3: btreeInitPage() returns error code 11"]),
         .usage("--x needs --y"),
         .sourceSchemaMismatch(path: "s.db", problems: ["params: missing column(s) value"]),

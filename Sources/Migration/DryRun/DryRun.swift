@@ -65,9 +65,9 @@ public struct DryRun {
         let result = try Preflight(source: store).run()
         report.source.integrityCheck = result.integrity
         report.source.sqliteForeignKeyViolations = result.sqliteForeignKeyViolations
-        report.problems = result.problems
+        report.set(try result.summary(listing: DryRunReport.listedProblems))
         report.artifacts = result.artifacts
-        report.unhandled = result.problems.filter { !policy.handles($0) }.count
+        report.unhandled = try result.summary(listing: 0, kinds: policy.unhandled).total
         if result.integrity != ["ok"] { report.blockers.append("PRAGMA integrity_check reports damage") }
         guard report.unhandled == 0 && result.integrity == ["ok"] else { return Importer.Plan() }
         do {
@@ -104,7 +104,7 @@ public struct DryRun {
         var total = 0
         for table in source.schema.tables {
             let rows = sourceTables.first { $0.table == table.name }?.rows ?? 0
-            let left = plan.leftOut.rowids[table.name]?.count ?? 0
+            let left = plan.leftOut[table.name] ?? 0
             report.tables.append(.init(table: table.name, rows: rows - left))
             if left > 0 { report.leftOut.append(.init(table: table.name, rows: left)) }
             total += rows - left

@@ -2,6 +2,9 @@ import Foundation
 
 /// What `mlflow-import --dry-run` found: source, target, plan and every problem.
 public struct DryRunReport: Codable, Sendable {
+    /// How many problems the report lists; every problem is counted, per kind and per column.
+    public static let listedProblems = 1000
+
     /// Import speed measured by Benchmarks/run.sh (docs/benchmarks.md), for the estimate.
     static let measuredRowsPerSecond = 200_000.0
 
@@ -59,7 +62,13 @@ public struct DryRunReport: Codable, Sendable {
     public var source: SourceInfo
     public var target = TargetInfo(target: "")
     public var plan = Plan()
+    /// The first problems found (`listedProblems`); `problemsTotal` counts them all.
     public var problems: [Problem] = []
+    public var problemsTotal = 0
+    /// Counts per problem kind, of every problem.
+    public var counts: [String: Int] = [:]
+    /// Rows per problem kind, table and column, of every problem.
+    public var problemGroups: [ProblemSummary.Group] = []
     /// Problems no policy handles.
     public var unhandled = 0
     /// Why the import would not start, apart from row problems (target state, damage, options).
@@ -84,8 +93,13 @@ public struct DryRunReport: Codable, Sendable {
         return "the import would fail: " + reasons.joined(separator: "; ")
     }
 
-    /// Counts per problem kind.
-    public var counts: [String: Int] { Dictionary(grouping: problems, by: \.kind.rawValue).mapValues(\.count) }
+    /// Takes the pre-flight's problems: the first ones listed, all of them counted.
+    mutating func set(_ summary: ProblemSummary) {
+        problems = summary.listed
+        problemsTotal = summary.total
+        counts = Dictionary(uniqueKeysWithValues: summary.counts.map { ($0.key.rawValue, $0.value) })
+        problemGroups = summary.groups
+    }
 }
 
 extension DryRunReport {
@@ -118,25 +132,34 @@ extension DryRunReport {
             l += artifacts.lines
         }
         l.append(
-            "Problems: \(problems.count)"
-                + (problems.isEmpty
+            "Problems: \(problemsTotal)"
+                + (problemsTotal == 0
                     ? ""
                     : " (" + counts.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")
                         + "), \(unhandled) not handled by a policy"))
         for p in problems.prefix(limit) { l.append("  - [\(p.kind.rawValue)] \(p.line)") }
-        if problems.count > limit { l.append("  ... and \(problems.count - limit) more (--format json lists all)") }
+        if problemsTotal > limit {
+            l.append("  ... and \(problemsTotal - min(limit, problems.count)) more; " + moreProblems)
+            for g in problemGroups { l.append("    \(g.rows) \(g.kind.rawValue) in \(g.table)\(g.column.map { ".\($0)" } ?? "")") }
+        }
         for b in blockers { l.append("Blocked: \(b)") }
         return l.joined(separator: "\n")
     }
 
-    /// The report as JSON (all problems).
+    /// Where the problems a report does not list can be seen, and the counts that follow.
+    var moreProblems: String {
+        problemsTotal <= Self.listedProblems
+            ? "--format json lists all; per table and column:"
+            : "--format json lists the first \(Self.listedProblems), an import with --skip-rows and --reject-dir records every row; per table and column:"
+    }
+
+    /// The report as JSON (the first `listedProblems` problems, every one counted).
     public var json: String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         encoder.keyEncodingStrategy = .convertToSnakeCase
         var object = (try? JSONSerialization.jsonObject(with: encoder.encode(self))) as? [String: Any] ?? [:]
         object["would_succeed"] = wouldSucceed
-        object["counts"] = counts
         let data = (try? JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])) ?? Data()
         return String(decoding: data, as: UTF8.self)
     }
@@ -151,9 +174,13 @@ extension DryRunReport {
         ]
         md += plan.tables.map { "| \($0.table) | \($0.rows) |" }
         if !problems.isEmpty {
-            md += ["", "### Problems", "", "| kind | table | key | column | detail |", "|---|---|---|---|---|"]
+            md += ["", "### Problems (\(problemsTotal))", "", "| kind | table | key | column | detail |", "|---|---|---|---|---|"]
             md += problems.prefix(200).map { p in
                 "| \(p.kind.rawValue) | \(Markdown.cell(p.table)) | \(Markdown.cell(RowKey(parts: p.key).description)) | \(Markdown.cell(p.column)) | \(Markdown.cell(p.detail)) |"
+            }
+            if problemsTotal > 200 {
+                md += ["", "\(problemsTotal - 200) more; per table and column:", "", "| kind | table | column | rows |", "|---|---|---|---|"]
+                md += problemGroups.map { "| \($0.kind.rawValue) | \(Markdown.cell($0.table)) | \(Markdown.cell($0.column)) | \($0.rows) |" }
             }
         }
         if !blockers.isEmpty { md += ["", "### Blocked", ""] + blockers.map { "- " + Markdown.cell($0) } }

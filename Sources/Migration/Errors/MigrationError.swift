@@ -24,7 +24,7 @@ public enum MigrationError: Error, CustomStringConvertible {
     /// The store's alembic revision is not one this build knows; `advice` names the nearest supported ones.
     case unknownRevision(path: String, revision: String, advice: String)
     /// The pre-flight found rows PostgreSQL would reject and no policy handles them.
-    case preflightFailed(path: String, problems: [Problem])
+    case preflightFailed(path: String, problems: ProblemSummary)
     /// `PRAGMA integrity_check` reports damage.
     case sourceDamaged(path: String, messages: [String])
     /// Options that do not go together.
@@ -81,10 +81,11 @@ public enum MigrationError: Error, CustomStringConvertible {
                 + problems.map { "  - \($0)" }.joined(separator: "\n")
                 + "\n  The file was changed by something other than MLflow; repair it or migrate a clean copy."
         case let .preflightFailed(path, problems):
-            let counts = Dictionary(grouping: problems, by: \.kind).map { "\($0.value.count) \($0.key.rawValue)" }.sorted()
-            var text = "\(path) holds \(problems.count) row problem(s) PostgreSQL would reject (\(counts.joined(separator: ", "))):\n"
-            text += problems.prefix(20).map { "  - [\($0.kind.rawValue)] \($0.line)" }.joined(separator: "\n")
-            if problems.count > 20 { text += "\n  ... and \(problems.count - 20) more (see --dry-run --format json)" }
+            var text = "\(path) holds \(problems.total) row problem(s) PostgreSQL would reject (\(problems.countsLine)):\n"
+            text += problems.listed.prefix(20).map { "  - [\($0.kind.rawValue)] \($0.line)" }.joined(separator: "\n")
+            if problems.total > min(20, problems.listed.count) {
+                text += "\n  ... and \(problems.total - min(20, problems.listed.count)) more (see --dry-run)"
+            }
             text += "\n  Correct them in a copy of the SQLite file, or choose a policy: --widen-too-long, --skip-rows KIND,..."
             text += " (with --reject-dir DIR, which records every row left out). Nothing was written."
             return text

@@ -14,25 +14,9 @@ public enum PrivateFile {
     /// Writes `data` to `path`: a new temporary file beside it (0600, `O_EXCL | O_NOFOLLOW`),
     /// flushed to disk, then renamed over `path`, and the folder flushed.
     public static func write(_ data: Data, to path: String) throws {
-        let url = URL(fileURLWithPath: path)
-        let folder = url.deletingLastPathComponent().path
-        let temporary = (folder as NSString).appendingPathComponent(".\(url.lastPathComponent).tmp-\(UUID().uuidString.prefix(8))")
-        let fd = try create(temporary)
-        do {
-            try data.withUnsafeBytes { try writeAll(fd, $0, path: temporary) }
-            guard fsync(fd) == 0 else { throw posixError(path) }
-            close(fd)
-        } catch {
-            close(fd)
-            unlink(temporary)
-            throw error
-        }
-        guard rename(temporary, path) == 0 else {
-            let error = posixError(path)
-            unlink(temporary)
-            throw error
-        }
-        try syncFolder(folder)
+        let file = try PrivateFileWriter(path)
+        try file.append(data)
+        try file.commit()
     }
 
     /// Creates a new file for writing, 0600, failing if anything (a link included) is at `path`.

@@ -55,10 +55,15 @@ public struct Importer {
 
     /// The pre-flight's verdict for a source under the policy: rows to leave out, columns to widen.
     struct Plan {
-        var leftOut = LeftOutRows.none
+        /// Rows left out per table (the rows themselves are in the source's scratch database).
+        var leftOut: [String: Int] = [:]
         var widen: [RejectRecord.Widened] = []
-        var problems: [Problem] = []
+        /// The pre-flight's problems, every one handled by the policy; nil when it did not run.
+        var problems: ProblemLog?
     }
+
+    /// How many problems a strict import's error lists (every one is counted).
+    static let listedProblems = 20
 
     /// Runs the pre-flight and applies the policy; throws `preflightFailed` for unhandled problems.
     func plan(_ source: any MigrationSource, preflighted: Preflight.Result? = nil) throws -> Plan {
@@ -73,10 +78,10 @@ public struct Importer {
         if result.integrity != ["ok"] {
             throw MigrationError.sourceDamaged(path: sourcePath, messages: result.integrity)
         }
-        let unhandled = result.problems.filter { !policy.handles($0) }
+        let unhandled = try result.summary(listing: Self.listedProblems, kinds: policy.unhandled)
         guard unhandled.isEmpty else { throw MigrationError.preflightFailed(path: sourcePath, problems: unhandled) }
-        var plan = Plan()
-        plan.leftOut = try LeftOutRows(problems: result.problems, policy: policy, source: store)
+        var plan = Plan(problems: result.problems)
+        plan.leftOut = try LeftOutRows.choose(from: result.problems, policy: policy, source: store)
         if policy.widenTooLong {
             for (name, longest) in result.longest.sorted(by: { $0.key < $1.key }) {
                 let parts = name.split(separator: ".", maxSplits: 1).map(String.init)
@@ -87,8 +92,7 @@ public struct Importer {
                         to: PGType.text(maxCharacters: longest).description))
             }
         }
-        plan.problems = plan.leftOut.problems + result.problems.filter { $0.kind == .tooLong && policy.widenTooLong }
-        if (!plan.leftOut.rowids.isEmpty || !plan.widen.isEmpty) && policy.rejectDirectory == nil {
+        if (!plan.leftOut.isEmpty || !plan.widen.isEmpty) && policy.rejectDirectory == nil {
             throw MigrationError.usage("a policy that leaves out rows or widens columns needs --reject-dir DIR, where they are recorded")
         }
         return plan
@@ -117,8 +121,9 @@ public struct Importer {
             progress?(.step("the load was refused and rolled back; pre-flight: listing every row PostgreSQL would reject"))
             let result = try Preflight(source: store, thorough: false).run()
             if result.integrity != ["ok"] { throw MigrationError.sourceDamaged(path: sourcePath, messages: result.integrity) }
-            guard !result.problems.isEmpty else { throw error }
-            throw MigrationError.preflightFailed(path: sourcePath, problems: result.problems)
+            let problems = try result.summary(listing: Self.listedProblems)
+            guard !problems.isEmpty else { throw error }
+            throw MigrationError.preflightFailed(path: sourcePath, problems: problems)
         }
     }
 
@@ -160,12 +165,10 @@ public struct Importer {
             let loaded = try copyTables(from: source, to: conn, plan: plan)
             if state == .empty { try buildKeys(schema, conn) }
             if let directory = policy.rejectDirectory, let store = source as? SQLiteSource,
-                !plan.problems.isEmpty || !plan.widen.isEmpty || !artifactMap.isEmpty
+                !plan.leftOut.isEmpty || !plan.widen.isEmpty || !artifactMap.isEmpty
             {
                 wroteRecord = true
-                try RejectDirectory.write(
-                    directory, source: store, problems: plan.problems, leftOut: plan.leftOut.rowids,
-                    widened: plan.widen, artifactMap: artifactMap)
+                try RejectDirectory.write(directory, source: store, problems: plan.problems, widened: plan.widen, artifactMap: artifactMap)
             }
             if let integrity {
                 progress?(.step("waiting for the integrity check of \(sourcePath)"))
@@ -180,7 +183,7 @@ public struct Importer {
             var summary = ImportSummary(
                 source: sourcePath, revision: schema.revision, mlflowVersions: schema.mlflowVersions,
                 target: conn.displayName, targetState: state, tables: loaded, sequences: sequences,
-                unknownTables: source.unknownTables, leftOut: plan.leftOut.rowids.mapValues(\.count),
+                unknownTables: source.unknownTables, leftOut: plan.leftOut,
                 widened: plan.widen, seconds: Date().timeIntervalSince(started))
             summary.manifestChecksum = (source as? BundleSource)?.manifestChecksum
             return summary
@@ -229,7 +232,7 @@ public struct Importer {
     private func copyTables(from source: any MigrationSource, to conn: PGConnection, plan: Plan) throws -> [ImportSummary.Table] {
         try source.schema.tables.map { table in
             let t0 = Date()
-            let rows = try copy(table, from: source, to: conn, skipping: plan.leftOut.rowids[table.name] ?? [])
+            let rows = try copy(table, from: source, to: conn, leavingOut: plan.leftOut[table.name] ?? 0)
             let seconds = Date().timeIntervalSince(t0)
             progress?(.tableFinished(table: table.name, rows: rows, seconds: seconds))
             return .init(name: table.name, rows: rows, seconds: seconds)
@@ -267,11 +270,11 @@ public struct Importer {
     }
 
     /// Streams one table; a value PostgreSQL rejects is reported with the source row it came from.
-    private func copy(_ table: TableSpec, from source: any MigrationSource, to conn: PGConnection, skipping: Set<Int64>) throws -> Int {
-        let total = try source.rowCount(table) - skipping.count
+    private func copy(_ table: TableSpec, from source: any MigrationSource, to conn: PGConnection, leavingOut: Int) throws -> Int {
+        let total = try source.rowCount(table) - leavingOut
         progress?(.tableStarted(table: table.name, total: total))
         let report: ((Int) -> Void)? = progress.map { handler in { handler(.rows(table: table.name, done: $0, total: total)) } }
-        let (stream, sent) = try source.copy(table, into: conn, skipping: skipping, progress: report)
+        let (stream, sent) = try source.copy(table, into: conn, progress: report)
         do {
             let stored = try stream.finish()
             guard stored == sent else {

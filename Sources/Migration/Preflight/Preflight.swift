@@ -10,8 +10,9 @@ import SQLite
 /// constraints (not SQLite's declarations, which a foreign writer may have changed).
 public struct Preflight {
     /// Everything the scan found.
-    public struct Result: Sendable {
-        public var problems: [Problem] = []
+    public struct Result {
+        /// Every problem, in the source's scratch database (counted here, read back a few at a time).
+        let problems: ProblemLog
         /// `PRAGMA integrity_check`: "ok" or its first messages.
         public var integrity: [String] = []
         /// `PRAGMA foreign_key_check`: how many violations SQLite's own declarations show.
@@ -21,7 +22,10 @@ public struct Preflight {
         /// What `--artifact-root-map` does to the artifact locations.
         public var artifacts = ArtifactReport()
 
-        public func count(_ kind: Problem.Kind) -> Int { problems.filter { $0.kind == kind }.count }
+        /// The counts of every problem and the first `limit` of them (of `kinds`, or all).
+        public func summary(listing limit: Int, kinds: Set<Problem.Kind>? = nil) throws -> ProblemSummary {
+            try problems.summary(listing: limit, kinds: kinds)
+        }
     }
 
     let source: SQLiteSource
@@ -35,10 +39,10 @@ public struct Preflight {
     }
 
     public func run() throws -> Result {
-        var result = Result()
+        var result = Result(problems: try ProblemLog(source: source))
         let schema = source.schema
         result.integrity = try source.pragmaRows(thorough ? "PRAGMA integrity_check(20)" : "PRAGMA quick_check(20)")
-        result.sqliteForeignKeyViolations = try source.pragmaRows("PRAGMA foreign_key_check").count
+        result.sqliteForeignKeyViolations = try source.count("PRAGMA foreign_key_check")
         let checks = Dictionary(grouping: schema.checks, by: { "\($0.table).\($0.column)" })
         for table in schema.tables {
             try scanCells(table, checks: checks, into: &result)
@@ -57,13 +61,13 @@ public struct Preflight {
         let columns = table.loadedColumns
         let allowed: [[String]?] = columns.map { c in checks["\(table.name).\(c.name)"].map { Set($0.flatMap(\.allowed)).sorted() } }
         let locations = ArtifactColumns(table: table, map: map)
-        let stmt = try source.scan(table)
+        let stmt = try source.scan(table, all: true)
         let rowidColumn = Int32(columns.count)
         while try source.step(stmt, table) {
             for (index, column) in columns.enumerated() {
                 let faults = faults(stmt, index, column, of: table.name, allowed: allowed[index], locations: locations, artifacts: &result.artifacts)
                 for fault in faults {
-                    result.add(fault, table: table, column: column, rowid: stmt.int64(rowidColumn), stmt: stmt, index: index)
+                    try result.add(fault, table: table, column: column, rowid: stmt.int64(rowidColumn), stmt: stmt, index: index)
                 }
             }
         }
@@ -118,8 +122,8 @@ public struct Preflight {
             SELECT rowid FROM \(sqlQuote(key.table)) WHERE \(notNull) AND rowid NOT IN
             (SELECT min(rowid) FROM \(sqlQuote(key.table)) WHERE \(notNull) GROUP BY \(cols)) ORDER BY rowid
             """
-        for rowid in try source.rowids(sql, table: key.table) {
-            result.problems.append(
+        try source.forEachRowid(sql, table: key.table) { rowid in
+            try result.problems.add(
                 Problem(
                     kind: .duplicateKey, table: key.table, rowid: rowid,
                     key: source.keyParts(table, rowid: rowid), column: key.columns.joined(separator: ", "),
@@ -136,8 +140,8 @@ public struct Preflight {
             SELECT c.rowid FROM \(sqlQuote(fk.table)) c WHERE \(notNull)
             AND NOT EXISTS (SELECT 1 FROM \(sqlQuote(fk.parent)) p WHERE \(fk.joinCondition)) ORDER BY c.rowid
             """
-        for rowid in try source.rowids(sql, table: fk.table) {
-            result.problems.append(
+        try source.forEachRowid(sql, table: fk.table) { rowid in
+            try result.problems.add(
                 Problem(
                     kind: .orphan, table: fk.table, rowid: rowid, key: source.keyParts(table, rowid: rowid),
                     column: fk.columns.joined(separator: ", "), value: nil,
@@ -149,7 +153,7 @@ public struct Preflight {
 
 extension Preflight.Result {
     /// Records a cell's fault as a problem, with the value shown as the operator needs it.
-    mutating func add(_ fault: CellFault, table: TableSpec, column: ColumnSpec, rowid: Int64, stmt: SQLiteStatement, index: Int) {
+    mutating func add(_ fault: CellFault, table: TableSpec, column: ColumnSpec, rowid: Int64, stmt: SQLiteStatement, index: Int) throws {
         let i = Int32(index)
         var value = stmt.display(i), length: Int?, limit: Int?
         switch fault {
@@ -164,7 +168,7 @@ extension Preflight.Result {
         default:
             break
         }
-        problems.append(
+        try problems.add(
             Problem(
                 kind: fault.kind, table: table.name, rowid: rowid, key: RowKey.parts(of: stmt, in: table), column: column.name,
                 value: value, detail: fault.detail(for: column), length: length, limit: limit))

@@ -18,8 +18,11 @@ public struct RejectPolicy: Sendable, Equatable {
     /// True when no policy is set: every problem refuses the import.
     public var isStrict: Bool { !widenTooLong && skip.isEmpty }
 
-    /// True when this policy lets the import go ahead despite `problem`.
-    func handles(_ problem: Problem) -> Bool {
-        (problem.kind == .tooLong && widenTooLong) || skip.contains(problem.kind)
+    /// True when this policy lets the import go ahead despite problems of this kind.
+    func handles(_ kind: Problem.Kind) -> Bool {
+        (kind == .tooLong && widenTooLong) || skip.contains(kind)
     }
+
+    /// The kinds of problem this policy does not handle.
+    var unhandled: Set<Problem.Kind> { Set(Problem.Kind.allCases.filter { !handles($0) }) }
 }

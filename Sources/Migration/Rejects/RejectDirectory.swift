@@ -2,15 +2,15 @@ import Foundation
 
 /// The folder where an import records what a policy left out or changed (docs/reject-format.md).
 enum RejectDirectory {
-    /// Writes the record and every left-out row (read again from the snapshot, all columns as stored).
+    /// Writes the record and every row the source leaves out (read again from the snapshot, all
+    /// columns as stored, with the problems that put it there), one row at a time.
     ///
     /// A file system failure is `outputUnusable` naming the folder.
     static func write(
-        _ path: String, source: SQLiteSource, problems: [Problem], leftOut: [String: Set<Int64>],
-        widened: [RejectRecord.Widened], artifactMap: ArtifactRootMap
+        _ path: String, source: SQLiteSource, problems: ProblemLog?, widened: [RejectRecord.Widened], artifactMap: ArtifactRootMap
     ) throws {
         do {
-            try writeRecord(path, source: source, problems: problems, leftOut: leftOut, widened: widened, artifactMap: artifactMap)
+            try writeRecord(path, source: source, problems: problems, widened: widened, artifactMap: artifactMap)
         } catch let error as NSError where error.domain == NSPOSIXErrorDomain || error.domain == NSCocoaErrorDomain {
             // A file system failure; anything else (a MigrationError reading the source) passes.
             throw MigrationError.outputUnusable(path: path, output: .rejectDirectory, reason: describeFileError(error))
@@ -18,8 +18,7 @@ enum RejectDirectory {
     }
 
     private static func writeRecord(
-        _ path: String, source: SQLiteSource, problems: [Problem], leftOut: [String: Set<Int64>],
-        widened: [RejectRecord.Widened], artifactMap: ArtifactRootMap
+        _ path: String, source: SQLiteSource, problems: ProblemLog?, widened: [RejectRecord.Widened], artifactMap: ArtifactRootMap
     ) throws {
         let fm = FileManager.default
         let root = URL(fileURLWithPath: path)
@@ -29,26 +28,29 @@ enum RejectDirectory {
         }
         try PrivateFile.createFolder(root.path)
         try PrivateFile.createFolder(root.appendingPathComponent("rows").path)
-        let byRow = Dictionary(grouping: problems, by: { "\($0.table)#\($0.rowid)" })
         var summary: [RejectRecord.LeftOut] = []
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        for table in source.schema.tables {
-            guard let rowids = leftOut[table.name], !rowids.isEmpty else { continue }
-            var lines = Data()
+        for table in source.schema.tables where (source.leftOut[table.name] ?? 0) > 0 {
+            let file = try PrivateFileWriter(root.appendingPathComponent("rows/\(table.name).jsonl").path)
             var reasons: [String: Int] = [:]
-            let columns = table.columns.filter { !$0.generated }
-            for rowid in rowids.sorted() {
-                let found = byRow["\(table.name)#\(rowid)"] ?? []
-                for p in found { reasons[p.kind.rawValue, default: 0] += 1 }
-                let row = RejectedRow(
-                    table: table.name, rowid: rowid, reasons: found.map(\.kind.rawValue),
-                    details: found.map(\.line), cells: try source.originalCells(table, columns: columns, rowid: rowid))
-                lines.append(try encoder.encode(row))
-                lines.append(0x0A)
+            var rows = 0
+            do {
+                try source.forEachLeftOutRow(table) { rowid, cells, key in
+                    let found = try problems?.problems(of: table.name, rowid: rowid, key: key) ?? []
+                    for p in found { reasons[p.kind.rawValue, default: 0] += 1 }
+                    let row = RejectedRow(
+                        table: table.name, rowid: rowid, reasons: found.map(\.kind.rawValue), details: found.map(\.line), cells: cells)
+                    try file.append(try encoder.encode(row))
+                    try file.append(Data([0x0A]))
+                    rows += 1
+                }
+                try file.commit()
+            } catch {
+                file.discard()
+                throw error
             }
-            try PrivateFile.write(lines, to: root.appendingPathComponent("rows/\(table.name).jsonl").path)
-            summary.append(.init(table: table.name, rows: rowids.count, reasons: reasons))
+            summary.append(.init(table: table.name, rows: rows, reasons: reasons))
         }
         let record = RejectRecord(
             source: URL(fileURLWithPath: source.path).lastPathComponent, revision: source.schema.revision,
@@ -90,8 +92,9 @@ enum RejectDirectory {
         }
     }
 
-    /// Reads a reject directory: the record and the rowids left out per table.
-    static func read(_ path: String) throws -> (record: RejectRecord, leftOut: [String: Set<Int64>]) {
+    /// Reads a reject directory: the record, and every row it lists left out of `source`'s reads
+    /// (streamed into its scratch database, a line at a time).
+    static func read(_ path: String, into source: SQLiteSource) throws -> RejectRecord {
         let root = URL(fileURLWithPath: path)
         func invalid(_ why: String) -> MigrationError { .sourceUnreadable(path: path, reason: "not a reject directory: \(why)") }
         guard let data = FileManager.default.contents(atPath: root.appendingPathComponent("rejects.json").path) else {
@@ -101,23 +104,30 @@ enum RejectDirectory {
         do { record = try JSONDecoder().decode(RejectRecord.self, from: data) } catch {
             throw invalid("rejects.json: \(describeDecodingError(error))")
         }
-        var leftOut: [String: Set<Int64>] = [:]
-        for table in record.leftOut {
-            guard table.table.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }),
-                let text = try? String(contentsOf: root.appendingPathComponent("rows/\(table.table).jsonl"), encoding: .utf8)
-            else {
-                throw invalid("rows/\(table.table).jsonl is missing")
-            }
-            for (number, line) in text.split(separator: "\n").enumerated() {
-                do {
-                    let row = try JSONDecoder().decode(RejectedRow.self, from: Data(line.utf8))
-                    leftOut[table.table, default: []].insert(row.rowid)
-                } catch {
-                    throw invalid("rows/\(table.table).jsonl line \(number + 1): \(describeDecodingError(error))")
-                }
-            }
-            guard leftOut[table.table]?.count == table.rows else { throw invalid("rows/\(table.table).jsonl does not hold \(table.rows) rows") }
+        guard record.revision == source.schema.revision else {
+            throw MigrationError.usage(
+                "the reject directory \(path) is for revision \(displayName(record.revision)), the source is at \(source.schema.revision)")
         }
-        return (record, leftOut)
+        let decoder = JSONDecoder()
+        for table in record.leftOut {
+            let name = "rows/\(table.table).jsonl"
+            guard table.table.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }), source.schema.table(table.table) != nil,
+                let lines = try? LineReader(path: root.appendingPathComponent(name).path)
+            else {
+                throw invalid("\(displayName(name)) is missing")
+            }
+            var rows = 0
+            while let line = try lines.next() {
+                guard !line.isEmpty else { continue }
+                let row: RejectedRow
+                do { row = try decoder.decode(RejectedRow.self, from: line) } catch {
+                    throw invalid("\(name) line \(lines.number): \(describeDecodingError(error))")
+                }
+                guard row.table == table.table else { throw invalid("\(name) line \(lines.number) is a row of \(displayName(row.table))") }
+                if try source.leaveOut(table.table, rowid: row.rowid) { rows += 1 }
+            }
+            guard rows == table.rows else { throw invalid("\(name) holds \(rows) rows, rejects.json says \(table.rows)") }
+        }
+        return record
     }
 }

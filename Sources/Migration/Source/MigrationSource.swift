@@ -16,12 +16,9 @@ public protocol MigrationSource: AnyObject {
     func tuples(_ table: TableSpec) throws -> any TupleReader
     /// The number of rows of a table.
     func rowCount(_ table: TableSpec) throws -> Int
-    /// Sends every row of a table except the rowids in `skipping` into a COPY (started in the
-    /// matching mode), calling `progress` with the rows done every 65,536 rows; returns the rows sent.
-    func copy(
-        _ table: TableSpec, into conn: PGConnection, skipping: Set<Int64>,
-        progress: ((Int) -> Void)?
-    ) throws -> (stream: CopyInStream, rows: Int)
+    /// Sends every row of a table (except those an SQLite source leaves out) into a COPY (started
+    /// in the matching mode), calling `progress` with the rows done every 65,536 rows; returns the rows sent.
+    func copy(_ table: TableSpec, into conn: PGConnection, progress: ((Int) -> Void)?) throws -> (stream: CopyInStream, rows: Int)
     /// The next value MLflow would get from a sequence's column on the source.
     func nextValue(for sequence: SequenceSpec) throws -> Int64
     /// The primary key of the `line`-th row (1-based) of a table, for messages.

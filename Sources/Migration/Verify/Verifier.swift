@@ -73,12 +73,7 @@ public struct Verifier {
             guard let store = source as? SQLiteSource else {
                 throw MigrationError.usage("--reject-dir goes with the SQLite file the import read")
             }
-            let (record, leftOut) = try RejectDirectory.read(rejectDirectory)
-            guard record.revision == source.schema.revision else {
-                throw MigrationError.usage(
-                    "the reject directory \(rejectDirectory) is for revision \(record.revision), the source is at \(source.schema.revision)")
-            }
-            store.leftOut = leftOut
+            let record = try RejectDirectory.read(rejectDirectory, into: store)
             for t in record.leftOut {
                 let why = t.reasons.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")
                 accounted.append("\(t.table): \(t.rows) row(s) left out by the import (\(why)), recorded in \(rejectDirectory)/rows/\(t.table).jsonl")

@@ -134,7 +134,7 @@ final class ExportTests: XCTestCase {
         let conn = try PGConnection(conninfo: conninfo, applicationName: "e2e-tests")
         try conn.execute("BEGIN")
         try conn.execute(source.schema.preDataSQL)
-        XCTAssertThrowsError(try source.copy(params, into: conn, skipping: [], progress: nil)) { error in
+        XCTAssertThrowsError(try source.copy(params, into: conn, progress: nil)) { error in
             XCTAssertTrue("\(error)".contains("data/params.pgcopy changed after it was checked"), "\(error)")
         }
     }

@@ -39,7 +39,7 @@ final class MigrationErrorTests: XCTestCase {
                 kind: i % 2 == 0 ? .tooLong : .orphan, table: "params", rowid: Int64(i), key: key.parts, column: "value",
                 value: "'v'", detail: "detail \(i)", length: nil, limit: nil)
         }
-        let text = MigrationError.preflightFailed(path: "s.db", problems: problems).description
+        let text = MigrationError.preflightFailed(path: "s.db", problems: ProblemSummary(problems)).description
         XCTAssertTrue(text.hasPrefix("s.db holds 25 row problem(s) PostgreSQL would reject (12 orphan, 13 too_long):"), text)
         XCTAssertTrue(text.contains("  - [too_long] table params, row (key='lr', run_uuid='a1'), column value: detail 0: 'v'"), text)
         XCTAssertFalse(text.contains("detail 20"))

@@ -12,7 +12,8 @@ final class PreflightTests: XCTestCase {
 
     func testFindsEveryKindWhereTheFixturePutIt() throws {
         let result = try Preflight(source: try SQLiteSource(path: problems)).run()
-        let found = Set(result.problems.map { "\($0.kind.rawValue) \($0.table).\($0.column ?? "")" })
+        let all = try result.summary(listing: .max).listed
+        let found = Set(all.map { "\($0.kind.rawValue) \($0.table).\($0.column ?? "")" })
         for expected in [
             "too_long experiments.name", "too_long runs.artifact_uri", "too_long model_versions.source",
             "too_long registered_models.description", "nul_character params.value", "nul_character tags.value",
@@ -23,25 +24,25 @@ final class PreflightTests: XCTestCase {
             XCTAssertTrue(found.contains(expected), "\(expected) not among:\n\(found.sorted().joined(separator: "\n"))")
         }
         XCTAssertEqual(result.integrity, ["ok"])
-        let tooLong = try XCTUnwrap(result.problems.first { $0.kind == .tooLong && $0.table == "experiments" })
+        let tooLong = try XCTUnwrap(all.first { $0.kind == .tooLong && $0.table == "experiments" })
         XCTAssertEqual(tooLong.length, 300)
         XCTAssertEqual(tooLong.limit, 256)
         XCTAssertEqual(result.longest["experiments.name"], 300)
-        let nul = try XCTUnwrap(result.problems.first { $0.kind == .nulCharacter && $0.table == "params" })
+        let nul = try XCTUnwrap(all.first { $0.kind == .nulCharacter && $0.table == "params" })
         XCTAssertTrue(nul.line.hasPrefix("table params, row (key="), nul.line)
         XCTAssertTrue(nul.line.hasSuffix("NUL (U+0000) character, which PostgreSQL text cannot store: 'before\\0after'"), nul.line)
     }
 
     func testInvalidJSON() throws {
         let result = try Preflight(source: try SQLiteSource(path: Repository.fixture("problems/mlflow-3.17.2-invalid-json.db"))).run()
-        XCTAssertEqual(result.problems.map(\.kind), [.invalidJSON])
+        XCTAssertEqual(try result.summary(listing: .max).listed.map(\.kind), [.invalidJSON])
     }
 
     /// Every row the encoder refuses is a row the pre-flight lists under the same kind and column,
     /// and every encoder-rule problem the pre-flight lists is refused by the encoder.
     func testEncoderRefusesWhatThePreflightListsUnderTheEncodersRules() throws {
         let source = try SQLiteSource(path: problems)
-        let listed = try Preflight(source: source).run().problems
+        let listed = try Preflight(source: source).run().summary(listing: .max).listed
         let encoderKinds: Set<Problem.Kind> = [.notNull, .storageClass, .integerRange, .boolean, .nulCharacter, .date]
         var refused: Set<String> = []
         for table in source.schema.tables {
@@ -82,16 +83,51 @@ final class PreflightTests: XCTestCase {
         defer { try? FileManager.default.removeItem(atPath: copy) }
         let source = try SQLiteSource(path: copy)
         let result = try Preflight(source: source).run()
-        let left = try LeftOutRows(problems: result.problems, policy: RejectPolicy(skip: [.check]), source: source)
-        let run = try XCTUnwrap(result.problems.first { $0.kind == .check })
-        XCTAssertEqual(left.rowids["runs"], [run.rowid])
-        let cascaded = left.problems.filter { $0.kind == .referencesLeftOutRow }
-        XCTAssertEqual(Set(cascaded.map(\.table)), ["params", "tags"], "\(cascaded.map(\.line))")
-        for problem in cascaded {
-            XCTAssertTrue(left.rowids[problem.table]?.contains(problem.rowid) ?? false)
-            XCTAssertTrue(problem.detail.hasPrefix("references a row of "), problem.detail)
-        }
+        let left = try LeftOutRows.choose(from: result.problems, policy: RejectPolicy(skip: [.check]), source: source)
+        let run = try XCTUnwrap(try result.summary(listing: .max, kinds: [.check]).listed.first)
+        XCTAssertEqual(left, ["runs": 1, "params": 1, "tags": 1])
+        XCTAssertEqual(try scratch(source, "SELECT row FROM temp.mlflow_pg_left_out WHERE tbl = 'runs'"), [["\(run.rowid)"]])
+        let cascaded = try scratch(
+            source,
+            "SELECT p.tbl, p.detail FROM temp.mlflow_pg_problems p JOIN temp.mlflow_pg_left_out l ON l.tbl = p.tbl AND l.row = p.row"
+                + " WHERE p.kind = 'references_left_out_row' ORDER BY p.tbl")
+        XCTAssertEqual(cascaded.map { $0[0] }, ["params", "tags"])
+        for row in cascaded { XCTAssertTrue(row[1]?.hasPrefix("references a row of runs") ?? false, "\(row)") }
+        // The reads leave them out.
+        XCTAssertEqual(try rows(source, "runs"), try source.rowCount(source.schema.table("runs")!) - 1)
         // Nothing is left out for a kind that is not skipped.
-        XCTAssertTrue(try LeftOutRows(problems: result.problems, policy: RejectPolicy(widenTooLong: true), source: source).rowids.isEmpty)
+        let fresh = try SQLiteSource(path: copy)
+        let again = try Preflight(source: fresh).run()
+        XCTAssertEqual(try LeftOutRows.choose(from: again.problems, policy: RejectPolicy(widenTooLong: true), source: fresh), [:])
+    }
+
+    /// Problems and left-out rows live in the scratch database, not in memory: the log holds
+    /// counts, and a summary lists at most what it is asked for while counting every problem.
+    func testProblemsAreCountedInFullAndListedUpToTheLimit() throws {
+        let source = try SQLiteSource(path: problems)
+        let result = try Preflight(source: source).run()
+        let all = try result.summary(listing: .max)
+        XCTAssertGreaterThan(all.total, 3)
+        XCTAssertEqual(all.listed.count, all.total)
+        let few = try result.summary(listing: 2)
+        XCTAssertEqual(few.listed.map(\.line), all.listed.prefix(2).map(\.line))
+        XCTAssertEqual(few.total, all.total)
+        XCTAssertEqual(few.counts, all.counts)
+        XCTAssertEqual(few.groups.map(\.rows).reduce(0, +), all.total)
+        XCTAssertEqual(try scratch(source, "SELECT count(*) FROM temp.mlflow_pg_problems"), [["\(all.total)"]])
+        let orphans = try result.summary(listing: 1, kinds: [.orphan])
+        XCTAssertEqual(orphans.total, all.counts[.orphan])
+        XCTAssertEqual(orphans.listed.map(\.kind), [.orphan])
+    }
+
+    private func scratch(_ source: SQLiteSource, _ sql: String) throws -> [[String?]] {
+        try source.db.rows(sql)
+    }
+
+    private func rows(_ source: SQLiteSource, _ table: String) throws -> Int {
+        let reader = try source.tuples(source.schema.table(table)!)
+        var n = 0
+        while try reader.next() != nil { n += 1 }
+        return n
     }
 }

@@ -169,11 +169,7 @@ public final class BundleSource: MigrationSource {
 
     public func rowCount(_ table: TableSpec) throws -> Int { entry(table).rows }
 
-    public func copy(
-        _ table: TableSpec, into conn: PGConnection, skipping: Set<Int64>,
-        progress: ((Int) -> Void)?
-    ) throws -> (stream: CopyInStream, rows: Int) {
-        precondition(skipping.isEmpty, "policies need the SQLite file")
+    public func copy(_ table: TableSpec, into conn: PGConnection, progress: ((Int) -> Void)?) throws -> (stream: CopyInStream, rows: Int) {
         let entry = entry(table)
         var sentBytes: Int64 = 0
         let stream = try conn.copyIn(table: table.name, columns: table.loadedColumns.map(\.name), raw: true)

@@ -14,8 +14,13 @@ public final class SQLiteSource: MigrationSource {
     public let schema: SchemaRevision
     /// Tables in the file that the schema map does not know: reported, never loaded.
     public let unknownTables: [String]
-    /// Rows to leave out of `tuples(_:)`, per table: what a reject record accounts for (verify).
-    public var leftOut: [String: Set<Int64>] = [:]
+    /// Rows that reads (`tuples(_:)`, `copy`) leave out, counted per table; the rows themselves
+    /// are in the scratch database (`SQLiteSource+LeftOut`): what a policy or a reject record leaves out.
+    public internal(set) var leftOut: [String: Int] = [:]
+    /// True once the scratch tables exist on the connection.
+    var hasScratch = false
+    /// The prepared insert of `leaveOut(_:rowid:)`.
+    var leaveOutStatement: SQLiteStatement?
     /// Artifact locations are rewritten with this map on the way out (`--artifact-root-map`).
     public var artifactMap: ArtifactRootMap?
     let db: SQLiteDatabase
@@ -105,16 +110,35 @@ public final class SQLiteSource: MigrationSource {
 
     /// A statement that reads the table's loaded columns in storage order (rowid), the order COPY
     /// sends, followed by the rowid itself (one column more than the table loads).
-    func scan(_ table: TableSpec) throws -> SQLiteStatement {
-        let columns = table.loadedColumns.map { sqlQuote($0.name) }.joined(separator: ", ")
+    ///
+    /// Rows left out (`leftOut`) are not read unless `all` is set.
+    func scan(_ table: TableSpec, all: Bool = false) throws -> SQLiteStatement {
+        let columns = table.loadedColumns.map { "t.\(sqlQuote($0.name))" }.joined(separator: ", ")
+        let skip = all ? "" : leftOutFilter(table)
         return try Self.read(db, path: path, table: table.name) {
-            try $0.prepare("SELECT \(columns), rowid FROM \(sqlQuote(table.name)) ORDER BY rowid")
+            try $0.prepare("SELECT \(columns), t.rowid FROM \(sqlQuote(table.name)) AS t\(skip) ORDER BY t.rowid")
         }
+    }
+
+    /// The WHERE clause that leaves out the left-out rows of `t`, or nothing when there are none.
+    private func leftOutFilter(_ table: TableSpec) -> String {
+        guard (leftOut[table.name] ?? 0) > 0 else { return "" }
+        return " WHERE NOT EXISTS (SELECT 1 FROM \(SQLiteScratch.leftOut) l WHERE l.tbl = \(sqlLiteral(table.name)) AND l.row = t.rowid)"
     }
 
     /// The rows a PRAGMA returns, first column as text.
     func pragmaRows(_ sql: String) throws -> [String] {
         try Self.read(db, path: path, table: nil) { try $0.rows(sql).map { $0.first.flatMap { $0 } ?? "" } }
+    }
+
+    /// The number of rows a statement returns, counted as they are read.
+    func count(_ sql: String) throws -> Int {
+        try Self.read(db, path: path, table: nil) { db in
+            let stmt = try db.prepare(sql)
+            var n = 0
+            while try stmt.step() { n += 1 }
+            return n
+        }
     }
 
     /// True when SQLite has a unique index on exactly these columns (in any order).
@@ -129,46 +153,39 @@ public final class SQLiteSource: MigrationSource {
         }
     }
 
-    /// The rowids a query returns.
-    func rowids(_ sql: String, table: String) throws -> [Int64] {
-        try Self.read(db, path: path, table: table) { db in
-            let stmt = try db.prepare(sql)
-            var out: [Int64] = []
-            while try stmt.step() { out.append(stmt.int64(0)) }
-            return out
-        }
+    /// Calls `body` with each rowid a query returns, as it reads them.
+    func forEachRowid(_ sql: String, table: String, _ body: (Int64) throws -> Void) throws {
+        let stmt = try Self.read(db, path: path, table: table) { try $0.prepare(sql) }
+        while try Self.read(db, path: path, table: table, { _ in try stmt.step() }) { try body(stmt.int64(0)) }
     }
 
     /// The primary key of the row with this rowid, displayed.
     func keyParts(_ table: TableSpec, rowid: Int64) -> [ColumnValue] {
-        keyParts(table, "WHERE rowid = ?", rowid)
+        keyParts(table, "WHERE t.rowid = ?", rowid)
     }
 
     /// The displayed primary key of the first row `clause` (one parameter) selects.
     private func keyParts(_ table: TableSpec, _ clause: String, _ parameter: Int64) -> [ColumnValue] {
         let columns = table.primaryKey.map(sqlQuote).joined(separator: ", ")
-        guard !table.primaryKey.isEmpty, let stmt = try? db.prepare("SELECT \(columns) FROM \(sqlQuote(table.name)) \(clause)") else { return [] }
+        guard !table.primaryKey.isEmpty, let stmt = try? db.prepare("SELECT \(columns) FROM \(sqlQuote(table.name)) AS t \(clause)") else {
+            return []
+        }
         try? stmt.bind(1, parameter)
         guard (try? stmt.step()) == true else { return [] }
         return table.primaryKey.indices.map { ColumnValue(column: table.primaryKey[$0], value: stmt.display(Int32($0))) }
     }
 
     public func tuples(_ table: TableSpec) throws -> any TupleReader {
-        try SQLiteTupleReader(source: self, table: table, skipping: leftOut[table.name] ?? [])
+        try SQLiteTupleReader(source: self, table: table)
     }
 
-    public func copy(
-        _ table: TableSpec, into conn: PGConnection, skipping: Set<Int64>,
-        progress: ((Int) -> Void)?
-    ) throws -> (stream: CopyInStream, rows: Int) {
+    public func copy(_ table: TableSpec, into conn: PGConnection, progress: ((Int) -> Void)?) throws -> (stream: CopyInStream, rows: Int) {
         let stream = try conn.copyIn(table: table.name, columns: table.loadedColumns.map(\.name))
         let encoder = RowEncoder(path: path, table: table, artifactMap: artifactMap)
-        let rowidColumn = Int32(table.loadedColumns.count)
         var sent = 0
         do {
             let stmt = try scan(table)
             while try step(stmt, table) {
-                if !skipping.isEmpty, skipping.contains(stmt.int64(rowidColumn)) { continue }
                 try encoder.encode(stmt, into: stream.buffer)
                 try stream.rowDone()
                 sent += 1
@@ -213,10 +230,11 @@ public final class SQLiteSource: MigrationSource {
         }
     }
 
-    /// The primary key of the `line`-th row (1-based) of a table in scan order, for messages.
+    /// The primary key of the `line`-th row (1-based) of a table in scan order (left-out rows
+    /// not counted, as COPY never saw them), for messages.
     public func rowKey(table: TableSpec, line: Int) -> RowKey? {
         guard line > 0 else { return nil }
-        let parts = keyParts(table, "ORDER BY rowid LIMIT 1 OFFSET ?", Int64(line - 1))
+        let parts = keyParts(table, "\(leftOutFilter(table)) ORDER BY t.rowid LIMIT 1 OFFSET ?", Int64(line - 1))
         return parts.isEmpty ? nil : RowKey(parts: parts)
     }
 

@@ -10,12 +10,9 @@ final class SQLiteTupleReader: TupleReader {
     private let encoder: RowEncoder
     private let buffer = BinaryTupleBuffer()
     private let reader: BinaryTupleReader
-    private let skipping: Set<Int64>
-    private let rowidColumn: Int32
 
-    init(source: SQLiteSource, table: TableSpec, skipping: Set<Int64> = []) throws {
-        self.skipping = skipping
-        self.rowidColumn = Int32(table.loadedColumns.count)
+    /// Reads the table's rows except those the source leaves out.
+    init(source: SQLiteSource, table: TableSpec) throws {
         self.source = source
         self.table = table
         self.stmt = try source.scan(table)
@@ -27,9 +24,6 @@ final class SQLiteTupleReader: TupleReader {
     @inline(__always)
     func next() throws -> BinaryTuple? {
         guard try source.step(stmt, table) else { return nil }
-        while !skipping.isEmpty, skipping.contains(stmt.int64(rowidColumn)) {
-            guard try source.step(stmt, table) else { return nil }
-        }
         buffer.removeAll()
         try encoder.encode(stmt, into: buffer)
         var offset = 0
