@@ -4,7 +4,8 @@
 #   BIN_A, BIN_B: folders with release builds of mlflow-import, mlflow-export and mlflow-verify
 #   (e.g. a worktree of the previous commit: git worktree add /tmp/before HEAD~1 && (cd /tmp/before
 #   && swift build -c release)). SIZE as in run.sh (default 100x10x1000). ROUNDS=7 by default.
-# Prints, per step, the median seconds of A and B and B/A.
+# Prints, per step, the median seconds of A and B and B/A, and verify against the read floor
+# (reading both sides, as in run.sh), timed in every round.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
@@ -14,13 +15,26 @@ mkdir -p "$data"
 scripts/setup.sh
 cluster="$(mktemp -d /tmp/mlflow-pg-migrate-ab-pg.XXXXXX)"
 trap 'scripts/pg-cluster.sh stop "$cluster"' EXIT
-eval "$(scripts/pg-cluster.sh start "$cluster")"
+started="$(scripts/pg-cluster.sh start "$cluster")"
+eval "$started"
 IFS=x read -r runs keys steps <<<"$size"
 src="$data/store-$size.db"
 [ -f "$src" ] || python3 Benchmarks/generate_store.py "$src" --runs "$runs" --keys "$keys" --steps "$steps" >&2
 now() { date +%s.%N; }
 median() { sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 secs() { local t0; t0=$(now); "$@" >/dev/null; echo "$(now) - $t0" | bc -l; }
+# The read floor of run.sh: an SQLite scan touching every column plus COPY TO of every table.
+read_floor() {  # $1 = sqlite file, $2 = database
+  local sql="" copies=() t
+  for t in $(sqlite3 "$1" "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'"); do
+    local cols
+    cols=$(sqlite3 "$1" "SELECT group_concat(CASE WHEN type IN ('INTEGER','BIGINT','FLOAT','BOOLEAN') THEN 'total(\"' || name || '\")' ELSE 'sum(length(\"' || name || '\"))' END, ', ') FROM pragma_table_info('$t')")
+    sql+="SELECT $cols FROM \"$t\";"
+    copies+=(-c "COPY \"$t\" TO STDOUT (FORMAT binary)")
+  done
+  sqlite3 "$1" "$sql" >/dev/null
+  psql -X -q -d "$2" "${copies[@]}" >/dev/null
+}
 declare -A t
 for r in $(seq "$rounds"); do
   for side in a b; do
@@ -28,6 +42,7 @@ for r in $(seq "$rounds"); do
     dropdb --if-exists ab; createdb -T template0 ab
     t[$side-import]+="$(secs "$bin/mlflow-import" "$src" --target dbname=ab --quiet) "
     t[$side-verify]+="$(secs "$bin/mlflow-verify" "$src" --target dbname=ab) "
+    t[floor]+="$(secs read_floor "$src" ab) "
     rm -rf "$data/ab-bundle"
     t[$side-export]+="$(secs "$bin/mlflow-export" "$src" --output "$data/ab-bundle" --quiet) "
   done
@@ -38,5 +53,8 @@ for step in import export verify; do
   ma=$(printf '%s\n' ${t[a-$step]} | median); mb=$(printf '%s\n' ${t[b-$step]} | median)
   printf '| %s | %.3f | %.3f | %.3f |\n' "$step" "$ma" "$mb" "$(echo "$mb / $ma" | bc -l)"
 done
+mf=$(printf '%s\n' ${t[floor]} | median)
+printf '| read both sides (floor) | %.3f | | verify A %.2fx, B %.2fx the floor |\n' "$mf" \
+  "$(echo "$(printf '%s\n' ${t[a-verify]} | median) / $mf" | bc -l)" "$(echo "$(printf '%s\n' ${t[b-verify]} | median) / $mf" | bc -l)"
 echo
 echo "Rounds: $rounds, alternating A and B; $(nproc) cores; store $size ($(sqlite3 "$src" 'SELECT count(*) FROM metrics') metric rows)."

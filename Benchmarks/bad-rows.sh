@@ -15,7 +15,8 @@ mkdir -p "$data"
 scripts/setup.sh
 cluster="$(mktemp -d /tmp/mlflow-pg-migrate-bad-pg.XXXXXX)"
 trap 'scripts/pg-cluster.sh stop "$cluster"' EXIT
-eval "$(scripts/pg-cluster.sh start "$cluster")"
+started="$(scripts/pg-cluster.sh start "$cluster")"
+eval "$started"
 src="$data/bad-rows-$rows.db"
 if [ ! -f "$src" ]; then
   cp Fixtures/mlflow-2.9.2/rich.db "$src.tmp"

@@ -29,7 +29,8 @@ swift build -c release >/dev/null
 bin="$(swift build -c release --show-bin-path)"
 cluster="$(mktemp -d /tmp/mlflow-pg-migrate-bench-pg.XXXXXX)"
 trap 'scripts/pg-cluster.sh stop "$cluster"' EXIT
-eval "$(scripts/pg-cluster.sh start "$cluster")"
+started="$(scripts/pg-cluster.sh start "$cluster")"
+eval "$started"
 
 now() { date +%s.%N; }
 median() { sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }

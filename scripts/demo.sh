@@ -11,7 +11,8 @@ scripts/setup.sh
 swift build -c release --product mlflow-import 2>&1 | tail -1
 cluster="$(mktemp -d /tmp/mlflow-pg-migrate-demo.XXXXXX)"
 [ "${KEEP:-0}" = 1 ] || trap 'scripts/pg-cluster.sh stop "$cluster"' EXIT
-eval "$(scripts/pg-cluster.sh start "$cluster")"
+started="$(scripts/pg-cluster.sh start "$cluster")"
+eval "$started"
 createdb -T template0 -E UTF8 mlflow
 echo
 echo "\$ mlflow-import $source_db --target 'dbname=mlflow'"

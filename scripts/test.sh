@@ -12,7 +12,13 @@ scripts/setup.sh
 export MLFLOW_VENV_ROOT="${MLFLOW_VENV_ROOT:-${XDG_CACHE_HOME:-$HOME/.cache}/mlflow-pg-migrate/venvs}"
 for v in 1.30.1 2.9.2 3.17.2; do scripts/mlflow-venv.sh "$v" >/dev/null; done
 cluster="$(mktemp -d /tmp/mlflow-pg-migrate-test.XXXXXX)"
-trap 'scripts/pg-cluster.sh stop "$cluster"' EXIT
-eval "$(scripts/pg-cluster.sh start "$cluster")"
+# Everything the tests and the tools write to a temporary place (stores, bundles, reject records,
+# SQLite's temporary files) goes into one folder, removed with the cluster.
+scratch="$(mktemp -d /tmp/mlflow-pg-migrate-tmp.XXXXXX)"
+trap 'scripts/pg-cluster.sh stop "$cluster"; rm -rf "$scratch"' EXIT
+# An assignment, not eval "$(...)": a cluster that does not start stops the run here.
+started="$(scripts/pg-cluster.sh start "$cluster")"
+eval "$started"
+export TMPDIR="$scratch"
 swift build
 MLFLOW_PG_REQUIRE_INTEGRATION=1 swift test --disable-swift-testing "$@"

@@ -17,6 +17,11 @@ final class RowEncoder {
     private let nullable: [Bool]
     /// Which cells hold artifact locations and how to rewrite them (`--artifact-root-map`).
     private let locations: ArtifactColumns
+    #if DEBUG
+    /// Test-only (`RowEncoder+PlantedFault`).
+    private let plantedColumn: Int?
+    private let rewriteTwice: Bool
+    #endif
 
     init(path: String, table: TableSpec, artifactMap: ArtifactRootMap? = nil) {
         self.path = path
@@ -25,6 +30,10 @@ final class RowEncoder {
         self.types = columns.map(\.pgType)
         self.nullable = columns.map(\.nullable)
         self.locations = ArtifactColumns(table: table, map: artifactMap)
+        #if DEBUG
+        plantedColumn = Self.plantedColumn(in: table)
+        rewriteTwice = Self.planted == .artifactRewriteTwice
+        #endif
     }
 
     /// Appends the statement's current row to `out` as one tuple.
@@ -34,6 +43,12 @@ final class RowEncoder {
         for index in types.indices {
             let i = Int32(index)
             do {
+                #if DEBUG
+                if index == plantedColumn {
+                    Self.encodeWrongly(try CellRules.read(stmt, i, as: types[index], nullable: nullable[index]), into: out)
+                    continue
+                }
+                #endif
                 switch try CellRules.read(stmt, i, as: types[index], nullable: nullable[index]) {
                 case .null: out.null()
                 case .int4(let value): out.int4(value)
@@ -45,6 +60,12 @@ final class RowEncoder {
                 case .text(let bytes):
                     try CellRules.text(bytes)
                     if let rewritten = locations.rewrite(stmt, index, bytes) {
+                        #if DEBUG
+                        if rewriteTwice, let again = rewritten.bytes.withUnsafeBytes({ locations.rewrite(stmt, index, $0) }) {
+                            again.bytes.withUnsafeBytes { out.bytes($0) }
+                            continue
+                        }
+                        #endif
                         rewritten.bytes.withUnsafeBytes { out.bytes($0) }
                     } else {
                         out.bytes(bytes)

@@ -142,13 +142,21 @@ public struct Exporter {
                 contentsOf: Data(bytesNoCopy: UnsafeMutableRawPointer(mutating: bytes.baseAddress!), count: bytes.count, deallocator: .none))
             buffer.removeAll()
         }
+        // The content checksum is of the canonical form, the one mlflow-verify reports.
+        let canonical = PGCanonicalDecoder(table: table) { .bundleInvalid(path: url.path, problem: $0) }
+        let reader = BinaryTupleReader(expectHeader: false, fields: table.loadedColumns.count)
         buffer.header()
         let stmt = try source.scan(table)
         while try source.step(stmt, table) {
-            let start = buffer.count
+            var start = buffer.count
             try encoder.encode(stmt, into: buffer)
-            // The row's tuple is everything the encoder just appended: hash it without parsing it.
-            content &+= XXH64.hash(UnsafeRawBufferPointer(rebasing: buffer.bytes[start...]))
+            let tuple = UnsafeRawBufferPointer(rebasing: buffer.bytes[start...])
+            if canonical.passesThrough {
+                // The row's tuple is everything the encoder just appended: hash it without parsing it.
+                content &+= XXH64.hash(tuple)
+            } else if let row = try reader.tuple(in: buffer.bytes, at: &start) {
+                content &+= XXH64.hash(try canonical.decode(row).bytes)
+            }
             rows += 1
             if buffer.count >= 1 << 20 { try flush() }
         }

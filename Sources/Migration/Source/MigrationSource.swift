@@ -12,8 +12,9 @@ public protocol MigrationSource: AnyObject {
     var schema: SchemaRevision { get }
     /// Tables the source holds that the schema map does not know (reported, never loaded).
     var unknownTables: [String] { get }
-    /// Every row of a table as binary COPY tuples.
-    func tuples(_ table: TableSpec) throws -> any TupleReader
+    /// Every row of a table in the canonical form mlflow-verify compares (`CanonicalTupleBuffer`),
+    /// reached without the encoder.
+    func canonicalRows(_ table: TableSpec) throws -> any TupleReader
     /// The number of rows of a table.
     func rowCount(_ table: TableSpec) throws -> Int
     /// Sends every row of a table (except those an SQLite source leaves out) into a COPY (started

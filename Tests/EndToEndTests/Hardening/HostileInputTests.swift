@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import XCTest
 
 /// Broken and hostile files (Fixtures/make_hostile_inputs.py): each gives a clear error and its

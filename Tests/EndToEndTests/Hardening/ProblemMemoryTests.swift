@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import XCTest
 
 /// A store with a great many bad rows costs disk, not memory: problems and left-out rows go to

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import XCTest
 
 /// Damage in a store about to be retired never passes unnoticed, also where the load does not read.

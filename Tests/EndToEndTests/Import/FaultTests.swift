@@ -1,5 +1,6 @@
 import Foundation
 import PostgresTarget
+import TestSupport
 import XCTest
 
 /// Real faults at every phase of an import, and during the read-only commands: the process
@@ -39,7 +40,7 @@ final class FaultTests: XCTestCase {
         let running = try env.start("mlflow-import", [source, "--target", conninfo, "--quiet"])
         let reached = try TestEnvironment.wait(seconds: 120) { try TestEnvironment.backends(admin, "mlflow-import", where: condition) == 1 }
         running.killHard()
-        let result = running.finish()
+        let result = try running.finish()
         XCTAssertTrue(reached, "the import never reached \(phase) (\(result.status)): \(result.stderr)")
         XCTAssertEqual(running.process.terminationReason, .uncaughtSignal, "the import ended before the kill: \(result.stderr)")
         try release(holder)
@@ -47,6 +48,7 @@ final class FaultTests: XCTestCase {
         XCTAssertEqual(try targetFingerprint(conninfo), "", "an import killed during \(phase) left something behind")
         let rerun = try env.tool("mlflow-import", [source, "--target", conninfo, "--verify"])
         XCTAssertEqual(rerun.status, 0, "rerun after a kill during \(phase): \(rerun.stderr)")
+        XCTAssertTrue(rerun.stdout.contains("EQUAL"), "the rerun after a kill during \(phase) was not verified equal: \(rerun.stdout)")
     }
 
     /// Killed while creating MLflow's tables: another session holds an uncommitted table of the
@@ -104,7 +106,7 @@ final class FaultTests: XCTestCase {
             try TestEnvironment.backends(admin, "mlflow-import", where: "wait_event = 'SyncRep'") == 1
         }
         running.killHard()
-        let result = running.finish()
+        let result = try running.finish()
         XCTAssertTrue(waiting, "the import's COMMIT never waited: \(result.stderr)")
         XCTAssertEqual(running.process.terminationReason, .uncaughtSignal)
         XCTAssertEqual(try targetFingerprint(conninfo), "", "an uncommitted import is visible")
@@ -136,14 +138,15 @@ final class FaultTests: XCTestCase {
         // import) ended at the same moment, and waited for it forever.
         let script = TestEnvironment.root.appendingPathComponent("scripts/pg-cluster.sh").path
         XCTAssertEqual(system("'\(script)' restart '\(cluster)' >/dev/null"), 0, "pg-cluster.sh restart failed")
-        let result = running.finish()
+        let result = try running.finish()
         XCTAssertEqual(result.status, 4, result.stderr)
         XCTAssertTrue(result.stderr.contains("lost the connection to the target"), result.stderr)
         XCTAssertTrue(result.stderr.contains("target is as it was"), result.stderr)
         XCTAssertFalse(result.stderr.contains("Fatal error") || result.stderr.contains("Stack"), result.stderr)
         XCTAssertEqual(try targetFingerprint(conninfo), "", "a restart mid-load left something behind")
-        let rerun = try env.tool("mlflow-import", [source, "--target", conninfo, "--quiet"])
+        let rerun = try env.tool("mlflow-import", [source, "--target", conninfo, "--quiet", "--verify"])
         XCTAssertEqual(rerun.status, 0, rerun.stderr)
+        XCTAssertTrue(rerun.stdout.contains("EQUAL"), "the rerun after the restart was not verified equal: \(rerun.stdout)")
     }
 
     /// The verifier's backend terminated while it reads the target: a clear error and exit 2.
@@ -183,7 +186,7 @@ final class FaultTests: XCTestCase {
         XCTAssertTrue(reached, "\(name) never reached: \(condition)")
         let terminated = try admin.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1", [name]).scalar
         XCTAssertEqual(terminated, "t")
-        let result = running.finish()
+        let result = try running.finish()
         XCTAssertEqual(result.status, 2, "\(name): \(result.stdout)\(result.stderr)")
         XCTAssertTrue(result.stderr.contains("lost the connection to the target"), result.stderr)
         XCTAssertTrue(result.stderr.contains(expect), result.stderr)
@@ -193,11 +196,11 @@ final class FaultTests: XCTestCase {
     /// no bundle and no partial folder left, so there is nothing an import could accept.
     func testDiskFullWhileExporting() throws {
         let env = try TestEnvironment.require()
-        guard getuid() == 0 else { throw XCTSkip("mounting a small tmpfs needs root (CI runs as root)") }
+        guard getuid() == 0 else { throw TestEnvironment.unavailable("mounting a small tmpfs needs root (CI runs as root)") }
         let mount = FileManager.default.temporaryDirectory.appendingPathComponent("e2e-full-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: mount, withIntermediateDirectories: true)
         let mounted = try ProcessResult.run("/bin/mount", ["-t", "tmpfs", "-o", "size=4m", "tmpfs", mount.path])
-        guard mounted.status == 0 else { throw XCTSkip("cannot mount a tmpfs here (\(mounted.stderr)); CI machines can") }
+        guard mounted.status == 0 else { throw TestEnvironment.unavailable("cannot mount a tmpfs here: \(mounted.stderr)") }
         defer {
             _ = try? ProcessResult.run("/bin/umount", [mount.path])
             try? FileManager.default.removeItem(at: mount)
@@ -232,7 +235,7 @@ final class FaultTests: XCTestCase {
             points.append(try MLflowLogger.points(in: env.admin(database: db)))
             usleep(300_000)
         }
-        XCTAssertEqual(logger.stop(), 0, "the MLflow logger failed while the import read")
+        XCTAssertEqual(try logger.stop(), 0, "the MLflow logger failed while the import read")
         XCTAssertLessThan(points[0], points[1], "the logger did not make progress between the imports")
     }
 }

@@ -97,19 +97,16 @@ final class ImportFailureTests: XCTestCase {
         let db = "e2e_killed"
         let conninfo = try env.createDatabase(db)
         defer { env.dropDatabase(db) }
-        let process = Process()
-        process.executableURL = env.binaries.appendingPathComponent("mlflow-import")
-        process.arguments = [source, "--target", conninfo, "--quiet", "--no-preflight"]
-        try process.run()
+        let running = try env.start("mlflow-import", [source, "--target", conninfo, "--quiet", "--no-preflight"])
         let admin = try env.admin()
         let sawCopy = try TestEnvironment.wait(seconds: 120) {
             try TestEnvironment.backends(admin, "mlflow-import", where: "query LIKE 'COPY \"metrics\"%'") == 1
         }
         XCTAssertTrue(sawCopy, "never saw the metrics COPY running")
         usleep(200_000)
-        kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
-        XCTAssertEqual(process.terminationReason, .uncaughtSignal)
+        running.killHard()
+        _ = try running.finish()
+        XCTAssertEqual(running.process.terminationReason, .uncaughtSignal)
         // The server notices the closed connection and aborts the transaction.
         var remaining = "?"
         for _ in 0..<200 {
@@ -119,9 +116,10 @@ final class ImportFailureTests: XCTestCase {
         }
         XCTAssertEqual(remaining, "0")
         XCTAssertEqual(try targetFingerprint(conninfo), "", "a killed import left something behind")
-        let rerun = try env.tool("mlflow-import", [source, "--target", conninfo, "--no-preflight"])
+        let rerun = try env.tool("mlflow-import", [source, "--target", conninfo, "--no-preflight", "--verify"])
         XCTAssertEqual(rerun.status, 0, rerun.stderr)
         XCTAssertTrue(rerun.stdout.contains("metrics"), rerun.stdout)
+        XCTAssertTrue(rerun.stdout.contains("EQUAL"), "the rerun after the kill was not verified equal: \(rerun.stdout)")
     }
 
     /// An `mlflow db upgrade` that commits while the import waits for its lock on MLflow's tables:
@@ -147,7 +145,7 @@ final class ImportFailureTests: XCTestCase {
         }
         XCTAssertTrue(waiting, "the import never waited for its lock")
         try upgrader.execute("COMMIT")
-        let result = running.finish()
+        let result = try running.finish()
         XCTAssertEqual(result.status, 5, result.stderr)
         XCTAssertTrue(result.stderr.contains("revision f5a4f2784254"), result.stderr)
         // What the "upgrade" left, and nothing of the import.

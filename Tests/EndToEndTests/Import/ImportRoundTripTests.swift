@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import XCTest
 
 /// The judge: after `mlflow-import`, MLflow's own client must see exactly what it saw on SQLite,

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import XCTest
 
 /// Stores and targets at different MLflow revisions: refused with the remedy, and the documented

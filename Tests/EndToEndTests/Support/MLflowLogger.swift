@@ -1,11 +1,12 @@
 import Foundation
 import PostgresTarget
+import TestSupport
 import XCTest
 
 /// A separate MLflow 2.9.2 process logging one metric point after another into an SQLite store
 /// (metric `live` of a new run), until stopped: the live writer of the snapshot tests.
 final class MLflowLogger {
-    private let process = Process()
+    private let process: RunningProcess
     private let stopFile: String
     let store: String
 
@@ -26,17 +27,9 @@ final class MLflowLogger {
             c.log_metric(run, "live", float(step), timestamp=1700000000000 + step, step=step)
             step += 1
         """.write(toFile: script, atomically: true, encoding: .utf8)
-        process.executableURL = URL(fileURLWithPath: try env.python(mlflow: "2.9.2"))
-        process.arguments = [script, store, stopFile]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
+        process = try RunningProcess(try env.python(mlflow: "2.9.2"), [script, store, stopFile])
         let started = TestEnvironment.wait(seconds: 30) { points() >= 50 }
         XCTAssertTrue(started, "the MLflow logger did not start")
-    }
-
-    deinit {
-        if process.isRunning { process.terminate() }
     }
 
     /// How many points the file holds now.
@@ -57,9 +50,10 @@ final class MLflowLogger {
     }
 
     /// Stops the logger and returns its exit status (0: it never failed while the tool read).
-    func stop() -> Int32 {
+    func stop() throws -> Int32 {
         _ = FileManager.default.createFile(atPath: stopFile, contents: nil)
-        process.waitUntilExit()
-        return process.terminationStatus
+        let result = try process.finish(timeout: 120)
+        XCTAssertEqual(result.status, 0, "the MLflow logger failed: \(result.stderr.suffix(2000))")
+        return result.status
     }
 }

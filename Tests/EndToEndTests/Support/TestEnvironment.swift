@@ -15,13 +15,19 @@ struct TestEnvironment {
     let pgHost: String
     let pgPort: String
 
+    /// A skip for a part of the machine a test needs and does not have; under
+    /// MLFLOW_PG_REQUIRE_INTEGRATION=1 (scripts/test.sh, CI) also a failure, so that a guarantee
+    /// never rests on a test that silently did not run.
+    static func unavailable(_ message: String) -> XCTSkip {
+        if ProcessInfo.processInfo.environment["MLFLOW_PG_REQUIRE_INTEGRATION"] == "1" { XCTFail(message) }
+        return XCTSkip(message)
+    }
+
     /// The environment, or a skip (a failure when MLFLOW_PG_REQUIRE_INTEGRATION=1).
     static func require() throws -> TestEnvironment {
         let env = ProcessInfo.processInfo.environment
         guard let host = env["PGHOST"], let port = env["PGPORT"] else {
-            let message = "PGHOST/PGPORT not set: run the tests through scripts/test.sh"
-            if env["MLFLOW_PG_REQUIRE_INTEGRATION"] == "1" { XCTFail(message) }
-            throw XCTSkip(message)
+            throw unavailable("PGHOST/PGPORT not set: run the tests through scripts/test.sh")
         }
         let bin = env["MLFLOW_PG_BIN"].map { URL(fileURLWithPath: $0) } ?? root.appendingPathComponent(".build/debug")
         return TestEnvironment(binaries: bin, pgHost: host, pgPort: port)
@@ -152,77 +158,3 @@ struct TestEnvironment {
 }
 
 /// A finished child process: exit status and everything it printed.
-struct ProcessResult {
-    let status: Int32
-    let stdout: String
-    let stderr: String
-
-    /// Runs a program to completion; output goes through files, so large outputs cannot block.
-    static func run(_ executable: String, _ arguments: [String], environment: [String: String] = [:]) throws -> ProcessResult {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        let dir = FileManager.default.temporaryDirectory
-        let out = dir.appendingPathComponent("out-\(UUID().uuidString)")
-        let err = dir.appendingPathComponent("err-\(UUID().uuidString)")
-        _ = FileManager.default.createFile(atPath: out.path, contents: nil)
-        _ = FileManager.default.createFile(atPath: err.path, contents: nil)
-        defer {
-            try? FileManager.default.removeItem(at: out)
-            try? FileManager.default.removeItem(at: err)
-        }
-        process.standardOutput = try FileHandle(forWritingTo: out)
-        process.standardError = try FileHandle(forWritingTo: err)
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        return ProcessResult(
-            status: process.terminationStatus,
-            stdout: (try? String(contentsOf: out, encoding: .utf8)) ?? "",
-            stderr: (try? String(contentsOf: err, encoding: .utf8)) ?? "")
-    }
-}
-
-/// A child process still running, its output going to files until `finish()`.
-final class RunningProcess {
-    let process = Process()
-    private let out: URL
-    private let err: URL
-
-    init(_ executable: String, _ arguments: [String], environment: [String: String] = [:]) throws {
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        let dir = FileManager.default.temporaryDirectory
-        out = dir.appendingPathComponent("out-\(UUID().uuidString)")
-        err = dir.appendingPathComponent("err-\(UUID().uuidString)")
-        _ = FileManager.default.createFile(atPath: out.path, contents: nil)
-        _ = FileManager.default.createFile(atPath: err.path, contents: nil)
-        process.standardOutput = try FileHandle(forWritingTo: out)
-        process.standardError = try FileHandle(forWritingTo: err)
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-    }
-
-    deinit {
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-        try? FileManager.default.removeItem(at: out)
-        try? FileManager.default.removeItem(at: err)
-    }
-
-    /// SIGKILL: no handler runs, nothing is cleaned up.
-    func killHard() {
-        guard process.isRunning else { return }
-        kill(process.processIdentifier, SIGKILL)
-    }
-
-    /// Waits for the exit and returns the status and output.
-    func finish() -> ProcessResult {
-        process.waitUntilExit()
-        return ProcessResult(
-            status: process.terminationStatus,
-            stdout: (try? String(contentsOf: out, encoding: .utf8)) ?? "",
-            stderr: (try? String(contentsOf: err, encoding: .utf8)) ?? "")
-    }
-}

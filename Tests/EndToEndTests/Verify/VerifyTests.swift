@@ -111,6 +111,38 @@ final class VerifyTests: XCTestCase {
         XCTAssertEqual(usage.status, 2, usage.stderr)
     }
 
+    /// More differing rows than `--max-diffs`: the report lists that many and says it stopped; a
+    /// lost metric point is named as its series with the points on each side.
+    func testMaxDiffsTruncatesAndALostPointNamesItsSeries() throws {
+        let env = try TestEnvironment.require()
+        let (db, conninfo) = try importFresh(env, "mlflow-2.9.2/rich.db")
+        defer { env.dropDatabase(db) }
+        let admin = try env.admin(database: db)
+        try admin.execute("UPDATE params SET value = value || 'x'")
+        let series = try admin.query("SELECT run_uuid, key, count(*) FROM metrics GROUP BY 1, 2 ORDER BY 1, 2 LIMIT 1").rows[0]
+        try admin.query(
+            "DELETE FROM metrics WHERE ctid = (SELECT ctid FROM metrics WHERE run_uuid = $1 AND key = $2 LIMIT 1)", [series[0], series[1]])
+        let result = try env.tool(
+            "mlflow-verify", [TestEnvironment.fixture("mlflow-2.9.2/rich.db"), "--target", conninfo, "--max-diffs", "3", "--format", "json"])
+        XCTAssertEqual(result.status, 1, result.stderr)
+        let json = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        let differences = try XCTUnwrap(json["differences"] as? [[String: Any]])
+        XCTAssertEqual(differences.count, 3, "\(differences)")
+        XCTAssertEqual(json["differences_truncated"] as? Bool, true)
+        let seriesDifferences = try XCTUnwrap(json["series_differences"] as? [[String: Any]])
+        let points = Int(series[2]!)!
+        XCTAssertTrue(
+            seriesDifferences.contains {
+                $0["run_uuid"] as? String == series[0] && $0["key"] as? String == series[1] && $0["source_points"] as? Int == points
+                    && $0["target_points"] as? Int == points - 1
+            }, "\(seriesDifferences)")
+        let all = try env.tool(
+            "mlflow-verify", [TestEnvironment.fixture("mlflow-2.9.2/rich.db"), "--target", conninfo, "--max-diffs", "1000", "--format", "json"])
+        let full = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(all.stdout.utf8)) as? [String: Any])
+        XCTAssertEqual(full["differences_truncated"] as? Bool, false)
+        XCTAssertGreaterThan((full["differences"] as? [Any])?.count ?? 0, 3)
+    }
+
     /// The JSON and JUnit reports parse, and have the documented structure.
     func testJSONAndJUnitReportsParse() throws {
         let env = try TestEnvironment.require()

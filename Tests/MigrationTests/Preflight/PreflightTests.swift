@@ -125,7 +125,7 @@ final class PreflightTests: XCTestCase {
     }
 
     private func rows(_ source: SQLiteSource, _ table: String) throws -> Int {
-        let reader = try source.tuples(source.schema.table(table)!)
+        let reader = try source.canonicalRows(source.schema.table(table)!)
         var n = 0
         while try reader.next() != nil { n += 1 }
         return n

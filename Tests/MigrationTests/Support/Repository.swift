@@ -1,5 +1,6 @@
 import Foundation
 import TestSupport
+import XCTest
 
 /// Paths inside the checkout (`Checkout.root`, the folder holding Package.swift).
 enum Repository {
@@ -17,14 +18,14 @@ enum Repository {
     static func copy(of fixture: String, changedBy statements: [String]) throws -> String {
         let copy = FileManager.default.temporaryDirectory.appendingPathComponent("fixture-\(UUID().uuidString).db").path
         try FileManager.default.copyItem(atPath: Repository.fixture(fixture), toPath: copy)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments =
+        let result = try ProcessResult.run(
+            "/usr/bin/env",
             ["python3", "-c", "import sqlite3, sys\ndb = sqlite3.connect(sys.argv[1])\nfor s in sys.argv[2:]: db.execute(s)\ndb.commit()", copy]
-            + statements
-        try process.run()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else { throw CocoaError(.fileWriteUnknown) }
+                + statements)
+        guard result.status == 0 else {
+            XCTFail("changing \(fixture) failed: \(result.stderr)")
+            throw CocoaError(.fileWriteUnknown)
+        }
         return copy
     }
 }

@@ -4,7 +4,10 @@
 /// of the wrong type refuses the bundle.
 public struct BundleManifest: Codable, Sendable {
     public static let formatName = "mlflow-pg-migrate-bundle"
-    public static let currentVersion = 1
+    /// 2: content checksums of the canonical form mlflow-verify reports (1: of the binary COPY tuples).
+    public static let currentVersion = 2
+    /// The versions this build reads.
+    public static let readableVersions = 1...2
 
     public struct Source: Codable, Sendable {
         /// The file name only, never a path of the exporting machine.

@@ -46,8 +46,10 @@ public final class BundleSource: MigrationSource {
             throw invalid("manifest.json is not a valid manifest: \(describeDecodingError(error))")
         }
         guard manifest.format == BundleManifest.formatName else { throw invalid("manifest.json is not an mlflow-pg-migrate bundle manifest") }
-        guard manifest.formatVersion == BundleManifest.currentVersion else {
-            throw invalid("bundle format version \(manifest.formatVersion); this build reads version \(BundleManifest.currentVersion)")
+        guard BundleManifest.readableVersions.contains(manifest.formatVersion) else {
+            throw invalid(
+                "bundle format version \(manifest.formatVersion); this build reads versions \(BundleManifest.readableVersions.lowerBound) to \(BundleManifest.readableVersions.upperBound)"
+            )
         }
         guard let schema = catalog.revision(manifest.revision) else {
             throw MigrationError.unknownRevision(
@@ -105,7 +107,9 @@ public final class BundleSource: MigrationSource {
             let table = schema.table(entry.name)!
             let scan: (rows: Int, content: UInt64, largest: [String: Int64])
             do {
-                scan = try Self.scan(file, table, sequenceColumns: manifest.sequences.filter { $0.table == entry.name }.map(\.column))
+                scan = try Self.scan(
+                    file, table, sequenceColumns: manifest.sequences.filter { $0.table == entry.name }.map(\.column),
+                    canonical: manifest.formatVersion >= 2)
             } catch MigrationError.bundleInvalid(_, let problem) {
                 throw invalid(problem)
             }
@@ -129,18 +133,20 @@ public final class BundleSource: MigrationSource {
 
     /// One pass over a checked data file: rows, their content checksum, and the largest value of
     /// each named integer column.
-    private static func scan(_ file: BundleFile, _ table: TableSpec, sequenceColumns: [String]) throws
+    private static func scan(_ file: BundleFile, _ table: TableSpec, sequenceColumns: [String], canonical isCanonical: Bool) throws
         -> (rows: Int, content: UInt64, largest: [String: Int64])
     {
         let columns = table.loadedColumns
         let watched = sequenceColumns.compactMap { name in columns.firstIndex { $0.name == name }.map { (name, $0, columns[$0].pgType) } }
         let reader = BundleTupleReader(file: file, fields: columns.count)
+        let canonical = PGCanonicalDecoder(table: table) { .bundleInvalid(path: file.path, problem: $0) }
         var rows = 0
         var content: UInt64 = 0
         var largest: [String: Int64] = [:]
         while let tuple = try reader.next() {
             rows += 1
-            content &+= XXH64.hash(tuple.bytes)
+            // The content checksum is of the canonical form, the one mlflow-verify reports (version 2).
+            content &+= XXH64.hash(isCanonical ? try canonical.decode(tuple).bytes : tuple.bytes)
             for (name, index, type) in watched {
                 guard let value = tuple.value(index) else { continue }
                 let number: Int64? =
@@ -163,8 +169,10 @@ public final class BundleSource: MigrationSource {
         manifest.tables.first { $0.name == table.name }!
     }
 
-    public func tuples(_ table: TableSpec) throws -> any TupleReader {
-        BundleTupleReader(file: files[table.name]!, fields: table.loadedColumns.count)
+    public func canonicalRows(_ table: TableSpec) throws -> any TupleReader {
+        let path = path
+        let decoder = PGCanonicalDecoder(table: table) { .bundleInvalid(path: path, problem: $0) }
+        return DecodedTupleReader(BundleTupleReader(file: files[table.name]!, fields: table.loadedColumns.count), decoder)
     }
 
     public func rowCount(_ table: TableSpec) throws -> Int { entry(table).rows }

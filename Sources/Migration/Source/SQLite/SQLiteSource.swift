@@ -175,8 +175,8 @@ public final class SQLiteSource: MigrationSource {
         return table.primaryKey.indices.map { ColumnValue(column: table.primaryKey[$0], value: stmt.display(Int32($0))) }
     }
 
-    public func tuples(_ table: TableSpec) throws -> any TupleReader {
-        try SQLiteTupleReader(source: self, table: table)
+    public func canonicalRows(_ table: TableSpec) throws -> any TupleReader {
+        try SQLiteCanonicalReader(source: self, table: table)
     }
 
     public func copy(_ table: TableSpec, into conn: PGConnection, progress: ((Int) -> Void)?) throws -> (stream: CopyInStream, rows: Int) {

@@ -56,6 +56,24 @@ final class BundleSourceTests: XCTestCase {
         }
     }
 
+    /// A value changed inside a data file whose size and hash the manifest was made to agree with:
+    /// the content checksum still differs, and the bundle is refused naming it.
+    func testAChangedValueWithAMatchingFileHashIsRefusedByTheContentChecksum() throws {
+        let path = bundle + "/data/params.pgcopy"
+        var bytes = Array(try Data(contentsOf: URL(fileURLWithPath: path)))
+        // The last byte of the last value, just before the 2-byte trailer: a character of a param.
+        bytes[bytes.count - 3] ^= 0x01
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        try editManifest { object in
+            var tables = object["tables"] as! [[String: Any]]
+            let i = tables.firstIndex { $0["name"] as? String == "params" }!
+            tables[i]["xxh64"] = bytes.withUnsafeBytes { hex(XXH64.hash($0)) }
+            object["tables"] = tables
+        }
+        let refused = try XCTUnwrap(refusal())
+        XCTAssertTrue(refused.contains("data/params.pgcopy") && refused.contains("has content checksum"), refused)
+    }
+
     func testTheExportedBundleOpensAndPrintsItsManifestChecksum() throws {
         let source = try BundleSource(path: bundle)
         let bytes = try Data(contentsOf: URL(fileURLWithPath: bundle + "/manifest.json"))
@@ -107,7 +125,7 @@ final class BundleSourceTests: XCTestCase {
         let path = bundle + "/data/params.pgcopy"
         try FileManager.default.removeItem(atPath: path)
         try Data("PGCOPY garbage".utf8).write(to: URL(fileURLWithPath: path))
-        let reader = try source.tuples(params)
+        let reader = try source.canonicalRows(params)
         var rows = 0
         while try reader.next() != nil { rows += 1 }
         XCTAssertEqual(rows, source.manifest.tables.first { $0.name == "params" }?.rows)

@@ -1,6 +1,7 @@
 import Foundation
 import MLflowSchema
 import SQLite
+import TestSupport
 import XCTest
 
 @testable import Migration
@@ -95,16 +96,15 @@ final class SQLiteSourceTests: XCTestCase {
     func testALockedSourceIsReportedAsLocked() throws {
         let copy = try Repository.copy(of: "mlflow-2.9.2/empty.db", changedBy: ["PRAGMA journal_mode=DELETE"])
         defer { try? FileManager.default.removeItem(atPath: copy) }
-        let writer = Process()
-        writer.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         let ready = copy + ".ready"
-        writer.arguments = [
-            "python3", "-c",
-            "import sqlite3, sys, time\ndb = sqlite3.connect(sys.argv[1], isolation_level=None)\ndb.execute('BEGIN EXCLUSIVE')\nopen(sys.argv[2], 'w').close()\ntime.sleep(12)",
-            copy, ready,
-        ]
-        try writer.run()
-        defer { writer.terminate() }
+        let writer = try RunningProcess(
+            "/usr/bin/env",
+            [
+                "python3", "-c",
+                "import sqlite3, sys, time\ndb = sqlite3.connect(sys.argv[1], isolation_level=None)\ndb.execute('BEGIN EXCLUSIVE')\nopen(sys.argv[2], 'w').close()\ntime.sleep(12)",
+                copy, ready,
+            ])
+        defer { writer.killHard() }
         for _ in 0..<500 where !FileManager.default.fileExists(atPath: ready) { usleep(10_000) }
         defer { try? FileManager.default.removeItem(atPath: ready) }
         XCTAssertThrowsError(try SQLiteSource(path: copy)) { error in
