@@ -49,7 +49,7 @@ public final class SQLiteDatabase {
     }
 
     /// The rows the last INSERT, UPDATE or DELETE changed.
-    public var changes: Int { Int(sqlite3_changes64(handle)) }
+    public var changes: Int { Int(sqlite3_changes(handle)) }
 
     /// Compiles one statement.
     public func prepare(_ sql: String) throws -> SQLiteStatement {

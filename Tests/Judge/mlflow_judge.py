@@ -105,7 +105,7 @@ def raw_tables(uri):
     engine = sqlalchemy.create_engine(uri)
     out = {}
     with engine.connect() as conn:
-        if uri.startswith("postgresql"):
+        if conn.dialect.driver == "psycopg2":
             # json and jsonb as the text the server holds (as SQLite gives it), on this connection only.
             import psycopg2.extras
             dbapi = getattr(conn.connection, "dbapi_connection", None) or conn.connection.connection
@@ -114,8 +114,10 @@ def raw_tables(uri):
         for t in sorted(sqlalchemy.inspect(conn).get_table_names()):
             rows = conn.execute(sqlalchemy.text(f'SELECT * FROM "{t}"'))
             columns = list(rows.keys())
-            values = sorted((json.dumps([raw_value(v) for v in row], ensure_ascii=False) for row in rows))
-            out[t] = {"columns": sorted(columns), "rows": [dict(zip(columns, json.loads(r))) for r in values]}
+            assert conn.dialect.name != "postgresql" or conn.dialect.driver == "psycopg2", "JSON would be parsed"
+            values = sorted(json.dumps(dict(zip(columns, (raw_value(v) for v in row))), ensure_ascii=False, sort_keys=True)
+                            for row in rows)
+            out[t] = {"columns": sorted(columns), "rows": [json.loads(r) for r in values]}
     return out
 
 

@@ -6,7 +6,7 @@ import SQLite
 ///
 /// Two groups, one function per PostgreSQL type or check:
 /// - the encoder's rules (`read`, `text`): storage class, NULL, integer range, 0/1 booleans, ISO
-///   dates, NUL in text. The encoder (import, export, verify's source side) and the pre-flight call
+///   dates, NUL in text. The encoder (import, export) and the pre-flight call
 ///   them; the encoder stops at the first fault, the pre-flight collects them all.
 /// - the server's rules (`characters`, `length`, `json`, `check`): what PostgreSQL itself checks
 ///   during COPY and when it builds the constraints. The load leaves them to the server; the

@@ -11,6 +11,8 @@ public enum MigrationError: Error, CustomStringConvertible {
         case bundle
         case rejectDirectory = "reject directory"
         case report
+        /// SQLite's temporary database, where problems and left-out rows are kept.
+        case scratch = "temporary database for problems and left-out rows"
     }
 
     /// The source path does not exist or cannot be read.

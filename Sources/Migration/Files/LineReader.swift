@@ -54,9 +54,10 @@ final class LineReader {
             read(fd, bytes.baseAddress! + before, Self.chunk)
         }
         if n < 0 {
+            let error = errno == EINTR ? nil : PrivateFile.posixError(path)
             buffer.count = before
-            if errno == EINTR { return }
-            throw PrivateFile.posixError(path)
+            if let error { throw error }
+            return
         }
         buffer.count = before + n
         if n == 0 { atEnd = true }

@@ -113,7 +113,7 @@ public struct Preflight {
 
     /// Rows whose key a row with a smaller rowid already has.
     private func duplicates(_ key: UniqueSpec, into result: inout Result) throws {
-        guard let table = source.schema.table(key.table) else { return }
+        guard source.schema.table(key.table) != nil else { return }
         // A unique index of SQLite's on the same columns already rules duplicates out.
         if try source.hasUniqueIndex(key.table, columns: key.columns) { return }
         let cols = key.columns.map(sqlQuote).joined(separator: ", ")
@@ -122,11 +122,12 @@ public struct Preflight {
             SELECT rowid FROM \(sqlQuote(key.table)) WHERE \(notNull) AND rowid NOT IN
             (SELECT min(rowid) FROM \(sqlQuote(key.table)) WHERE \(notNull) GROUP BY \(cols)) ORDER BY rowid
             """
+        // The row's key is read back with the problem when it is listed (`ProblemLog`), not for every row here.
         try source.forEachRowid(sql, table: key.table) { rowid in
             try result.problems.add(
                 Problem(
                     kind: .duplicateKey, table: key.table, rowid: rowid,
-                    key: source.keyParts(table, rowid: rowid), column: key.columns.joined(separator: ", "),
+                    key: [], column: key.columns.joined(separator: ", "),
                     value: nil, detail: "another row has the same \(key.columns.joined(separator: ", ")) (constraint \(key.name))",
                     length: nil, limit: nil))
         }
@@ -134,16 +135,17 @@ public struct Preflight {
 
     /// Rows whose foreign key points at no parent row (all key columns set, as PostgreSQL checks).
     private func orphans(_ fk: ForeignKeySpec, into result: inout Result) throws {
-        guard let table = source.schema.table(fk.table) else { return }
+        guard source.schema.table(fk.table) != nil else { return }
         let notNull = fk.columns.map { "c.\(sqlQuote($0)) IS NOT NULL" }.joined(separator: " AND ")
         let sql = """
             SELECT c.rowid FROM \(sqlQuote(fk.table)) c WHERE \(notNull)
             AND NOT EXISTS (SELECT 1 FROM \(sqlQuote(fk.parent)) p WHERE \(fk.joinCondition)) ORDER BY c.rowid
             """
+        // The row's key is read back with the problem when it is listed (`ProblemLog`), not for every row here.
         try source.forEachRowid(sql, table: fk.table) { rowid in
             try result.problems.add(
                 Problem(
-                    kind: .orphan, table: fk.table, rowid: rowid, key: source.keyParts(table, rowid: rowid),
+                    kind: .orphan, table: fk.table, rowid: rowid, key: [],
                     column: fk.columns.joined(separator: ", "), value: nil,
                     detail: "references \(fk.parent)(\(fk.parentColumns.joined(separator: ", "))), which has no such row (constraint \(fk.name))",
                     length: nil, limit: nil))

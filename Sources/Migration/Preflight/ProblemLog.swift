@@ -16,7 +16,7 @@ final class ProblemLog {
     init(source: SQLiteSource) throws {
         self.source = source
         let db = try source.scratch()
-        insert = try SQLiteSource.read(db, path: source.path, table: nil) { db in
+        insert = try SQLiteSource.writingScratch {
             try db.execute("DELETE FROM \(SQLiteScratch.problems)")
             return try db.prepare(
                 "INSERT INTO \(SQLiteScratch.problems) (kind, tbl, row, col, value, detail, length, lim) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
@@ -26,7 +26,7 @@ final class ProblemLog {
     /// Records one problem.
     func add(_ p: Problem) throws {
         defer { insert.reset() }
-        try SQLiteSource.read(source.db, path: source.path, table: p.table) { _ in
+        try SQLiteSource.writingScratch {
             try insert.bind(1, p.kind.rawValue)
             try insert.bind(2, p.table)
             try insert.bind(3, p.rowid)

@@ -111,11 +111,10 @@ enum RejectDirectory {
         let decoder = JSONDecoder()
         for table in record.leftOut {
             let name = "rows/\(table.table).jsonl"
-            guard table.table.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }), source.schema.table(table.table) != nil,
-                let lines = try? LineReader(path: root.appendingPathComponent(name).path)
-            else {
-                throw invalid("\(displayName(name)) is missing")
+            guard table.table.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }), source.schema.table(table.table) != nil else {
+                throw invalid("rejects.json names a table \(displayName(table.table)) that revision \(record.revision) does not have")
             }
+            guard let lines = try? LineReader(path: root.appendingPathComponent(name).path) else { throw invalid("\(name) is missing") }
             var rows = 0
             while let line = try lines.next() {
                 guard !line.isEmpty else { continue }

@@ -3,7 +3,7 @@ import PostgresTarget
 
 /// An order-independent checksum of one table's rows, with the detail needed to narrow it down.
 ///
-/// Each row's canonical bytes (its binary COPY tuple) are hashed with xxHash64 and the hashes are
+/// Each row's canonical bytes (`CanonicalTupleBuffer`) are hashed with xxHash64 and the hashes are
 /// added (a multiset hash: row order never matters, a duplicate row counts twice). Rows are also
 /// summed into buckets by their match columns, so that differing rows can be found in a second pass
 /// that only keeps the rows of differing buckets. Memory does not grow with the table, only with the

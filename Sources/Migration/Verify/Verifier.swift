@@ -6,7 +6,7 @@ import PostgresTarget
 ///
 /// Reads both sides once, in one snapshot each (an SQLite read transaction and a PostgreSQL
 /// `REPEATABLE READ READ ONLY` transaction), and never writes. Both sides are reduced to the same
-/// canonical bytes (binary COPY tuples) and compared by order-independent checksums; only where
+/// canonical form (`CanonicalTupleBuffer`), each by its own code, and compared by order-independent checksums; only where
 /// a checksum differs is a second pass made to find the differing rows.
 public struct Verifier {
     public let sourcePath: String

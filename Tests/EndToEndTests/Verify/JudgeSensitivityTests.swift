@@ -67,15 +67,14 @@ final class JudgeSensitivityTests: XCTestCase {
             defer { env.dropDatabase(db) }
             let result = try env.tool("mlflow-import", [copy, "--target", conninfo])
             XCTAssertEqual(result.status, 0, "\(breakage.what): \(result.stderr)")
-            if breakage.source != nil {
-                // The changed source itself imports faithfully: the judge sees no difference yet.
-                XCTAssertEqual(
-                    try env.judge("snapshot", "sqlite:///\(copy)", mlflow: breakage.version),
-                    try env.judge("snapshot", env.mlflowURI(db), mlflow: breakage.version), "\(breakage.what): the unbroken load differs")
-            }
+            // Before the breakage the judge sees no difference, so that the one it sees after is the breakage's.
+            let unbroken = try env.judge("snapshot", "sqlite:///\(copy)", mlflow: breakage.version)
+            XCTAssertEqual(
+                unbroken, try env.judge("snapshot", env.mlflowURI(db), mlflow: breakage.version), "\(breakage.what): the unbroken load differs")
             let reference = try TestEnvironment.temporaryCopy(of: copy)
             defer { try? FileManager.default.removeItem(atPath: URL(fileURLWithPath: reference).deletingLastPathComponent().path) }
-            let expected = try env.judge(breakage.command, "sqlite:///\(reference)", mlflow: breakage.version)
+            let expected =
+                breakage.command == "snapshot" ? unbroken : try env.judge(breakage.command, "sqlite:///\(reference)", mlflow: breakage.version)
             try env.admin(database: db).execute(breakage.target)
             let actual = try env.judge(breakage.command, env.mlflowURI(db), mlflow: breakage.version)
             XCTAssertNotEqual(expected, actual, "the judge did not notice: \(breakage.what)")

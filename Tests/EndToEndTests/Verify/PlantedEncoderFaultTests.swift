@@ -1,3 +1,4 @@
+#if DEBUG
 import Foundation
 import XCTest
 
@@ -96,3 +97,4 @@ final class PlantedEncoderFaultTests: XCTestCase {
             changed.contains { $0.column == "artifact_location" && $0.target.contains("moved/moved") }, "\(changed)\n\(report.text)")
     }
 }
+#endif

@@ -1,3 +1,4 @@
+import Foundation
 import MLflowSchema
 import SQLite
 
@@ -5,24 +6,41 @@ extension SQLiteSource {
     /// The connection with the scratch tables created (once).
     func scratch() throws -> SQLiteDatabase {
         if !hasScratch {
-            try Self.read(db, path: path, table: nil) { try SQLiteScratch.create(on: $0) }
+            try Self.writingScratch { try SQLiteScratch.create(on: db) }
             hasScratch = true
         }
         return db
+    }
+
+    /// Runs a write to the scratch tables; a failure (a full temporary folder, above all) names
+    /// the temporary folder, not the source.
+    static func writingScratch<R>(_ body: () throws -> R) throws -> R {
+        do {
+            return try body()
+        } catch let error as SQLiteError {
+            let folder = ProcessInfo.processInfo.environment["SQLITE_TMPDIR"] ?? ProcessInfo.processInfo.environment["TMPDIR"] ?? "/var/tmp"
+            throw MigrationError.outputUnusable(
+                path: folder, output: .scratch,
+                reason:
+                    "\(displayName(error.message)); point SQLITE_TMPDIR at a folder on a file system with room (about 200 bytes per problem or left-out row)"
+            )
+        }
     }
 
     /// Leaves one row out of every later read; false when it was left out already.
     @discardableResult
     func leaveOut(_ table: String, rowid: Int64) throws -> Bool {
         let db = try scratch()
-        let stmt = try Self.read(db, path: path, table: table) { db in
+        let stmt = try Self.writingScratch {
             try leaveOutStatement ?? db.prepare("INSERT OR IGNORE INTO \(SQLiteScratch.leftOut) (tbl, row) VALUES (?, ?)")
         }
         leaveOutStatement = stmt
         defer { stmt.reset() }
-        try stmt.bind(1, table)
-        try stmt.bind(2, rowid)
-        _ = try Self.read(db, path: path, table: table) { _ in try stmt.step() }
+        try Self.writingScratch {
+            try stmt.bind(1, table)
+            try stmt.bind(2, rowid)
+            _ = try stmt.step()
+        }
         guard db.changes > 0 else { return false }
         leftOut[table, default: 0] += 1
         return true
@@ -33,7 +51,7 @@ extension SQLiteSource {
     @discardableResult
     func leaveOut(_ table: String, selecting sql: String) throws -> Int {
         let db = try scratch()
-        let added = try Self.read(db, path: path, table: table) { db in
+        let added = try Self.writingScratch {
             try db.execute("INSERT OR IGNORE INTO \(SQLiteScratch.leftOut) (tbl, row) SELECT \(sqlLiteral(table)), row FROM (\(sql))")
             return db.changes
         }
@@ -47,7 +65,7 @@ extension SQLiteSource {
     func cascade(_ fk: ForeignKeySpec, record: (SQLiteDatabase) throws -> Void) throws -> Int {
         let db = try scratch()
         let (parent, child) = (sqlLiteral(fk.parent), sqlLiteral(fk.table))
-        let added = try Self.read(db, path: path, table: fk.table) { db in
+        let added = try Self.writingScratch {
             try db.execute("DELETE FROM \(SQLiteScratch.cascade)")
             try db.execute(
                 """

@@ -14,7 +14,7 @@ public final class SQLiteSource: MigrationSource {
     public let schema: SchemaRevision
     /// Tables in the file that the schema map does not know: reported, never loaded.
     public let unknownTables: [String]
-    /// Rows that reads (`tuples(_:)`, `copy`) leave out, counted per table; the rows themselves
+    /// Rows that reads (`canonicalRows(_:)`, `copy`) leave out, counted per table; the rows themselves
     /// are in the scratch database (`SQLiteSource+LeftOut`): what a policy or a reject record leaves out.
     public internal(set) var leftOut: [String: Int] = [:]
     /// True once the scratch tables exist on the connection.

@@ -6,8 +6,8 @@ import SQLite
 ///
 /// Each cell goes in as SQLite gives it: an integer as its 64-bit value (a 0 or 1 in a `boolean`
 /// column as one byte), a real as its bits, text and blobs as their bytes, NULL as NULL. Artifact
-/// locations are rewritten by the map the import was given. Nothing of the encoder is used, so a
-/// fault in it shows up as a difference. A cell of a storage class that its column cannot take
+/// locations are rewritten by the map the import was given (`ArtifactColumns`, the one piece shared
+/// with the import's path). Nothing of the encoder is used, so a fault in it shows up as a difference. A cell of a storage class that its column cannot take
 /// (which the import refuses) stops the comparison with `rejectedValue`: canonical values of
 /// different classes could otherwise look alike.
 final class SQLiteCanonicalReader: TupleReader {

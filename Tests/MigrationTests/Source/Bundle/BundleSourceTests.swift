@@ -74,6 +74,32 @@ final class BundleSourceTests: XCTestCase {
         XCTAssertTrue(refused.contains("data/params.pgcopy") && refused.contains("has content checksum"), refused)
     }
 
+    /// A bundle of format version 1 (content checksums of the binary COPY tuples, before verify's
+    /// canonical form) still opens; its checksums are not taken for version 2 ones.
+    func testAVersion1BundleIsStillRead() throws {
+        let written = try BundleSource(path: bundle).manifest
+        var raw: [String: String] = [:]
+        for table in written.tables {
+            let reader = try BundleTupleReader(path: bundle + "/" + table.file, fields: table.columns.count)
+            var sum: UInt64 = 0
+            while let tuple = try reader.next() { sum &+= XXH64.hash(tuple.bytes) }
+            raw[table.name] = hex(sum)
+        }
+        // experiments has integer columns: its two checksums differ, so the version decides.
+        XCTAssertNotEqual(raw["experiments"], written.tables.first { $0.name == "experiments" }?.contentChecksum)
+        try editManifest { object in
+            object["format_version"] = 1
+            object["tables"] = (object["tables"] as! [[String: Any]]).map { table in
+                var table = table
+                table["content_checksum"] = raw[table["name"] as! String]
+                return table
+            }
+        }
+        XCTAssertNoThrow(try BundleSource(path: bundle))
+        try editManifest { object in object["format_version"] = 2 }
+        XCTAssertTrue(try XCTUnwrap(refusal()).contains("has content checksum"))
+    }
+
     func testTheExportedBundleOpensAndPrintsItsManifestChecksum() throws {
         let source = try BundleSource(path: bundle)
         let bytes = try Data(contentsOf: URL(fileURLWithPath: bundle + "/manifest.json"))
