@@ -9,32 +9,18 @@
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
+. Benchmarks/common.sh
 a="$1"; b="$2"; size="${3:-100x10x1000}"; rounds="${ROUNDS:-7}"
 data="${BENCH_DATA:-/tmp/mlflow-pg-migrate-bench}"
 mkdir -p "$data"
 scripts/setup.sh
-cluster="$(mktemp -d /tmp/mlflow-pg-migrate-ab-pg.XXXXXX)"
-trap 'scripts/pg-cluster.sh stop "$cluster"' EXIT
-started="$(scripts/pg-cluster.sh start "$cluster")"
-eval "$started"
+bench_cluster ab
 IFS=x read -r runs keys steps <<<"$size"
 src="$data/store-$size.db"
 [ -f "$src" ] || python3 Benchmarks/generate_store.py "$src" --runs "$runs" --keys "$keys" --steps "$steps" >&2
 now() { date +%s.%N; }
 median() { sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 secs() { local t0; t0=$(now); "$@" >/dev/null; echo "$(now) - $t0" | bc -l; }
-# The read floor of run.sh: an SQLite scan touching every column plus COPY TO of every table.
-read_floor() {  # $1 = sqlite file, $2 = database
-  local sql="" copies=() t
-  for t in $(sqlite3 "$1" "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'"); do
-    local cols
-    cols=$(sqlite3 "$1" "SELECT group_concat(CASE WHEN type IN ('INTEGER','BIGINT','FLOAT','BOOLEAN') THEN 'total(\"' || name || '\")' ELSE 'sum(length(\"' || name || '\"))' END, ', ') FROM pragma_table_info('$t')")
-    sql+="SELECT $cols FROM \"$t\";"
-    copies+=(-c "COPY \"$t\" TO STDOUT (FORMAT binary)")
-  done
-  sqlite3 "$1" "$sql" >/dev/null
-  psql -X -q -d "$2" "${copies[@]}" >/dev/null
-}
 declare -A t
 for r in $(seq "$rounds"); do
   for side in a b; do

@@ -9,14 +9,12 @@
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
+. Benchmarks/common.sh
 a="$1"; b="${2:-}"; rows="${3:-1000000}"
 data="${BENCH_DATA:-/tmp/mlflow-pg-migrate-bench}"
 mkdir -p "$data"
 scripts/setup.sh
-cluster="$(mktemp -d /tmp/mlflow-pg-migrate-bad-pg.XXXXXX)"
-trap 'scripts/pg-cluster.sh stop "$cluster"' EXIT
-started="$(scripts/pg-cluster.sh start "$cluster")"
-eval "$started"
+bench_cluster bad
 src="$data/bad-rows-$rows.db"
 if [ ! -f "$src" ]; then
   cp Fixtures/mlflow-2.9.2/rich.db "$src.tmp"

@@ -18,6 +18,7 @@
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
+. Benchmarks/common.sh
 sizes=("$@"); [ ${#sizes[@]} -gt 0 ] || sizes=(100x10x1000)
 rounds="${ROUNDS:-3}"
 data="${BENCH_DATA:-/tmp/mlflow-pg-migrate-bench}"
@@ -27,10 +28,7 @@ command -v pgloader >/dev/null || { DEBIAN_FRONTEND=noninteractive apt-get insta
 py292="$(scripts/mlflow-venv.sh 2.9.2)"
 swift build -c release >/dev/null
 bin="$(swift build -c release --show-bin-path)"
-cluster="$(mktemp -d /tmp/mlflow-pg-migrate-bench-pg.XXXXXX)"
-trap 'scripts/pg-cluster.sh stop "$cluster"' EXIT
-started="$(scripts/pg-cluster.sh start "$cluster")"
-eval "$started"
+bench_cluster bench
 
 now() { date +%s.%N; }
 median() { sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
@@ -49,17 +47,6 @@ timed() {
   echo "$(echo "$t1 - $t0" | bc -l) $rss $(( (b1 - b0) * 100 / (a1 - a0 > 0 ? a1 - a0 : 1) ))"
 }
 
-read_floor() {  # $1 = sqlite file, $2 = database
-  local sql="" copies=() t
-  for t in $(sqlite3 "$1" "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'"); do
-    local cols
-    cols=$(sqlite3 "$1" "SELECT group_concat(CASE WHEN type IN ('INTEGER','BIGINT','FLOAT','BOOLEAN') THEN 'total(\"' || name || '\")' ELSE 'sum(length(\"' || name || '\"))' END, ', ') FROM pragma_table_info('$t')")
-    sql+="SELECT $cols FROM \"$t\";"
-    copies+=(-c "COPY \"$t\" TO STDOUT (FORMAT binary)")
-  done
-  sqlite3 "$1" "$sql" >/dev/null
-  psql -X -q -d "$2" "${copies[@]}" >/dev/null
-}
 export -f read_floor
 
 copy_floor() {  # $1 = bundle folder, $2 = database; the schema folder comes from the manifest's revision

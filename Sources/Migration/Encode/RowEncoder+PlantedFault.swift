@@ -24,8 +24,8 @@ extension RowEncoder {
         return table.loadedColumns.firstIndex { $0.name == column }
     }
 
-    /// Writes `cell` converted wrongly, as `PlantedFault.column` describes.
-    static func encodeWrongly(_ cell: Cell, into out: BinaryTupleBuffer) {
+    /// Writes `cell`, a value of `type`, converted wrongly, as `PlantedFault.column` describes.
+    static func encodeWrongly(_ cell: Cell, _ type: PGType, into out: BinaryTupleBuffer) {
         switch cell {
         case .null: out.null()
         case .int4(let value): out.int4(value &+ 1)
@@ -39,7 +39,7 @@ extension RowEncoder {
             changed.withUnsafeBytes { out.bytes($0) }
         case .text(let bytes):
             var changed = Array(bytes)
-            if changed.first == UInt8(ascii: "{") || changed.first == UInt8(ascii: "[") {
+            if type == .json {
                 changed.append(UInt8(ascii: " "))  // JSON: still valid, no longer the same text
             } else if let last = changed.last, last >= 0x20, last < 0x80 {
                 changed[changed.count - 1] = last ^ 1  // printable ASCII stays printable, the length stays

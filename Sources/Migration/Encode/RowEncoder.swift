@@ -45,7 +45,7 @@ final class RowEncoder {
             do {
                 #if DEBUG
                 if index == plantedColumn {
-                    Self.encodeWrongly(try CellRules.read(stmt, i, as: types[index], nullable: nullable[index]), into: out)
+                    Self.encodeWrongly(try CellRules.read(stmt, i, as: types[index], nullable: nullable[index]), types[index], into: out)
                     continue
                 }
                 #endif

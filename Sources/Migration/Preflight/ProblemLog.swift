@@ -5,10 +5,10 @@ import SQLite
 /// counted in memory, read back a few at a time, so that memory does not grow with the problems.
 final class ProblemLog {
     let source: SQLiteSource
-    /// Every problem recorded.
-    private(set) var total = 0
-    private(set) var counts: [Problem.Kind: Int] = [:]
+    /// Problems per kind, table and column (the group's `rows` left 0: the count is the value).
     private var groups: [ProblemSummary.Group: Int] = [:]
+    /// Problems per kind.
+    var counts: [Problem.Kind: Int] { groups.reduce(into: [:]) { $0[$1.key.kind, default: 0] += $1.value } }
     private let insert: SQLiteStatement
     private var rowStatement: SQLiteStatement?
 
@@ -37,8 +37,6 @@ final class ProblemLog {
             try insert.bind(8, p.limit.map(Int64.init))
             _ = try insert.step()
         }
-        total += 1
-        counts[p.kind, default: 0] += 1
         groups[.init(kind: p.kind, table: p.table, column: p.column, rows: 0), default: 0] += 1
     }
 

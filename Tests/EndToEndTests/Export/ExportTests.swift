@@ -153,6 +153,14 @@ final class ExportTests: XCTestCase {
         }.joined(separator: "\n")
     }
 
+    /// Edits a bundle's manifest.json as text; fails when `old` is not in it (the damage would be no damage).
+    static func replace(_ old: String, with new: String, inManifestOf bundle: String) throws {
+        let url = URL(fileURLWithPath: bundle + "/manifest.json")
+        let text = try String(contentsOf: url, encoding: .utf8)
+        guard text.contains(old) else { throw CocoaError(.fileReadCorruptFile, userInfo: [NSDebugDescriptionErrorKey: "\(old) not in \(url.path)"]) }
+        try text.replacingOccurrences(of: old, with: new).write(to: url, atomically: true, encoding: .utf8)
+    }
+
     /// One flipped byte, a truncated file, a deleted file, an edited manifest, a link in place of a
     /// file: each refused before the target is touched.
     func testDamagedBundlesAreRefused() throws {
@@ -181,29 +189,15 @@ final class ExportTests: XCTestCase {
             ("a deleted file", "is missing", { b in try FileManager.default.removeItem(atPath: b + "/data/params.pgcopy") }),
             (
                 "an edited manifest (rows)", "holds 6 rows, the manifest says 7",
-                { b in
-                    let url = URL(fileURLWithPath: b + "/manifest.json")
-                    let text = try String(contentsOf: url, encoding: .utf8)
-                    try text.replacingOccurrences(of: "\"rows\" : 6,", with: "\"rows\" : 7,").write(to: url, atomically: true, encoding: .utf8)
-                }
+                { b in try Self.replace("\"rows\" : 6,", with: "\"rows\" : 7,", inManifestOf: b) }
             ),
             (
                 "a manifest with a wrong type", "wrong type",
-                { b in
-                    let url = URL(fileURLWithPath: b + "/manifest.json")
-                    let text = try String(contentsOf: url, encoding: .utf8)
-                    try text.replacingOccurrences(of: "\"format_version\" : 2", with: "\"format_version\" : \"2\"").write(
-                        to: url, atomically: true, encoding: .utf8)
-                }
+                { b in try Self.replace("\"format_version\" : 2", with: "\"format_version\" : \"2\"", inManifestOf: b) }
             ),
             (
                 "a manifest pointing outside the bundle", "must be data/tags.pgcopy",
-                { b in
-                    let url = URL(fileURLWithPath: b + "/manifest.json")
-                    let text = try String(contentsOf: url, encoding: .utf8)
-                    try text.replacingOccurrences(of: "\"data/tags.pgcopy\"", with: "\"../../etc/passwd\"").write(
-                        to: url, atomically: true, encoding: .utf8)
-                }
+                { b in try Self.replace("\"data/tags.pgcopy\"", with: "\"../../etc/passwd\"", inManifestOf: b) }
             ),
             (
                 "a symbolic link in place of a data file", "not a regular file",
