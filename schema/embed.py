@@ -1,14 +1,20 @@
 """Write Sources/MLflowSchema/Generated/EmbeddedSchema.swift from schema/<revision>/ folders.
 
 The executables carry the captured DDL and schema maps inside the binary, so that a copied
-executable needs no resource folder. A unit test checks the embedded text equals these files.
+executable needs no resource folder. Revisions share most of their tables and statements, so each
+distinct piece is stored once: the table specs of the maps (a map's "tables" array, element by
+element, as the file spells it) and the statements of the DDL (pg_dump's, separated by a blank
+line). A revision is a list of indexes into them, plus the rest of its map.json verbatim; joining
+the pieces gives back the files byte for byte, which a unit test checks. The output depends only
+on the files (pieces are numbered in the order of first use, revisions taken by folder name).
 """
-import os, pathlib
+import pathlib
 
 root = pathlib.Path(__file__).resolve().parent.parent
 schema = root / "schema"
 out = root / "Sources/MLflowSchema/Generated/EmbeddedSchema.swift"
-FILES = ("map.json", "pre-data.sql", "post-data.sql")
+TABLES_START, TABLES_END = ' "tables": [\n', "\n ],\n \"sequences\":"
+TABLE_SEPARATOR, STATEMENT_SEPARATOR = ",\n", "\n\n"
 
 
 def literal(text):
@@ -19,12 +25,46 @@ def literal(text):
     return f'{hashes}"""\n{text}\n"""{hashes}'
 
 
-entries = []
+class Pieces:
+    """Distinct texts, numbered in the order they are first used."""
+
+    def __init__(self):
+        self.texts, self.index = [], {}
+
+    def indexes(self, texts):
+        for text in texts:
+            if text not in self.index:
+                self.index[text] = len(self.texts)
+                self.texts.append(text)
+        return "[" + ", ".join(str(self.index[t]) for t in texts) + "]"
+
+
+def split_map(text):
+    """A map.json as (the text before its tables, its table specs, the text after them)."""
+    start = text.index(TABLES_START) + len(TABLES_START)
+    end = text.index(TABLES_END, start)
+    tables = text[start:end].split(TABLE_SEPARATOR + "  {")
+    tables = [tables[0]] + ["  {" + t for t in tables[1:]]
+    assert TABLE_SEPARATOR.join(tables) == text[start:end]
+    return text[:start], tables, text[end:]
+
+
+tables, statements, entries = Pieces(), Pieces(), []
 for folder in sorted(p for p in schema.iterdir() if (p / "map.json").exists()):
-    parts = [f'revision: "{folder.name}"']
-    for name, label in zip(FILES, ("map", "preData", "postData")):
-        parts.append(f"{label}: {literal((folder / name).read_text())}")
-    entries.append("    EmbeddedRevision(\n" + ",\n".join(parts) + "\n    ),")
+    head, specs, tail = split_map((folder / "map.json").read_text())
+    pre, post = ((folder / name).read_text().split(STATEMENT_SEPARATOR) for name in ("pre-data.sql", "post-data.sql"))
+    entries.append(
+        f'    EmbeddedRevision(\n        revision: "{folder.name}",\n'
+        f"        mapHead: {literal(head)},\n"
+        f"        tableIndexes: {tables.indexes(specs)},\n"
+        f"        mapTail: {literal(tail)},\n"
+        f"        preDataIndexes: {statements.indexes(pre)},\n"
+        f"        postDataIndexes: {statements.indexes(post)}\n    ),")
+
+
+def array(pieces):
+    return "[\n" + "".join(f"        {literal(t)},\n" for t in pieces.texts) + "    ]"
+
 
 chain = (schema / "alembic-chain.json").read_text() if (schema / "alembic-chain.json").exists() else '{"chain": []}\n'
 out.parent.mkdir(parents=True, exist_ok=True)
@@ -34,6 +74,11 @@ out.write_text(
     "    /// Every captured revision, in the order of their folder names.\n"
     "    static let all: [EmbeddedRevision] = [\n"
     + "\n".join(entries) + "\n    ]\n\n"
+    "    /// The distinct table specs of every map.json, as the files spell them.\n"
+    f"    static let tableSpecs: [String] = {array(tables)}\n\n"
+    "    /// The distinct statements of every pre-data.sql and post-data.sql.\n"
+    f"    static let statements: [String] = {array(statements)}\n\n"
     "    /// The text of schema/alembic-chain.json: MLflow's migration chain, base first.\n"
     f"    static let chain = {literal(chain)}\n}}\n")
-print(f"embedded {len(entries)} revision(s) into {out.relative_to(root)}")
+print(f"embedded {len(entries)} revision(s) into {out.relative_to(root)}: "
+      f"{len(tables.texts)} distinct table specs, {len(statements.texts)} distinct statements, {out.stat().st_size} bytes")

@@ -20,6 +20,21 @@ final class SchemaCatalogTests: XCTestCase {
             XCTAssertEqual(embedded.preData, try String(contentsOf: dir.appendingPathComponent("pre-data.sql"), encoding: .utf8))
             XCTAssertEqual(embedded.postData, try String(contentsOf: dir.appendingPathComponent("post-data.sql"), encoding: .utf8))
         }
+        XCTAssertEqual(
+            EmbeddedRevision.chain, try String(contentsOf: Self.schemaFolder.appendingPathComponent("alembic-chain.json"), encoding: .utf8))
+    }
+
+    /// The catalog lists every revision with its MLflow versions without decoding it, and the
+    /// versions it lists are the decoded map's.
+    func testCatalogEntriesAgreeWithTheirMaps() throws {
+        let catalog = SchemaCatalog.embedded
+        XCTAssertEqual(catalog.entries.count, EmbeddedRevision.all.count)
+        for entry in catalog.entries {
+            let revision = try XCTUnwrap(catalog.revision(entry.revision))
+            XCTAssertEqual(revision.revision, entry.revision)
+            XCTAssertEqual(revision.mlflowVersions, entry.mlflowVersions, entry.revision)
+            XCTAssertFalse(entry.mlflowVersions.isEmpty, entry.revision)
+        }
     }
 
     func testMapAgreesWithPreDataDDL() throws {

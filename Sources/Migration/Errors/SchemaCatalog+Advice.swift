@@ -3,8 +3,8 @@ import MLflowSchema
 extension SchemaCatalog {
     /// What to do with a store at an unsupported revision, naming the nearest supported revisions.
     func advice(forUnsupported revision: String) -> String {
-        func name(_ r: SchemaRevision) -> String { "\(r.revision) (MLflow \(r.mlflowVersions.joined(separator: ", ")))" }
-        func upgrade(_ r: SchemaRevision) -> String {
+        func name(_ r: Entry) -> String { "\(r.revision) (MLflow \(r.mlflowVersions.joined(separator: ", ")))" }
+        func upgrade(_ r: Entry) -> String {
             let version = r.mlflowVersions.last ?? ""
             return "Upgrade a copy of the file with MLflow \(version) (`pip install mlflow==\(version)`, then "
                 + "`mlflow db upgrade sqlite:///COPY`) and migrate the copy."

@@ -74,7 +74,7 @@ extension TargetState {
         let revisions = try conn.alembicRevisions()
         guard revisions != [schema.revision] else { return }
         let found = revisions.map(displayName).joined(separator: ", ")
-        let made = SchemaCatalog.embedded.revision(found).map { " (MLflow \($0.mlflowVersions.joined(separator: ", ")))" } ?? ""
+        let made = SchemaCatalog.embedded.entry(found).map { " (MLflow \($0.mlflowVersions.joined(separator: ", ")))" } ?? ""
         throw MigrationError.targetRefused(
             target: conn.displayName,
             found:
