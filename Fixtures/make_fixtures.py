@@ -12,7 +12,8 @@ Each store is written to a temporary folder and then copied to Fixtures/mlflow-<
             and run inputs with tags.
             MLflow 3.x adds traces with spans, assessments (feedback and expectation), a logged
             model with params and metrics, a prompt and an evaluation dataset with records.
-            Features a version lacks are left out (1.x: no datasets, no aliases, params <= 500).
+            Features a version lacks are left out, by its API and its store's tables (1.x: no
+            datasets, no aliases, shorter params; 1.0-1.3: no registry, no experiment tags).
   empty.db  a store MLflow created and nothing else: only alembic_version, the Default experiment
             (and in 3.x the default workspace).
 """
@@ -20,32 +21,58 @@ import argparse, math, os, shutil, sqlite3, sys, tempfile, time
 
 os.environ.setdefault("MLFLOW_ENABLE_ASYNC_TRACE_LOGGING", "false")
 
+import inspect
 import mlflow
-from mlflow import MlflowClient
+import mlflow.utils.validation
 from mlflow.entities import Metric, Param, RunTag, ViewType
+from mlflow.tracking import MlflowClient  # where MLflow 1.0 has it too
 
 VERSION = tuple(int(x) for x in mlflow.__version__.split(".")[:2])
 HAS_ALIASES = VERSION >= (2, 3)
 HAS_INPUTS = VERSION >= (2, 4)
 HAS_GENAI = VERSION >= (3, 0)
-MAX_PARAM = 500 if VERSION < (2, 0) else 6000  # MLflow's MAX_PARAM_VAL_LENGTH
+MAX_PARAM = mlflow.utils.validation.MAX_PARAM_VAL_LENGTH
 DBL_MAX = sys.float_info.max
 SUBNORMAL = 5e-324
 
 
+def finite_only(log):
+    """Logs a metric point unless the release refuses the value: 1.0 validates infinities away and
+    its SQLite store cannot hold NaN (NULL in a NOT NULL column)."""
+    try:
+        log()
+    except mlflow.exceptions.MlflowException as e:
+        if "valid double" not in str(e) and "NOT NULL constraint failed: metrics.value" not in str(e):
+            raise
+
+
+def accepts(fn, name):
+    """Whether this release's `fn` takes a keyword argument `name`."""
+    return name in inspect.signature(fn).parameters
+
+
 def make_empty(path):
-    MlflowClient(tracking_uri=f"sqlite:///{path}").search_experiments()
+    c = MlflowClient(tracking_uri=f"sqlite:///{path}")
+    (c.search_experiments if hasattr(c, "search_experiments") else c.list_experiments)()
 
 
 def make_rich(path, root):
     uri = f"sqlite:///{path}"
     mlflow.set_tracking_uri(uri)
-    mlflow.set_registry_uri(uri)
-    c = MlflowClient(tracking_uri=uri, registry_uri=uri)
+    if hasattr(mlflow, "set_registry_uri"):  # 1.4+
+        mlflow.set_registry_uri(uri)
+    c = MlflowClient(tracking_uri=uri, registry_uri=uri) if accepts(MlflowClient, "registry_uri") else MlflowClient(uri)
+    make_empty(path)
+    tables = {row[0] for row in sqlite3.connect(path).execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+
+    def batch(rid, metrics=(), params=(), tags=()):
+        c.log_batch(rid, metrics=list(metrics), params=list(params), tags=list(tags))  # 1.0 takes all three
 
     art = lambda name: f"file://{root}/artifacts/{name}"
-    e_main = c.create_experiment("main-experiment", artifact_location=art("main"),
-                                 tags={"team": "vision", "note": "unicode ünïcødé 🚀", "empty": ""})
+    e_main = c.create_experiment("main-experiment", artifact_location=art("main"))
+    if "experiment_tags" in tables:
+        for key, value in {"team": "vision", "note": "unicode ünïcødé 🚀", "empty": ""}.items():
+            c.set_experiment_tag(e_main, key, value)
     e_deleted = c.create_experiment("deleted-experiment", artifact_location=art("deleted"))
     e_restored = c.create_experiment("restored-experiment", artifact_location="s3://bucket/restored")
     e_norun = c.create_experiment("experiment without runs", artifact_location="./relative/mlruns/x")
@@ -56,7 +83,10 @@ def make_rich(path, root):
         if parent:
             t["mlflow.parentRunId"] = parent
         t.update(tags or {})
-        r = c.create_run(exp, run_name=name, tags=t)
+        if accepts(c.create_run, "run_name"):
+            r = c.create_run(exp, run_name=name, tags=t)
+        else:  # before 1.28 the name is a tag
+            r = c.create_run(exp, tags={**t, "mlflow.runName": name})
         return r.info.run_id
 
     ts = 1700000000000
@@ -84,36 +114,39 @@ def make_rich(path, root):
         Param("sql", "1; DROP TABLE runs; --"),
         Param("trailing_space", "value "),
     ]
-    c.log_batch(parent, params=params)
+    batch(parent, params=params)
     for rid in (child1, child2, failed, killed, running, deleted_run, r_deleted_exp, r_restored, r_unicode):
-        c.log_batch(rid, params=[Param("seed", rid[:6]), Param("model", "resnet")])
+        batch(rid, params=[Param("seed", rid[:6]), Param("model", "resnet")])
 
     specials = [float("nan"), float("inf"), float("-inf"), -0.0, 0.0, SUBNORMAL, -SUBNORMAL,
                 DBL_MAX, -DBL_MAX, 2.2250738585072014e-308, 1e-300, 123456789.123456789, math.pi]
-    c.log_batch(parent, metrics=[Metric("special", v, ts + i, i) for i, v in enumerate(specials)])
-    c.log_batch(parent, metrics=[Metric("same_step", v, ts + i, 7) for i, v in enumerate([1.0, 2.0, 1.0])])
-    c.log_batch(parent, metrics=[Metric("big_step", 1.5, 0, 2**62), Metric("big_step", 2.5, ts, -3),
-                                 Metric("big_step", 3.5, ts, 10**12)])
+    for i, v in enumerate(specials):
+        finite_only(lambda: batch(parent, metrics=[Metric("special", v, ts + i, i)]))
+    batch(parent, metrics=[Metric("same_step", v, ts + i, 7) for i, v in enumerate([1.0, 2.0, 1.0])])
+    batch(parent, metrics=[Metric("big_step", 1.5, 0, 2**62), Metric("big_step", 2.5, ts, -3),
+                           Metric("big_step", 3.5, ts, 10**12)])
     for rid in (parent, child1, child2, failed, killed, deleted_run, r_restored):
         for key in ("loss", "accuracy", "val/loss"):
             points = [Metric(key, math.exp(-s / 100.0) * (1.0 if key != "accuracy" else -1.0) + s * 1e-7,
                              ts + s * 1000, s) for s in range(400)]
             for k in range(0, len(points), 900):
-                c.log_batch(rid, metrics=points[k:k + 900])
-        c.log_metric(rid, "nan_last", float("nan"), timestamp=ts, step=1)
+                batch(rid, metrics=points[k:k + 900])
+        finite_only(lambda: c.log_metric(rid, "nan_last", float("nan"), timestamp=ts, step=1))
 
     c.set_tag(parent, "trailing", "space ")
     c.set_tag(parent, "multiline", "line1\nline2")
     c.set_tag(parent, "mlflow.note.content", "# Notes\n\n* markdown ✓")
     c.set_tag(child1, "empty", "")
     c.log_param(r_unicode, "ключ", "значение")
-    c.set_experiment_tag(e_restored, "restored", "yes")
+    if "experiment_tags" in tables:
+        c.set_experiment_tag(e_restored, "restored", "yes")
 
     c.set_terminated(parent, "FINISHED", end_time=ts + 500000)
     c.set_terminated(child1, "FINISHED")
     c.set_terminated(child2, "FINISHED")
     c.set_terminated(failed, "FAILED")
-    c.set_terminated(killed, "KILLED")
+    runs_ddl = sqlite3.connect(path).execute("SELECT sql FROM sqlite_master WHERE name = 'runs'").fetchone()[0]
+    c.set_terminated(killed, "KILLED" if "KILLED" in runs_ddl else "FAILED")  # KILLED from revision cfd24bdc0731 on
     c.set_terminated(deleted_run, "FINISHED")
     c.delete_run(deleted_run)
     c.set_terminated(r_deleted_exp, "FINISHED")
@@ -123,9 +156,10 @@ def make_rich(path, root):
 
     if HAS_INPUTS:
         log_inputs(child1, child2)
-    make_registry(c, parent, child1, child2, failed, killed, deleted_run)
+    if "registered_models" in tables:
+        make_registry(c, tables, parent, child1, child2, failed, killed, deleted_run)
     if HAS_GENAI:
-        make_genai(c, art)
+        make_genai(c, art, tables)
 
 
 def log_inputs(child1, child2):
@@ -143,34 +177,49 @@ def log_inputs(child1, child2):
 
 
 
-def make_registry(c, parent, child1, child2, failed, killed, deleted_run):
-    """Registered models with versions in every stage, tags, aliases and a deleted version."""
-    c.create_registered_model("classifier", tags={"owner": "ml-team"}, description="The main model ✓")
-    c.create_registered_model("empty-description", description="")
-    c.create_registered_model("no-versions")
-    c.create_registered_model("ünïcødé-model 🤖", description=None)
-    versions = []
-    for i, rid in enumerate((parent, child1, child2, failed, killed)):
-        mv = c.create_model_version("classifier", f"runs:/{rid}/model", run_id=rid,
-                                    tags={"iteration": str(i)}, description=f"version {i + 1}" if i else None)
-        versions.append(mv.version)
-    c.transition_model_version_stage("classifier", versions[1], "Staging")
-    c.transition_model_version_stage("classifier", versions[2], "Production")
-    c.transition_model_version_stage("classifier", versions[3], "Archived")
+def make_registry(c, tables, parent, child1, child2, failed, killed, deleted_run):
+    """Registered models with versions in every stage, tags, aliases and a deleted version (what
+    the release has of these: registry 1.4+, tags 1.6+ in tables of their own, aliases 2.3+)."""
+    def model(name, tags=None, description=None):
+        kw = {}
+        if tags and accepts(c.create_registered_model, "tags") and "registered_model_tags" in tables:
+            kw["tags"] = tags
+        if accepts(c.create_registered_model, "description"):
+            kw["description"] = description
+        c.create_registered_model(name, **kw)
+
+    def version(name, source, run_id, tags=None, description=None):
+        kw = {}
+        if tags and accepts(c.create_model_version, "tags") and "model_version_tags" in tables:
+            kw["tags"] = tags
+        if accepts(c.create_model_version, "description"):
+            kw["description"] = description
+        return c.create_model_version(name, source, run_id, **kw).version
+
+    model("classifier", tags={"owner": "ml-team"}, description="The main model ✓")
+    model("empty-description", description="")
+    model("no-versions")
+    model("ünïcødé-model 🤖", description=None)
+    versions = [version("classifier", f"runs:/{rid}/model", rid, tags={"iteration": str(i)},
+                        description=f"version {i + 1}" if i else None)
+                for i, rid in enumerate((parent, child1, child2, failed, killed))]
+    for v, stage in ((versions[1], "Staging"), (versions[2], "Production"), (versions[3], "Archived")):
+        c.transition_model_version_stage("classifier", v, stage)
     c.delete_model_version("classifier", versions[4])  # becomes Deleted_Internal, stays in the table
     if HAS_ALIASES:
         c.set_registered_model_alias("classifier", "champion", versions[2])
         c.set_registered_model_alias("classifier", "challenger", versions[1])
-    c.set_model_version_tag("classifier", versions[0], "validated", "false")
-    c.create_model_version("ünïcødé-model 🤖", "/abs/path/model", run_id=deleted_run)
-    c.create_model_version("empty-description", "s3://bucket/model", run_id=None)
-    c.update_registered_model("empty-description", description="")
+    if "model_version_tags" in tables:
+        c.set_model_version_tag("classifier", versions[0], "validated", "false")
+    version("ünïcødé-model 🤖", "/abs/path/model", deleted_run)
+    version("empty-description", "s3://bucket/model", None)
+    if accepts(c.update_registered_model, "description"):
+        c.update_registered_model("empty-description", description="")
 
 
-def make_genai(c, art):
-    """MLflow 3.x: traces with spans, assessments, a logged model, a prompt, an evaluation dataset."""
-    from mlflow.entities import AssessmentSource
-    from mlflow.genai.datasets import create_dataset
+def make_genai(c, art, tables):
+    """MLflow 3.x: traces with spans, assessments, a logged model, a prompt, an evaluation dataset;
+    each where the release's store has its tables (assessments 3.2+, evaluation datasets 3.4+)."""
     exp = c.create_experiment("genai-experiment", artifact_location=art("genai"))
     mlflow.set_experiment(experiment_id=exp)
 
@@ -187,11 +236,14 @@ def make_genai(c, art):
     first = mlflow.get_last_active_trace_id()
     answer("Second question, with\ttab and \\N")
     second = mlflow.get_last_active_trace_id()
-    mlflow.log_feedback(trace_id=first, name="correct", value=True, rationale="matches the reference",
-                        source=AssessmentSource(source_type="HUMAN", source_id="alice"))
-    mlflow.log_feedback(trace_id=second, name="score", value=0.5,
-                        source=AssessmentSource(source_type="LLM_JUDGE", source_id="judge-v1"))
-    mlflow.log_expectation(trace_id=first, name="expected_answer", value="42")
+    assert first and second, "MLflow wrote no trace"
+    if "assessments" in tables:
+        from mlflow.entities import AssessmentSource
+        mlflow.log_feedback(trace_id=first, name="correct", value=True, rationale="matches the reference",
+                            source=AssessmentSource(source_type="HUMAN", source_id="alice"))
+        mlflow.log_feedback(trace_id=second, name="score", value=0.5,
+                            source=AssessmentSource(source_type="LLM_JUDGE", source_id="judge-v1"))
+        mlflow.log_expectation(trace_id=first, name="expected_answer", value="42")
     c.set_trace_tag(second, "reviewed", "no")
 
     model = mlflow.initialize_logged_model(name="agent-model", tags={"framework": "none"})
@@ -202,21 +254,26 @@ def make_genai(c, art):
     mlflow.genai.register_prompt(name="greeting", template="Hello {{name}} 👋", commit_message="first")
     mlflow.genai.register_prompt(name="greeting", template="Hi {{name}}!", commit_message="shorter")
 
-    dataset = create_dataset(name="eval-set", experiment_id=[exp], tags={"purpose": "regression"})
-    dataset.merge_records([
-        {"inputs": {"question": "What is the answer?"}, "expectations": {"answer": "42"}},
-        {"inputs": {"question": "ünïcødé?", "context": ["a", "b"]}, "expectations": {"answer": "yes"}},
-    ])
+    if "evaluation_datasets" in tables:
+        from mlflow.genai.datasets import create_dataset
+        dataset = create_dataset(name="eval-set", experiment_id=[exp], tags={"purpose": "regression"})
+        dataset.merge_records([
+            {"inputs": {"question": "What is the answer?"}, "expectations": {"answer": "42"}},
+            {"inputs": {"question": "ünïcødé?", "context": ["a", "b"]}, "expectations": {"answer": "yes"}},
+        ])
     mlflow.end_run()  # the fluent log_metric above started a run
 
 
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--out", required=True, help="the Fixtures/ folder")
+    ap.add_argument("--only", choices=("empty", "rich"), help="write only this store")
     args = ap.parse_args()
     folder = os.path.join(args.out, f"mlflow-{mlflow.__version__}")
     os.makedirs(folder, exist_ok=True)
     for name, make in (("empty", lambda p, r: make_empty(p)), ("rich", make_rich)):
+        if args.only and name != args.only:
+            continue
         work = tempfile.mkdtemp(prefix="mlflow-fixture-")
         os.chdir(work)
         path = os.path.join(work, f"{name}.db")
