@@ -14,6 +14,8 @@ Each store is written to a temporary folder and then copied to Fixtures/mlflow-<
             model with params and metrics, a prompt and an evaluation dataset with records.
             Features a version lacks are left out, by its API and its store's tables (1.x: no
             datasets, no aliases, shorter params; 1.0-1.3: no registry, no experiment tags).
+  --filestore DIR writes the rich store as a FileStore (DIR/mlruns, MLflow's default store
+            before 3.0) instead, for `mlflow migrate-filestore` (MLflow 3.10+) to turn into SQLite.
   empty.db  a store MLflow created and nothing else: only alembic_version, the Default experiment
             (and in 3.x the default workspace).
 """
@@ -56,14 +58,25 @@ def make_empty(path):
     (c.search_experiments if hasattr(c, "search_experiments") else c.list_experiments)()
 
 
-def make_rich(path, root):
-    uri = f"sqlite:///{path}"
+class Everything:
+    """The "tables" of a FileStore: it has a place for every feature of its release."""
+
+    def __contains__(self, name):
+        return True
+
+
+def make_rich(path, root, points=400, uri=None):
+    """The rich store at `path` (SQLite), or at `uri` (a FileStore: file:///.../mlruns)."""
+    uri = uri or f"sqlite:///{path}"
     mlflow.set_tracking_uri(uri)
     if hasattr(mlflow, "set_registry_uri"):  # 1.4+
         mlflow.set_registry_uri(uri)
     c = MlflowClient(tracking_uri=uri, registry_uri=uri) if accepts(MlflowClient, "registry_uri") else MlflowClient(uri)
-    make_empty(path)
-    tables = {row[0] for row in sqlite3.connect(path).execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    if path:
+        make_empty(path)
+        tables = {row[0] for row in sqlite3.connect(path).execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    else:
+        tables = Everything()
 
     def batch(rid, metrics=(), params=(), tags=()):
         c.log_batch(rid, metrics=list(metrics), params=list(params), tags=list(tags))  # 1.0 takes all three
@@ -127,10 +140,10 @@ def make_rich(path, root):
                            Metric("big_step", 3.5, ts, 10**12)])
     for rid in (parent, child1, child2, failed, killed, deleted_run, r_restored):
         for key in ("loss", "accuracy", "val/loss"):
-            points = [Metric(key, math.exp(-s / 100.0) * (1.0 if key != "accuracy" else -1.0) + s * 1e-7,
-                             ts + s * 1000, s) for s in range(400)]
-            for k in range(0, len(points), 900):
-                batch(rid, metrics=points[k:k + 900])
+            series = [Metric(key, math.exp(-s / 100.0) * (1.0 if key != "accuracy" else -1.0) + s * 1e-7,
+                             ts + s * 1000, s) for s in range(points)]
+            for k in range(0, len(series), 900):
+                batch(rid, metrics=series[k:k + 900])
         finite_only(lambda: c.log_metric(rid, "nan_last", float("nan"), timestamp=ts, step=1))
 
     c.set_tag(parent, "trailing", "space ")
@@ -145,8 +158,13 @@ def make_rich(path, root):
     c.set_terminated(child1, "FINISHED")
     c.set_terminated(child2, "FINISHED")
     c.set_terminated(failed, "FAILED")
-    runs_ddl = sqlite3.connect(path).execute("SELECT sql FROM sqlite_master WHERE name = 'runs'").fetchone()[0]
-    c.set_terminated(killed, "KILLED" if "KILLED" in runs_ddl else "FAILED")  # KILLED from revision cfd24bdc0731 on
+    try:
+        c.set_terminated(killed, "KILLED")
+    except mlflow.exceptions.MlflowException as e:
+        # Until revision 0a8213491aaa (MLflow 1.6) a CHECK on runs.status refuses KILLED.
+        if "CHECK constraint failed: status" not in str(e):
+            raise
+        c.set_terminated(killed, "FAILED")
     c.set_terminated(deleted_run, "FINISHED")
     c.delete_run(deleted_run)
     c.set_terminated(r_deleted_exp, "FINISHED")
@@ -157,7 +175,7 @@ def make_rich(path, root):
     if HAS_INPUTS:
         log_inputs(child1, child2)
     if "registered_models" in tables:
-        make_registry(c, tables, parent, child1, child2, failed, killed, deleted_run)
+        make_registry(c, path, tables, parent, child1, child2, failed, killed, deleted_run)
     if HAS_GENAI:
         make_genai(c, art, tables)
 
@@ -177,7 +195,7 @@ def log_inputs(child1, child2):
 
 
 
-def make_registry(c, tables, parent, child1, child2, failed, killed, deleted_run):
+def make_registry(c, path, tables, parent, child1, child2, failed, killed, deleted_run):
     """Registered models with versions in every stage, tags, aliases and a deleted version (what
     the release has of these: registry 1.4+, tags 1.6+ in tables of their own, aliases 2.3+)."""
     def model(name, tags=None, description=None):
@@ -204,7 +222,10 @@ def make_registry(c, tables, parent, child1, child2, failed, killed, deleted_run
                         description=f"version {i + 1}" if i else None)
                 for i, rid in enumerate((parent, child1, child2, failed, killed))]
     for v, stage in ((versions[1], "Staging"), (versions[2], "Production"), (versions[3], "Archived")):
-        c.transition_model_version_stage("classifier", v, stage)
+        if hasattr(c, "transition_model_version_stage"):
+            c.transition_model_version_stage("classifier", v, stage)
+        else:  # 1.4
+            c.update_model_version("classifier", v, stage=stage)
     c.delete_model_version("classifier", versions[4])  # becomes Deleted_Internal, stays in the table
     if HAS_ALIASES:
         c.set_registered_model_alias("classifier", "champion", versions[2])
@@ -212,7 +233,10 @@ def make_registry(c, tables, parent, child1, child2, failed, killed, deleted_run
     if "model_version_tags" in tables:
         c.set_model_version_tag("classifier", versions[0], "validated", "false")
     version("ünïcødé-model 🤖", "/abs/path/model", deleted_run)
-    version("empty-description", "s3://bucket/model", None)
+    # A version without a run, where the store allows one (revision a8c4a736bde6, MLflow 1.13, on).
+    columns = sqlite3.connect(path).execute("PRAGMA table_info(model_versions)").fetchall() if path else []
+    run_id_required = any(name == "run_id" and notnull for _, name, _, notnull, _, _ in columns)
+    version("empty-description", "s3://bucket/model", parent if run_id_required else None)
     if accepts(c.update_registered_model, "description"):
         c.update_registered_model("empty-description", description="")
 
@@ -268,10 +292,18 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--out", required=True, help="the Fixtures/ folder")
     ap.add_argument("--only", choices=("empty", "rich"), help="write only this store")
+    ap.add_argument("--points", type=int, default=400, help="points per metric series of the rich store")
+    ap.add_argument("--filestore", metavar="DIR", help="write the rich store as a FileStore into DIR/mlruns instead")
     args = ap.parse_args()
+    if args.filestore:
+        root = os.path.abspath(args.filestore)
+        os.chdir(root)
+        make_rich(None, root, args.points, uri=f"file://{root}/mlruns")
+        print(f"wrote {root}/mlruns")
+        return
     folder = os.path.join(args.out, f"mlflow-{mlflow.__version__}")
     os.makedirs(folder, exist_ok=True)
-    for name, make in (("empty", lambda p, r: make_empty(p)), ("rich", make_rich)):
+    for name, make in (("empty", lambda p, r: make_empty(p)), ("rich", lambda p, r: make_rich(p, r, args.points))):
         if args.only and name != args.only:
             continue
         work = tempfile.mkdtemp(prefix="mlflow-fixture-")

@@ -17,7 +17,7 @@ import argparse, json, os, re, sqlite3, subprocess, sys, tempfile
 
 import mlflow
 import psycopg2
-from mlflow import MlflowClient
+from mlflow.tracking import MlflowClient  # where MLflow 1.0 has it too
 
 
 def clean_dump(text):
@@ -37,7 +37,10 @@ def write_chain(out):
     """Write schema/alembic-chain.json: MLflow's migration chain, base first, if longer than the one there."""
     from alembic.config import Config
     from alembic.script import ScriptDirectory
-    import mlflow.store.db_migrations as migrations
+    try:
+        import mlflow.store.db_migrations as migrations
+    except ImportError:  # before 1.5 the migrations lived elsewhere; a newer release's chain is longer
+        return
     cfg = Config()
     cfg.set_main_option("script_location", os.path.dirname(migrations.__file__))
     script = ScriptDirectory.from_config(cfg)
@@ -63,9 +66,13 @@ def main():
     work = tempfile.mkdtemp(prefix="mlflow-capture-")
     os.chdir(work)  # MLflow puts ./mlruns next to the current directory
     sqlite_path = os.path.join(work, "fresh.db")
-    MlflowClient(tracking_uri=f"sqlite:///{sqlite_path}").search_experiments()
-    pg_uri = f"postgresql+psycopg2://postgres@/{args.pg_dbname}?host={host}&port={port}"
-    MlflowClient(tracking_uri=pg_uri).search_experiments()
+    # The server comes from PGHOST and PGPORT (libpq reads them): MLflow 1.x hands the URI to
+    # alembic's configparser, which cannot take the percent-escaped socket path in a query.
+    pg_uri = f"postgresql+psycopg2://postgres@/{args.pg_dbname}"
+    for uri in (f"sqlite:///{sqlite_path}", pg_uri):
+        client = MlflowClient(tracking_uri=uri)
+        # search_experiments from 1.28, list_experiments until 1.30: either makes MLflow create its store.
+        (client.search_experiments if hasattr(client, "search_experiments") else client.list_experiments)()
 
     pg = psycopg2.connect(dbname=args.pg_dbname, host=host, port=port, user="postgres")
     cur = pg.cursor()

@@ -2,7 +2,7 @@
 # Capture the PostgreSQL DDL and the schema map that real MLflow creates, per MLflow version.
 # Usage: schema/generate.sh [VERSION ...]   (default: every version in schema/versions.txt)
 # Starts a throwaway PostgreSQL (scripts/pg-cluster.sh), installs each MLflow version into its own
-# virtualenv (scripts/mlflow-venv.sh; versions the tests do not use get a temporary one), lets
+# virtualenv (scripts/mlflow-venv.sh; versions without a venv in the cache get a temporary one), lets
 # MLflow create a fresh store on both engines, writes schema/<revision>/{pre-data.sql,
 # post-data.sql,map.json}, records which versions produce which revision (docs/revisions.md), and
 # regenerates the Swift copy the executables embed (Sources/MLflowSchema/Generated/EmbeddedSchema.swift).
@@ -10,13 +10,14 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 versions=("$@")
 [ ${#versions[@]} -gt 0 ] || mapfile -t versions < <(grep -v '^#' "$root/schema/versions.txt" | awk 'NF {print $1}')
-keep=" 1.30.1 2.9.2 3.17.2 "   # the versions the tests run; their venvs stay in the cache (scripts/mlflow-venv.sh)
+cache="${MLFLOW_VENV_ROOT:-${XDG_CACHE_HOME:-$HOME/.cache}/mlflow-pg-migrate/venvs}"
 cluster="$(mktemp -d /tmp/mlflow-schema-capture.XXXXXX)"
 trap '"$root/scripts/pg-cluster.sh" stop "$cluster"' EXIT
 eval "$("$root/scripts/pg-cluster.sh" start "$cluster")"
 failed=()
 for v in "${versions[@]}"; do
-  if [[ "$keep" == *" $v "* ]]; then venv_root="${MLFLOW_VENV_ROOT:-${XDG_CACHE_HOME:-$HOME/.cache}/mlflow-pg-migrate/venvs}"; else venv_root="$(mktemp -d /tmp/mlflow-capture-venv.XXXXXX)"; fi
+  # A venv the tests use (in the cache) is used; any other version gets a temporary one.
+  if [ -d "$cache/mlflow-$v" ]; then venv_root="$cache"; else venv_root="$(mktemp -d /tmp/mlflow-capture-venv.XXXXXX)"; fi
   if ! py="$(MLFLOW_VENV_ROOT="$venv_root" "$root/scripts/mlflow-venv.sh" "$v")"; then
     failed+=("$v (install)"); continue
   fi
@@ -26,8 +27,9 @@ for v in "${versions[@]}"; do
     failed+=("$v (capture)")
   fi
   dropdb "$db"
-  [[ "$keep" == *" $v "* ]] || rm -rf "$venv_root"
+  [ "$venv_root" = "$cache" ] || rm -rf "$venv_root"
 done
+python3 "$root/schema/derive.py"
 python3 "$root/schema/embed.py"
 python3 "$root/schema/revisions.py"
 if [ ${#failed[@]} -gt 0 ]; then echo "not captured: ${failed[*]}" >&2; exit 1; fi

@@ -32,22 +32,25 @@ EOF
 
 recipe=("mlflow==$version" "psycopg2-binary")
 after=() # installed afterwards, without their dependencies
-cutoff=yes
+# 1.x (2019-2022): pins that install on Python 3.11, as the packages of their day have no wheels for it.
+pins_1x=("protobuf<4" "numpy<1.24" "pandas<2" "Flask<2.1" "Jinja2<3.1" "itsdangerous<2.1" "Werkzeug<2.1" "click<8.1"
+  "packaging" "setuptools<70")
 case "$version" in
-  1.[0-9].* | 1.1[0-9].* | 1.2[0-4].*)
-    recipe+=("sqlalchemy<1.4" "alembic<1.8" "protobuf<4" "numpy<1.24" "pandas<2" "Flask<2.1" "Jinja2<3.1"
-      "itsdangerous<2.1" "Werkzeug<2.1" "click<8.1" "packaging" "setuptools<70")
-    cutoff= ;;
-  1.2[5-9].*)
-    recipe+=("sqlalchemy<2" "alembic<1.8" "protobuf<4" "numpy<1.24" "pandas<2" "Flask<2.1" "Jinja2<3.1"
-      "itsdangerous<2.1" "Werkzeug<2.1" "click<8.1" "packaging" "setuptools<70")
-    cutoff= ;;
-  1.30.*) recipe+=("sqlalchemy<2" "numpy<2" "pandas<2" "protobuf<4" "setuptools<70") cutoff= ;;
-  2.[0-3].*) recipe+=("sqlalchemy<2" "numpy<2" "pandas<2.2" "setuptools<70") cutoff= ;;
+  1.15.*) recipe+=("sqlalchemy<1.4" "alembic<1.5" "${pins_1x[@]}") ;; # its migration c48cb773bb87 needs alembic 1.4
+  0.9.* | 1.[0-9].* | 1.1[0-9].* | 1.2[0-3].*) recipe+=("sqlalchemy<1.4" "alembic<1.8" "${pins_1x[@]}") ;;
+  1.2[4-9].*) recipe+=("sqlalchemy<2" "alembic<1.8" "${pins_1x[@]}") ;; # sqlalchemy.future: SQLAlchemy 1.4
+  1.30.*) recipe+=("sqlalchemy<2" "numpy<2" "pandas<2" "protobuf<4" "setuptools<70") ;;
+  2.[0-3].*) recipe+=("sqlalchemy<2" "numpy<2" "pandas<2.2" "setuptools<70") ;;
   2.*) recipe+=("setuptools<70") ;; # pkg_resources, which these releases import
   # MLflow 3.18.0 pins mlflow-skinny==3.18.0, which the index does not serve: 3.17.2's packages
   # and dependencies first, then 3.18.0 itself without its dependencies.
   3.18.0) recipe=("mlflow==3.17.2" "psycopg2-binary") after=("mlflow==3.18.0") ;;
+esac
+# Pinned lines get pip < 24.1, which still reads 1.27.0's metadata (`>=1.0.*`); the others a pip
+# with --uploaded-prior-to (25.3+).
+case "$version" in
+  0.* | 1.* | 2.[0-3].*) cutoff= pip="pip<24.1" ;;
+  *) cutoff=yes pip="pip>=25.3" ;;
 esac
 wanted="${recipe[*]}${after[*]:+, then --no-deps ${after[*]}}${cutoff:+ --uploaded-prior-to release+1d}"
 if [ ! -x "$venv/bin/python" ] || [ "$(cat "$venv/.mlflow-pg-migrate-recipe" 2>/dev/null)" != "$wanted" ] \
@@ -57,7 +60,7 @@ if [ ! -x "$venv/bin/python" ] || [ "$(cat "$venv/.mlflow-pg-migrate-recipe" 2>/
   echo "mlflow-venv: installing $wanted into $venv" >&2
   rm -rf "$venv"
   python3 -m venv "$venv"
-  "$venv/bin/pip" install --quiet --disable-pip-version-check --upgrade "pip>=25.3" >&2
+  "$venv/bin/pip" install --quiet --disable-pip-version-check --upgrade "$pip" >&2
   # --no-compile: Python compiles what it imports, not every module of every dependency at install time.
   "$venv/bin/pip" install --quiet --disable-pip-version-check --no-compile "${options[@]}" "${recipe[@]}" >&2
   [ ${#after[@]} -eq 0 ] || "$venv/bin/pip" install --quiet --disable-pip-version-check --no-compile --no-deps "${options[@]}" "${after[@]}" >&2

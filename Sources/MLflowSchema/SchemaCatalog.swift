@@ -78,12 +78,6 @@ public struct SchemaCatalog: Sendable {
             preconditionFailure("schema map of \(id) is invalid: \(error)")
         }
     }
-
-    /// A one-line list of the supported revisions and their MLflow versions, for messages.
-    public var supportedSummary: String {
-        entries.map { "\($0.revision) (MLflow \($0.mlflowVersions.joined(separator: ", ")))" }
-            .joined(separator: "; ")
-    }
 }
 
 /// The start of a `map.json`: what the catalog lists without decoding the revision.

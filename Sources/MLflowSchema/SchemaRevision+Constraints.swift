@@ -38,8 +38,9 @@ extension SchemaRevision {
         }
     }
 
-    /// The CHECK constraints in the pre-data DDL, parsed from pg_dump's spelling:
-    /// `CONSTRAINT n CHECK (((col)::text = ANY ((ARRAY['a'::character varying, ...])::text[])))`.
+    /// The CHECK constraints in the pre-data DDL, parsed from pg_dump's two spellings:
+    /// `CONSTRAINT n CHECK (((col)::text = ANY ((ARRAY['a'::character varying, ...])::text[])))` and,
+    /// in stores from MLflow 1.0 to 1.5, `... = ANY (ARRAY[('a'::character varying)::text, ...])))`.
     public var checks: [CheckSpec] {
         var out: [CheckSpec] = []
         var table: String?
@@ -60,12 +61,12 @@ extension SchemaRevision {
         let words = line.split(separator: " ", maxSplits: 3)
         guard words.count == 4, words[2] == "CHECK", let open = line.range(of: "CHECK (((") else { return nil }
         let rest = line[open.upperBound...]
-        guard let close = rest.firstIndex(of: ")"), rest[close...].hasPrefix(")::text = ANY ((ARRAY[") else { return nil }
+        guard let close = rest.firstIndex(of: ")"), rest[close...].hasPrefix(")::text = ANY (") else { return nil }
         let column = String(rest[..<close]).unquotedIdentifier
-        guard let start = rest.range(of: "ARRAY["), let end = rest.range(of: "])::text[]") else { return nil }
-        let items = rest[start.upperBound..<end.lowerBound].components(separatedBy: "::character varying, ")
-        let allowed = items.map { item -> String in
+        guard let start = rest.range(of: "ARRAY["), let end = rest[start.upperBound...].firstIndex(of: "]") else { return nil }
+        let allowed = rest[start.upperBound..<end].components(separatedBy: ", ").map { item -> String in
             var v = Substring(item)
+            if v.hasPrefix("("), v.hasSuffix(")::text") { v = v.dropFirst().dropLast(")::text".count) }
             if v.hasSuffix("::character varying") { v = v.dropLast("::character varying".count) }
             return String(v.dropFirst().dropLast()).replacingOccurrences(of: "''", with: "'")
         }

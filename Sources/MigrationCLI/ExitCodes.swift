@@ -61,7 +61,8 @@ public enum ExitCodes {
             switch error {
             case .rejectedValue, .loadFailed, .preflightFailed: return 1
             case .usage: return 2
-            case .sourceUnreadable, .sourceNotSQLite, .sourceNotMLflow, .unknownRevision, .sourceSchemaMismatch, .sourceRead, .idsExhausted,
+            case .sourceUnreadable, .sourceNotSQLite, .sourceNotMLflow, .sourceBeforeAlembic, .unknownRevision, .sourceSchemaMismatch, .sourceRead,
+                .idsExhausted,
                 .sourceLocked,
                 .sourceDamaged, .bundleInvalid:
                 return 3

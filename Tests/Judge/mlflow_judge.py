@@ -79,7 +79,8 @@ def run(c, r):
 
 
 def version(v):
-    return {"name": v.name, "version": v.version, "creation_timestamp": v.creation_timestamp,
+    name = v.name if hasattr(v, "name") else v.get_name()  # 1.4's ModelVersionDetailed
+    return {"name": name, "version": v.version, "creation_timestamp": v.creation_timestamp,
             "last_updated_timestamp": v.last_updated_timestamp, "description": v.description,
             "user_id": v.user_id, "current_stage": v.current_stage, "source": v.source, "run_id": v.run_id,
             "status": v.status, "status_message": v.status_message, "run_link": getattr(v, "run_link", None),

@@ -134,6 +134,20 @@ final class ConstraintParsingTests: XCTestCase {
                 columns: ["name", "version"], parent: "model_versions", parentColumns: ["name", "version"]))
     }
 
+    /// MLflow 1.5 (cfd24bdc0731) leaves PostgreSQL two CHECKs on runs.status in pg_dump's older
+    /// spelling: the new one allows KILLED, the old one does not (until 0a8213491aaa drops it).
+    func testBothChecksOnRunsStatusOf1_5() throws {
+        let revision = try XCTUnwrap(SchemaCatalog.embedded.revision("cfd24bdc0731"))
+        let status = revision.checks.filter { $0.table == "runs" && $0.column == "status" }
+        XCTAssertEqual(
+            status,
+            [
+                CheckSpec(
+                    name: "runs_status_check", table: "runs", column: "status", allowed: ["SCHEDULED", "FAILED", "FINISHED", "RUNNING", "KILLED"]),
+                CheckSpec(name: "status", table: "runs", column: "status", allowed: ["SCHEDULED", "FAILED", "FINISHED", "RUNNING"]),
+            ])
+    }
+
     /// Every CHECK and FOREIGN KEY in every captured revision is understood.
     func testEveryRevisionParsesCompletely() {
         for revision in SchemaCatalog.embedded.revisions {
@@ -165,9 +179,9 @@ final class NearestRevisionTests: XCTestCase {
     /// A revision between two supported ones names both; the chain orders the catalog.
     func testNearestSupportedRevisions() throws {
         let catalog = SchemaCatalog.embedded
-        XCTAssertEqual(catalog.revisions.first?.revision, "97727af70f4d", "oldest first")
+        XCTAssertEqual(catalog.entries.first?.revision, "90e64c465722", "oldest first (MLflow 1.0.0)")
         let chain = catalog.chain
-        let supported = Set(catalog.revisions.map(\.revision))
+        let supported = Set(catalog.entries.map(\.revision))
         // Every unsupported revision inside the supported range has a supported one on each side.
         let first = try XCTUnwrap(chain.firstIndex(where: supported.contains))
         let last = try XCTUnwrap(chain.lastIndex(where: supported.contains))

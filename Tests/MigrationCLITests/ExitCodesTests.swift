@@ -18,6 +18,7 @@ final class ExitCodesTests: XCTestCase {
             (.usage("u"), 2),
             (.sourceUnreadable(path: "s.db", reason: "no such file"), 3),
             (.sourceNotMLflow(path: "s.db", reason: "r"), 3),
+            (.sourceBeforeAlembic(path: "s.db"), 3),
             (.unknownRevision(path: "s.db", revision: "x", advice: "a"), 3),
             (.sourceSchemaMismatch(path: "s.db", problems: []), 3),
             (.sourceDamaged(path: "s.db", messages: []), 3),

@@ -14,6 +14,7 @@ public enum MigrationErrorSamples {
         .sourceNotSQLite(path: "s.db", error: sqlite),
         .sourceLocked(path: "s.db", error: SQLiteError(code: 5, message: "database is locked")),
         .sourceNotMLflow(path: "s.db", reason: "it has no alembic_version table"),
+        .sourceBeforeAlembic(path: "s.db"),
         .unknownRevision(path: "s.db", revision: "0123abcd", advice: "Upgrade a copy."),
         .preflightFailed(path: "s.db", problems: ProblemSummary()),
         .sourceDamaged(path: "s.db", messages: ["Page 3: btreeInitPage() returns error code 11"]),
@@ -43,6 +44,7 @@ public enum MigrationErrorSamples {
         case .sourceNotSQLite: "sourceNotSQLite"
         case .sourceLocked: "sourceLocked"
         case .sourceNotMLflow: "sourceNotMLflow"
+        case .sourceBeforeAlembic: "sourceBeforeAlembic"
         case .unknownRevision: "unknownRevision"
         case .preflightFailed: "preflightFailed"
         case .sourceDamaged: "sourceDamaged"
@@ -64,5 +66,5 @@ public enum MigrationErrorSamples {
     }
 
     /// How many cases `name(of:)` names.
-    public static let caseCount = 21
+    public static let caseCount = 22
 }

@@ -23,6 +23,8 @@ public enum MigrationError: Error, CustomStringConvertible {
     case sourceLocked(path: String, error: SQLiteError)
     /// An SQLite database, but not an MLflow tracking store.
     case sourceNotMLflow(path: String, reason: String)
+    /// A store MLflow 0.9 or older wrote: MLflow's tables, no `alembic_version` table.
+    case sourceBeforeAlembic(path: String)
     /// The store's alembic revision is not one this build knows; `advice` names the nearest supported ones.
     case unknownRevision(path: String, revision: String, advice: String)
     /// The pre-flight found rows PostgreSQL would reject and no policy handles them.
@@ -76,6 +78,15 @@ public enum MigrationError: Error, CustomStringConvertible {
         case let .sourceNotMLflow(path, reason):
             return "\(path) is not an MLflow tracking store: \(reason).\n"
                 + "  Give the SQLite file MLflow's tracking server uses (--backend-store-uri sqlite:///...)."
+        case let .sourceBeforeAlembic(path):
+            return "\(path) is a store of MLflow 0.9 or older: it has MLflow's tables but no alembic_version table, so"
+                + " its schema cannot be known.\n"
+                + "  MLflow 1.14.1 is the last release that brings such a store into MLflow's migration chain. On a copy of"
+                + " the file, in a fresh virtualenv (Python 3.11 needs the dependency pins of its day):\n"
+                + "    pip install mlflow==1.14.1 'sqlalchemy<1.4' 'alembic<1.8' 'protobuf<4' 'numpy<1.24' 'pandas<2'"
+                + " 'Flask<2.1' 'Jinja2<3.1' 'itsdangerous<2.1' 'Werkzeug<2.1' 'click<8.1' packaging 'setuptools<70'\n"
+                + "    mlflow db upgrade sqlite:///COPY\n"
+                + "  then migrate the copy (it is then at revision a8c4a736bde6)."
         case let .unknownRevision(path, revision, advice):
             return "\(path) is at MLflow schema revision \(revision), which this build does not support.\n  \(advice)"
         case let .sourceSchemaMismatch(path, problems):

@@ -59,7 +59,10 @@ public struct Preflight {
     /// Every cell of every row of a table through `CellRules`: the encoder's rules and the server's.
     private func scanCells(_ table: TableSpec, checks: [String: [CheckSpec]], into result: inout Result) throws {
         let columns = table.loadedColumns
-        let allowed: [[String]?] = columns.map { c in checks["\(table.name).\(c.name)"].map { Set($0.flatMap(\.allowed)).sorted() } }
+        // A value must pass every CHECK on its column (MLflow 1.5's runs.status has two).
+        let allowed: [[String]?] = columns.map { c in
+            checks["\(table.name).\(c.name)"].map { all in all.dropFirst().reduce(Set(all[0].allowed)) { $0.intersection($1.allowed) }.sorted() }
+        }
         let locations = ArtifactColumns(table: table, map: map)
         let stmt = try source.scan(table, all: true)
         let rowidColumn = Int32(columns.count)

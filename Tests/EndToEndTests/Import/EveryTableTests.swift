@@ -20,9 +20,10 @@ final class EveryTableTests: XCTestCase {
     /// Kept explicit so that each revision is a test of its own;
     /// `testEveryCapturedRevisionHasATest` keeps it complete.
     static let judges = [
-        "2.2.2", "2.3.2", "2.7.1", "2.12.2", "2.14.3", "2.16.2", "2.17.2", "2.22.5", "3.1.4", "3.2.0", "3.3.2",
-        "3.4.0", "3.7.0", "3.8.1", "3.9.0", "3.10.1", "3.11.1", "3.12.0", "3.13.0", "3.14.0", "3.15.2", "3.16.1",
-        "3.17.2",
+        "1.0.0", "1.1.0", "1.2.0", "1.3.0", "1.4.0", "1.5.0", "1.9.1", "1.10.0", "1.12.1", "1.14.1", "1.15.0", "1.24.0",
+        "1.27.0", "1.28.0", "2.2.2", "2.3.2", "2.7.1", "2.12.2", "2.14.3", "2.16.2", "2.17.2", "2.22.5", "3.1.4", "3.2.0",
+        "3.3.2", "3.4.0", "3.7.0", "3.8.1", "3.9.0", "3.10.1", "3.11.1", "3.12.0", "3.13.0", "3.14.0", "3.15.2", "3.16.1",
+        "3.17.2", "3.18.0",
     ]
 
     func testEveryCapturedRevisionHasATest() {
@@ -30,6 +31,20 @@ final class EveryTableTests: XCTestCase {
         XCTAssertEqual(Self.judges, newest, "add a test below for each new revision, named after its newest release")
     }
 
+    func testMLflow1_0_0() throws { try importVerifyAndJudge(mlflow: "1.0.0") }
+    func testMLflow1_1_0() throws { try importVerifyAndJudge(mlflow: "1.1.0") }
+    func testMLflow1_2_0() throws { try importVerifyAndJudge(mlflow: "1.2.0") }
+    func testMLflow1_3_0() throws { try importVerifyAndJudge(mlflow: "1.3.0") }
+    func testMLflow1_4_0() throws { try importVerifyAndJudge(mlflow: "1.4.0") }
+    func testMLflow1_5_0() throws { try importVerifyAndJudge(mlflow: "1.5.0") }
+    func testMLflow1_9_1() throws { try importVerifyAndJudge(mlflow: "1.9.1") }
+    func testMLflow1_10_0() throws { try importVerifyAndJudge(mlflow: "1.10.0") }
+    func testMLflow1_12_1() throws { try importVerifyAndJudge(mlflow: "1.12.1") }
+    func testMLflow1_14_1() throws { try importVerifyAndJudge(mlflow: "1.14.1") }
+    func testMLflow1_15_0() throws { try importVerifyAndJudge(mlflow: "1.15.0") }
+    func testMLflow1_24_0() throws { try importVerifyAndJudge(mlflow: "1.24.0") }
+    func testMLflow1_27_0() throws { try importVerifyAndJudge(mlflow: "1.27.0") }
+    func testMLflow1_28_0() throws { try importVerifyAndJudge(mlflow: "1.28.0") }
     func testMLflow2_2_2() throws { try importVerifyAndJudge(mlflow: "2.2.2") }
     func testMLflow2_3_2() throws { try importVerifyAndJudge(mlflow: "2.3.2") }
     func testMLflow2_7_1() throws { try importVerifyAndJudge(mlflow: "2.7.1") }
@@ -53,6 +68,7 @@ final class EveryTableTests: XCTestCase {
     func testMLflow3_15_2() throws { try importVerifyAndJudge(mlflow: "3.15.2") }
     func testMLflow3_16_1() throws { try importVerifyAndJudge(mlflow: "3.16.1") }
     func testMLflow3_17_2() throws { try importVerifyAndJudge(mlflow: "3.17.2") }
+    func testMLflow3_18_0() throws { try importVerifyAndJudge(mlflow: "3.18.0") }
 
     /// Writes a store with `version`'s API, fills every table left empty, imports it into an empty
     /// database with --verify, and has that MLflow compare both stores and keep writing.
@@ -62,7 +78,7 @@ final class EveryTableTests: XCTestCase {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("mlflow-pg-every-table-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let made = try ProcessResult.run(
-            python, [TestEnvironment.fixture("make_fixtures.py"), "--out", folder, "--only", "rich"])
+            python, [TestEnvironment.fixture("make_fixtures.py"), "--out", folder, "--only", "rich", "--points", "20"])
         guard made.status == 0 else {
             return XCTFail("MLflow \(version) could not write the store:\n\(made.stderr.suffix(3000))", file: file, line: line)
         }

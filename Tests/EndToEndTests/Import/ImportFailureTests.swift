@@ -187,19 +187,31 @@ final class ImportFailureTests: XCTestCase {
         try env.sqlite(plain, "CREATE TABLE t (x)")
         let future = try TestEnvironment.temporaryCopy(of: TestEnvironment.fixture("mlflow-2.9.2/empty.db"))
         try env.sqlite(future, "UPDATE alembic_version SET version_num = 'ffffffffffff'")
+        let between = try TestEnvironment.temporaryCopy(of: TestEnvironment.fixture("mlflow-1.30.1/empty.db"))
+        try env.sqlite(between, "UPDATE alembic_version SET version_num = '0c779009ac13'")
         let old = try TestEnvironment.temporaryCopy(of: TestEnvironment.fixture("mlflow-1.30.1/empty.db"))
-        try env.sqlite(old, "UPDATE alembic_version SET version_num = '0c779009ac13'")
+        try env.sqlite(old, "UPDATE alembic_version SET version_num = '451aebb31d03'")
         let cases: [(String, [String])] = [
             (dir.appendingPathComponent("missing.db").path, ["no such file"]),
-            (old, ["0c779009ac13", "older than every supported revision", "97727af70f4d (MLflow 1.30.1", "mlflow db upgrade sqlite:///COPY"]),
+            (
+                between,
+                [
+                    "0c779009ac13",
+                    "lies between the supported revisions bd07f7e963c5 (MLflow 1.25.1, 1.26.1, 1.27.0) and cc1f77228345 (MLflow 1.28.0)",
+                    "`pip install mlflow==1.28.0` with the dependency pins", "mlflow db upgrade sqlite:///COPY",
+                ]
+            ),
+            (old, ["451aebb31d03", "older than every supported revision; the nearest is 90e64c465722 (MLflow 1.0.0)", "pip install mlflow==1.0.0"]),
             (text, ["not a usable SQLite database"]),
             (plain, ["not an MLflow tracking store", "alembic_version"]),
-            (future, ["ffffffffffff", "not a revision in MLflow's migration chain", "acf3f17fdcc7 (MLflow 2.8.1, 2.9.2"]),
+            (future, ["ffffffffffff", "not in MLflow's migration chain", "f4a9b2c7d1e6 (MLflow 3.18.0)", "needs a newer mlflow-pg-migrate"]),
         ]
         for (path, expect) in cases {
             let result = try env.tool("mlflow-import", [path, "--target", conninfo])
             XCTAssertEqual(result.status, 3, "\(path): \(result.stderr)")
             for text in expect { XCTAssertTrue(result.stderr.contains(text), "expected '\(text)' in:\n\(result.stderr)") }
+            // The nearest revisions, not a list of every supported one.
+            XCTAssertFalse(result.stderr.contains("acf3f17fdcc7"), result.stderr)
             XCTAssertFalse(result.stderr.contains("Fatal error"), result.stderr)
         }
         XCTAssertEqual(try targetFingerprint(conninfo), "")

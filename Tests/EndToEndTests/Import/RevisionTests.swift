@@ -47,4 +47,35 @@ final class RevisionTests: XCTestCase {
         let verified = try env.tool("mlflow-verify", [copy, "--target", conninfo])
         XCTAssertEqual(verified.status, 0, verified.stdout + verified.stderr)
     }
+
+    /// A store MLflow 0.9.1 wrote (no alembic_version table) is refused with the command that
+    /// brings it into MLflow's chain; following it word for word, the upgraded copy imports,
+    /// verifies and looks the same to MLflow 1.14.1 on both sides.
+    func testStoreFromBeforeAlembicIsRefusedWithTheCommandThatWorks() throws {
+        let env = try TestEnvironment.require()
+        let source = TestEnvironment.fixture("mlflow-0.9.1/rich.db")
+        let refused = try env.tool("mlflow-import", [source, "--target", env.conninfo("postgres"), "--dry-run"])
+        XCTAssertEqual(refused.status, 2, refused.stdout + refused.stderr)
+        let imported = try env.tool("mlflow-import", [source, "--target", env.conninfo("postgres")])
+        XCTAssertEqual(imported.status, 3, imported.stderr)
+        for text in ["MLflow 0.9 or older", "no alembic_version table", "pip install mlflow==1.14.1", "mlflow db upgrade sqlite:///COPY"] {
+            XCTAssertTrue(imported.stderr.contains(text), "expected '\(text)' in:\n\(imported.stderr)")
+        }
+        // The advice, as given: MLflow 1.14.1 (its venv holds the pins the message lists) upgrades a copy.
+        let copy = try TestEnvironment.temporaryCopy(of: source)
+        defer { try? FileManager.default.removeItem(atPath: URL(fileURLWithPath: copy).deletingLastPathComponent().path) }
+        let mlflow = URL(fileURLWithPath: try env.python(mlflow: "1.14.1")).deletingLastPathComponent().appendingPathComponent("mlflow").path
+        let upgrade = try ProcessResult.run(mlflow, ["db", "upgrade", "sqlite:///\(copy)"])
+        XCTAssertEqual(upgrade.status, 0, upgrade.stderr.suffix(2000).description)
+        let db = "e2e_pre_alembic"
+        let conninfo = try env.createDatabase(db)
+        defer { env.dropDatabase(db) }
+        let loaded = try env.tool("mlflow-import", [copy, "--target", conninfo, "--verify"])
+        XCTAssertEqual(loaded.status, 0, loaded.stdout + loaded.stderr)
+        XCTAssertTrue(loaded.stdout.contains("a8c4a736bde6"), loaded.stdout)
+        let judged = try TestEnvironment.temporaryCopy(of: copy)
+        assertSameJSON(
+            try env.judge("snapshot", "sqlite:///\(judged)", mlflow: "1.14.1"), try env.judge("snapshot", env.mlflowURI(db), mlflow: "1.14.1"),
+            "a 0.9.1 store upgraded by MLflow 1.14.1, then migrated")
+    }
 }

@@ -46,7 +46,9 @@ enum SchemaFiller {
                     if column.name == "workspace" {
                         // MLflow refuses to start with rows outside its default workspace while workspaces are off.
                         row[column.name] = sqlLiteral("default")
-                    } else if let allowed = checks["\(table.name).\(column.name)"]?.flatMap(\.allowed), !allowed.isEmpty {
+                    } else if let all = checks["\(table.name).\(column.name)"],
+                        case let allowed = all.dropFirst().reduce(Set(all[0].allowed), { $0.intersection($1.allowed) }).sorted(), !allowed.isEmpty
+                    {
                         row[column.name] = sqlLiteral(allowed[i % allowed.count])
                     } else {
                         row[column.name] = value(column, table: table.name, index: i)

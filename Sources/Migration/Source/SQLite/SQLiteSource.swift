@@ -56,6 +56,9 @@ public final class SQLiteSource: MigrationSource {
             throw MigrationError.sourceNotSQLite(path: path, error: error)
         }
         guard tables.contains("alembic_version") else {
+            if tables.isSuperset(of: ["experiments", "runs", "metrics", "params", "tags"]) {
+                throw MigrationError.sourceBeforeAlembic(path: path)
+            }
             throw MigrationError.sourceNotMLflow(path: path, reason: "it has no alembic_version table")
         }
         let versions = try Self.read(db, path: path, table: "alembic_version") {
