@@ -1,4 +1,4 @@
-"""Write MLflow SQLite fixture stores through MLflow's own Python API (1.30.1, 2.x, 3.x).
+"""Write MLflow SQLite fixture stores through MLflow's own Python API (1.0 to 3.x).
 
 Run by Fixtures/make-fixtures.sh inside a virtualenv with the MLflow version that writes them.
 Each store is written to a temporary folder and then copied to Fixtures/mlflow-<version>/<name>.db.
@@ -39,12 +39,12 @@ SUBNORMAL = 5e-324
 
 
 def finite_only(log):
-    """Logs a metric point unless the release refuses the value: 1.0 validates infinities away and
-    its SQLite store cannot hold NaN (NULL in a NOT NULL column)."""
+    """Logs a metric point; MLflow 1.0 alone may refuse it (infinities, and NaN in NOT NULL)."""
     try:
         log()
     except mlflow.exceptions.MlflowException as e:
-        if "valid double" not in str(e) and "NOT NULL constraint failed: metrics.value" not in str(e):
+        refused = "valid double" in str(e) or "NOT NULL constraint failed: metrics.value" in str(e)
+        if VERSION >= (1, 1) or not refused:
             raise
 
 
@@ -162,7 +162,7 @@ def make_rich(path, root, points=400, uri=None):
         c.set_terminated(killed, "KILLED")
     except mlflow.exceptions.MlflowException as e:
         # Until revision 0a8213491aaa (MLflow 1.6) a CHECK on runs.status refuses KILLED.
-        if "CHECK constraint failed: status" not in str(e):
+        if VERSION >= (1, 6) or "CHECK constraint failed: status" not in str(e):
             raise
         c.set_terminated(killed, "FAILED")
     c.set_terminated(deleted_run, "FINISHED")
@@ -196,8 +196,9 @@ def log_inputs(child1, child2):
 
 
 def make_registry(c, path, tables, parent, child1, child2, failed, killed, deleted_run):
-    """Registered models with versions in every stage, tags, aliases and a deleted version (what
-    the release has of these: registry 1.4+, tags 1.6+ in tables of their own, aliases 2.3+)."""
+    """Registered models with versions in every stage, tags, aliases and a deleted version.
+
+    What the release has of these: the registry from 1.4, tags in tables of their own, aliases 2.3+."""
     def model(name, tags=None, description=None):
         kw = {}
         if tags and accepts(c.create_registered_model, "tags") and "registered_model_tags" in tables:
@@ -242,8 +243,9 @@ def make_registry(c, path, tables, parent, child1, child2, failed, killed, delet
 
 
 def make_genai(c, art, tables):
-    """MLflow 3.x: traces with spans, assessments, a logged model, a prompt, an evaluation dataset;
-    each where the release's store has its tables (assessments 3.2+, evaluation datasets 3.4+)."""
+    """MLflow 3.x: traces with spans, assessments, a logged model, a prompt, an evaluation dataset.
+
+    Each where the release's store has its tables (assessments 3.2+, evaluation datasets 3.4+)."""
     exp = c.create_experiment("genai-experiment", artifact_location=art("genai"))
     mlflow.set_experiment(experiment_id=exp)
 

@@ -42,9 +42,9 @@ lines += ["", "## Releases and stores that need a word", "",
           "  day after it (`scripts/mlflow-venv.sh`). MLflow 1.27.0's metadata needs pip < 24.1.",
           "- **MLflow 3.18.0** pins `mlflow-skinny==3.18.0`, which the package index does not serve: it is",
           "  installed with 3.17.2's packages and then `pip install --no-deps mlflow==3.18.0`.",
-          "- Between releases, MLflow's chain has revisions no release stopped at (for example",
-          "  `2d6e25af4d3e`); a store there came from a development build and is refused with the",
-          "  nearest supported revisions.",
+          "- MLflow's chain has revisions none of the captured releases stops at (for example",
+          "  `2d6e25af4d3e`); a store there came from a development build, or from a patch release",
+          "  other than the last of its line, and is refused with the nearest supported revisions.",
           ]
 (root / "docs/revisions.md").write_text("\n".join(lines) + "\n")
 print(f"docs/revisions.md: {len(rows)} revisions")

@@ -36,7 +36,6 @@ after=() # installed afterwards, without their dependencies
 pins_1x=("protobuf<4" "numpy<1.24" "pandas<2" "Flask<2.1" "Jinja2<3.1" "itsdangerous<2.1" "Werkzeug<2.1" "click<8.1"
   "packaging" "setuptools<70")
 case "$version" in
-  1.15.*) recipe+=("sqlalchemy<1.4" "alembic<1.5" "${pins_1x[@]}") ;; # its migration c48cb773bb87 needs alembic 1.4
   0.9.* | 1.[0-9].* | 1.1[0-9].* | 1.2[0-3].*) recipe+=("sqlalchemy<1.4" "alembic<1.8" "${pins_1x[@]}") ;;
   1.2[4-9].*) recipe+=("sqlalchemy<2" "alembic<1.8" "${pins_1x[@]}") ;; # sqlalchemy.future: SQLAlchemy 1.4
   1.30.*) recipe+=("sqlalchemy<2" "numpy<2" "pandas<2" "protobuf<4" "setuptools<70") ;;
@@ -47,10 +46,10 @@ case "$version" in
   3.18.0) recipe=("mlflow==3.17.2" "psycopg2-binary") after=("mlflow==3.18.0") ;;
 esac
 # Pinned lines get pip < 24.1, which still reads 1.27.0's metadata (`>=1.0.*`); the others a pip
-# with --uploaded-prior-to (25.3+).
+# with --uploaded-prior-to (26.0+).
 case "$version" in
   0.* | 1.* | 2.[0-3].*) cutoff= pip="pip<24.1" ;;
-  *) cutoff=yes pip="pip>=25.3" ;;
+  *) cutoff=yes pip="pip>=26.0" ;;
 esac
 wanted="${recipe[*]}${after[*]:+, then --no-deps ${after[*]}}${cutoff:+ --uploaded-prior-to release+1d}"
 if [ ! -x "$venv/bin/python" ] || [ "$(cat "$venv/.mlflow-pg-migrate-recipe" 2>/dev/null)" != "$wanted" ] \

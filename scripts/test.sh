@@ -12,7 +12,8 @@ scripts/setup.sh
 export MLFLOW_VENV_ROOT="${MLFLOW_VENV_ROOT:-${XDG_CACHE_HOME:-$HOME/.cache}/mlflow-pg-migrate/venvs}"
 # The fixtures' releases, and the release that judges each captured revision (EveryTableTests),
 # two installs at a time (about 1.5 minutes each on a fresh machine; cached afterwards).
-{ echo 1.30.1; echo 2.9.2; python3 schema/revisions.py --judges; } | sort -u \
+# 1.14.1 and 3.10.1 run RevisionTests' upgrade and FileStoreTests' migrate-filestore.
+{ printf '%s\n' 1.30.1 2.9.2 1.14.1 3.10.1; python3 schema/revisions.py --judges; } | sort -u \
   | xargs -P 2 -I{} sh -c 'scripts/mlflow-venv.sh {} >/dev/null || { echo "test.sh: MLflow {} did not install" >&2; exit 255; }'
 cluster="$(mktemp -d /tmp/mlflow-pg-migrate-test.XXXXXX)"
 # Everything the tests and the tools write to a temporary place (stores, bundles, reject records,

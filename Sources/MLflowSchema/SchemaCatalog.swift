@@ -37,13 +37,6 @@ public struct SchemaCatalog: Sendable {
         }
     }()
 
-    /// A catalog of revisions decoded already.
-    public init(revisions: [SchemaRevision], chain: [String] = []) {
-        self.init(
-            entries: revisions.map { revision in Entry(revision: revision.revision, mlflowVersions: revision.mlflowVersions) { revision } },
-            chain: chain)
-    }
-
     init(entries: [Entry], chain: [String]) {
         self.chain = chain
         let position = Dictionary(chain.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })

@@ -38,9 +38,11 @@ extension SchemaRevision {
         }
     }
 
-    /// The CHECK constraints in the pre-data DDL, parsed from pg_dump's two spellings:
-    /// `CONSTRAINT n CHECK (((col)::text = ANY ((ARRAY['a'::character varying, ...])::text[])))` and,
-    /// in stores from MLflow 1.0 to 1.5, `... = ANY (ARRAY[('a'::character varying)::text, ...])))`.
+    /// The CHECK constraints in the pre-data DDL, parsed from pg_dump's two spellings.
+    ///
+    /// `CONSTRAINT n CHECK (((col)::text = ANY ((ARRAY['a'::character varying, ...])::text[])))`,
+    /// and `... = ANY (ARRAY[('a'::character varying)::text, ...])))` for the older `status`
+    /// CHECK that MLflow 1.5 (`cfd24bdc0731`) leaves beside the new one.
     public var checks: [CheckSpec] {
         var out: [CheckSpec] = []
         var table: String?
@@ -63,14 +65,47 @@ extension SchemaRevision {
         let rest = line[open.upperBound...]
         guard let close = rest.firstIndex(of: ")"), rest[close...].hasPrefix(")::text = ANY (") else { return nil }
         let column = String(rest[..<close]).unquotedIdentifier
-        guard let start = rest.range(of: "ARRAY["), let end = rest[start.upperBound...].firstIndex(of: "]") else { return nil }
-        let allowed = rest[start.upperBound..<end].components(separatedBy: ", ").map { item -> String in
-            var v = Substring(item)
-            if v.hasPrefix("("), v.hasSuffix(")::text") { v = v.dropFirst().dropLast(")::text".count) }
-            if v.hasSuffix("::character varying") { v = v.dropLast("::character varying".count) }
-            return String(v.dropFirst().dropLast()).replacingOccurrences(of: "''", with: "'")
+        guard let start = rest.range(of: "ARRAY["), let allowed = quotedLiterals(in: rest[start.upperBound...]), !allowed.isEmpty else {
+            return nil
         }
         return CheckSpec(name: String(words[1]), table: table, column: column, allowed: allowed)
+    }
+
+    /// The SQL string literals before the first `]` outside quotes, or nil if that `]` is missing.
+    static func quotedLiterals(in text: Substring) -> [String]? {
+        var literals: [String] = []
+        var current: String?
+        var index = text.startIndex
+        while index < text.endIndex {
+            let c = text[index]
+            index = text.index(after: index)
+            if var literal = current {
+                if c != "'" {
+                    literal.append(c)
+                    current = literal
+                } else if index < text.endIndex, text[index] == "'" {  // '' inside a literal
+                    literal.append("'")
+                    current = literal
+                    index = text.index(after: index)
+                } else {
+                    literals.append(literal)
+                    current = nil
+                }
+            } else if c == "'" {
+                current = ""
+            } else if c == "]" {
+                return literals
+            }
+        }
+        return nil
+    }
+
+    /// The values a column may hold under every CHECK on it (MLflow 1.5's `runs.status` has two),
+    /// or nil when no CHECK constrains it.
+    public func allowedValues(table: String, column: String) -> [String]? {
+        let constraining = checks.filter { $0.table == table && $0.column == column }
+        guard let first = constraining.first else { return nil }
+        return constraining.dropFirst().reduce(Set(first.allowed)) { $0.intersection($1.allowed) }.sorted()
     }
 
     /// The foreign keys in the post-data DDL.

@@ -15,6 +15,10 @@ public struct SchemaRevision: Sendable {
     public let sequences: [SequenceSpec]
     /// Rows MLflow inserts into a fresh store by itself, per table (the Default experiment, ...).
     public let createdRows: [String: Int]
+    /// The neighbouring revisions this one's schema was taken from, or none if it was captured.
+    ///
+    /// MLflow 1.15.0 cannot create its schema on PostgreSQL; `schema/derive.py` writes it.
+    public let derivedFrom: [String]
     /// DDL run before the data: tables, sequences, column defaults.
     public let preDataSQL: String
     /// DDL run after the data: primary keys, unique constraints, indexes, foreign keys.
@@ -45,6 +49,7 @@ public struct SchemaRevision: Sendable {
         self.tables = try Self.referencedFirst(tables, revision: file.revision)
         self.sequences = file.sequences.map { SequenceSpec(name: $0.name, table: $0.table, column: $0.column) }
         self.createdRows = file.createdRows
+        self.derivedFrom = file.derivedFrom ?? []
         self.preDataSQL = preDataSQL
         self.postDataSQL = postDataSQL
     }
@@ -84,4 +89,5 @@ private struct MapFile: Decodable {
     let tables: [Table]
     let sequences: [Sequence]
     let createdRows: [String: Int]
+    let derivedFrom: [String]?
 }

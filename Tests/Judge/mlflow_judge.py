@@ -11,12 +11,13 @@ Run with the Python of a virtualenv holding the MLflow version that wrote the st
                                  JSON as text, sorted), and checks that the client's counts equal
                                  the raw ones (a failing API cannot pass as [] on both sides).
   mlflow_judge.py write URI      proves MLflow can keep writing: creates an experiment, a run with
-                                 a param, metric and tag, a registered model and a new version of
-                                 every existing model; prints the ids MLflow handed out.
+                                 a param, metric and tag, and where the store has a registry a
+                                 registered model and a new version of every existing model;
+                                 prints the ids MLflow handed out.
   mlflow_judge.py create URI     lets MLflow create its schema in an empty database (a fresh store).
 
-Works with MLflow 1.30.1, 2.x and 3.x: sections a version lacks (dataset inputs before 2.4,
-aliases before 2.3) are left out; for 3.x the snapshot adds traces with their spans and
+Works with MLflow 1.0 to 3.x: sections a version or its store lacks (the registry before 1.4,
+aliases before 2.3, dataset inputs before 2.4) are left out; for 3.x the snapshot adds traces with their spans and
 assessments, logged models with params and metrics, prompts and evaluation datasets.
 Two stores hold the same data for MLflow exactly when their snapshots are equal.
 """
@@ -209,8 +210,7 @@ def check_counts(out, raw):
 
 
 def genai(c, uri, exp_ids, raw):
-    """MLflow 3.x: traces (info, spans, assessments), logged models, prompts, and evaluation
-    datasets where the store has their tables (3.4+)."""
+    """MLflow 3.x: traces, logged models, prompts, evaluation datasets (3.4+, by the store's tables)."""
     mlflow.set_tracking_uri(uri)
     mlflow.set_registry_uri(uri)
     out = {}
@@ -289,7 +289,8 @@ def write(uri):
 
 
 def libpq_uri(uri):
-    """The URI without its host and port query, which go to libpq's PGHOST and PGPORT instead:
+    """The URI without its host and port query, which go to libpq's PGHOST and PGPORT instead.
+
     MLflow 1.x hands the URI to alembic's configparser, which cannot take a percent-escaped
     socket path."""
     from urllib.parse import parse_qsl, urlsplit, urlunsplit
@@ -310,7 +311,7 @@ def main():
     elif cmd == "write":
         result = write(uri)
     elif cmd == "create":
-        MlflowClient(tracking_uri=uri).search_experiments()
+        experiments(client(uri), ViewType.ALL)
         result = {"created": True}
     else:
         sys.exit(f"unknown command {cmd}")

@@ -14,18 +14,18 @@ final class SchemaCatalogTests: XCTestCase {
             .filter { FileManager.default.fileExists(atPath: Self.schemaFolder.appendingPathComponent("\($0)/map.json").path) }
             .sorted()
         XCTAssertEqual(EmbeddedRevision.all.map(\.revision), folders, "run schema/embed.py")
+        // Compared as bytes: String equality would pass canonically equivalent Unicode.
         for embedded in EmbeddedRevision.all {
             let dir = Self.schemaFolder.appendingPathComponent(embedded.revision)
-            XCTAssertEqual(embedded.map, try String(contentsOf: dir.appendingPathComponent("map.json"), encoding: .utf8))
-            XCTAssertEqual(embedded.preData, try String(contentsOf: dir.appendingPathComponent("pre-data.sql"), encoding: .utf8))
-            XCTAssertEqual(embedded.postData, try String(contentsOf: dir.appendingPathComponent("post-data.sql"), encoding: .utf8))
+            XCTAssertEqual(Array(embedded.map.utf8), Array(try Data(contentsOf: dir.appendingPathComponent("map.json"))), embedded.revision)
+            XCTAssertEqual(Array(embedded.preData.utf8), Array(try Data(contentsOf: dir.appendingPathComponent("pre-data.sql"))), embedded.revision)
+            XCTAssertEqual(Array(embedded.postData.utf8), Array(try Data(contentsOf: dir.appendingPathComponent("post-data.sql"))), embedded.revision)
         }
         XCTAssertEqual(
-            EmbeddedRevision.chain, try String(contentsOf: Self.schemaFolder.appendingPathComponent("alembic-chain.json"), encoding: .utf8))
+            Array(EmbeddedRevision.chain.utf8), Array(try Data(contentsOf: Self.schemaFolder.appendingPathComponent("alembic-chain.json"))))
     }
 
-    /// The catalog lists every revision with its MLflow versions without decoding it, and the
-    /// versions it lists are the decoded map's.
+    /// The catalog's entries, listed without decoding, agree with the decoded maps.
     func testCatalogEntriesAgreeWithTheirMaps() throws {
         let catalog = SchemaCatalog.embedded
         XCTAssertEqual(catalog.entries.count, EmbeddedRevision.all.count)
@@ -134,8 +134,10 @@ final class ConstraintParsingTests: XCTestCase {
                 columns: ["name", "version"], parent: "model_versions", parentColumns: ["name", "version"]))
     }
 
-    /// MLflow 1.5 (cfd24bdc0731) leaves PostgreSQL two CHECKs on runs.status in pg_dump's older
-    /// spelling: the new one allows KILLED, the old one does not (until 0a8213491aaa drops it).
+    /// MLflow 1.5 (cfd24bdc0731) leaves PostgreSQL two CHECKs on runs.status.
+    ///
+    /// The new one allows KILLED; the old one, in pg_dump's older spelling, does not (until
+    /// 0a8213491aaa drops it), so a value must pass both.
     func testBothChecksOnRunsStatusOf1_5() throws {
         let revision = try XCTUnwrap(SchemaCatalog.embedded.revision("cfd24bdc0731"))
         let status = revision.checks.filter { $0.table == "runs" && $0.column == "status" }
@@ -146,6 +148,14 @@ final class ConstraintParsingTests: XCTestCase {
                     name: "runs_status_check", table: "runs", column: "status", allowed: ["SCHEDULED", "FAILED", "FINISHED", "RUNNING", "KILLED"]),
                 CheckSpec(name: "status", table: "runs", column: "status", allowed: ["SCHEDULED", "FAILED", "FINISHED", "RUNNING"]),
             ])
+        XCTAssertEqual(revision.allowedValues(table: "runs", column: "status"), ["FAILED", "FINISHED", "RUNNING", "SCHEDULED"])
+        XCTAssertNil(revision.allowedValues(table: "runs", column: "name"))
+    }
+
+    /// Literals are read as SQL spells them: commas, brackets and doubled quotes inside them.
+    func testQuotedLiteralsOfACheck() {
+        XCTAssertEqual(SchemaRevision.quotedLiterals(in: "'a, b'::character varying, ('c]'::text), 'it''s'])::text[]"), ["a, b", "c]", "it's"])
+        XCTAssertNil(SchemaRevision.quotedLiterals(in: "'a', 'b'"))
     }
 
     /// Every CHECK and FOREIGN KEY in every captured revision is understood.
@@ -153,6 +163,14 @@ final class ConstraintParsingTests: XCTestCase {
         for revision in SchemaCatalog.embedded.revisions {
             XCTAssertEqual(revision.checks.count, revision.preDataSQL.components(separatedBy: " CHECK (").count - 1, revision.revision)
             XCTAssertEqual(revision.foreignKeys.count, revision.postDataSQL.components(separatedBy: " FOREIGN KEY (").count - 1, revision.revision)
+            for check in revision.checks {
+                XCTAssertNotNil(revision.table(check.table)?.column(check.column), "\(revision.revision) \(check.name)")
+                for value in check.allowed {
+                    XCTAssertFalse(
+                        value.isEmpty || value.contains("'") || value.contains("::") || value.contains("("),
+                        "\(revision.revision) \(check.name): \(value)")
+                }
+            }
             for fk in revision.foreignKeys {
                 XCTAssertNotNil(revision.table(fk.table)?.column(fk.columns[0]), "\(revision.revision) \(fk.name)")
                 XCTAssertNotNil(revision.table(fk.parent)?.column(fk.parentColumns[0]), "\(revision.revision) \(fk.name)")

@@ -1,8 +1,9 @@
 import MLflowSchema
 
 extension SchemaCatalog {
-    /// What to do with a store at an unsupported revision: the nearest supported revisions and the
-    /// one command that brings a copy to one of them.
+    /// What to do with a store at an unsupported revision, in a sentence or two.
+    ///
+    /// It names the nearest supported revisions and the one command that brings a copy to one.
     func advice(forUnsupported revision: String) -> String {
         func name(_ r: Entry) -> String { "\(r.revision) (MLflow \(r.mlflowVersions.joined(separator: ", ")))" }
         func upgrade(_ r: Entry) -> String {
@@ -13,8 +14,8 @@ extension SchemaCatalog {
         }
         switch nearest(to: revision) {
         case let (before?, after?)?:
-            return "It lies between the supported revisions \(name(before)) and \(name(after)), where no MLflow release"
-                + " stops (a development build wrote it). " + upgrade(after)
+            return "It lies between the supported revisions \(name(before)) and \(name(after)), where no captured MLflow"
+                + " release stops (a development build, or a patch release this build did not capture, wrote it). " + upgrade(after)
         case let (nil, after?)?:
             return "It is older than every supported revision; the nearest is \(name(after)). " + upgrade(after)
         case let (before?, nil)?:

@@ -43,9 +43,8 @@ public struct Preflight {
         let schema = source.schema
         result.integrity = try source.pragmaRows(thorough ? "PRAGMA integrity_check(20)" : "PRAGMA quick_check(20)")
         result.sqliteForeignKeyViolations = try source.count("PRAGMA foreign_key_check")
-        let checks = Dictionary(grouping: schema.checks, by: { "\($0.table).\($0.column)" })
         for table in schema.tables {
-            try scanCells(table, checks: checks, into: &result)
+            try scanCells(table, into: &result)
         }
         for key in schema.uniqueKeys {
             try duplicates(key, into: &result)
@@ -57,12 +56,9 @@ public struct Preflight {
     }
 
     /// Every cell of every row of a table through `CellRules`: the encoder's rules and the server's.
-    private func scanCells(_ table: TableSpec, checks: [String: [CheckSpec]], into result: inout Result) throws {
+    private func scanCells(_ table: TableSpec, into result: inout Result) throws {
         let columns = table.loadedColumns
-        // A value must pass every CHECK on its column (MLflow 1.5's runs.status has two).
-        let allowed: [[String]?] = columns.map { c in
-            checks["\(table.name).\(c.name)"].map { all in all.dropFirst().reduce(Set(all[0].allowed)) { $0.intersection($1.allowed) }.sorted() }
-        }
+        let allowed = columns.map { source.schema.allowedValues(table: table.name, column: $0.name) }
         let locations = ArtifactColumns(table: table, map: map)
         let stmt = try source.scan(table, all: true)
         let rowidColumn = Int32(columns.count)

@@ -37,9 +37,11 @@ extension TargetState {
         let sequences = Set(relations.filter { $0.kind == "S" }.map(\.name))
         let expected = Set(schema.tables.map(\.name))
         let foreign = tables.subtracting(expected).sorted() + others
+        let empty = "Import into an empty database (CREATE DATABASE ... ENCODING 'UTF8' TEMPLATE template0)"
         let dropHint =
-            "Import into an empty database (CREATE DATABASE ... ENCODING 'UTF8' TEMPLATE template0), "
-            + "or into one that an MLflow \(schema.mlflowVersions.last ?? "") server created and nobody has used yet."
+            schema.derivedFrom.isEmpty
+            ? empty + ", or into one that an MLflow \(schema.mlflowVersions.last ?? "") server created and nobody has used yet."
+            : empty + " (MLflow \(schema.mlflowVersions.joined(separator: ", ")) cannot create this schema on PostgreSQL itself)."
         guard foreign.isEmpty, tables == expected, sequences == Set(schema.sequences.map(\.name)) else {
             let missing = expected.subtracting(tables).sorted()
             var found = "schema \(namespace) already holds \(relations.count) relation(s)"

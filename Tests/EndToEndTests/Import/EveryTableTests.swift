@@ -5,8 +5,7 @@ import XCTest
 
 @testable import Migration
 
-/// Every table of every captured revision carries rows through a real import, the verifier and
-/// real MLflow's judge.
+/// Every table of every captured revision carries rows through a real import, verify and judge.
 ///
 /// One test per revision, named after the MLflow release that judges it (the newest captured
 /// release of that revision; scripts/test.sh installs each into its own virtualenv). The store is
@@ -27,7 +26,7 @@ final class EveryTableTests: XCTestCase {
     ]
 
     func testEveryCapturedRevisionHasATest() {
-        let newest = SchemaCatalog.embedded.revisions.compactMap(\.mlflowVersions.last)
+        let newest = SchemaCatalog.embedded.entries.compactMap(\.mlflowVersions.last)
         XCTAssertEqual(Self.judges, newest, "add a test below for each new revision, named after its newest release")
     }
 
@@ -86,6 +85,9 @@ final class EveryTableTests: XCTestCase {
         let (sql, filled) = try SchemaFiller.sql(for: store)
         try env.sqlite(store, sql)
         let source = try SQLiteSource(path: store)
+        // The release wrote its own revision (a venv that drifted would test another one).
+        let expected = SchemaCatalog.embedded.entries.first { $0.mlflowVersions.last == version }?.revision
+        XCTAssertEqual(source.schema.revision, expected, "MLflow \(version) wrote another revision", file: file, line: line)
         for table in source.schema.tables {
             XCTAssertGreaterThan(try source.rowCount(table), 0, "\(version): \(table.name) has no rows", file: file, line: line)
         }

@@ -4,16 +4,16 @@ import XCTest
 
 @testable import Migration
 
-/// The way from an `mlruns/` folder (MLflow's FileStore): MLflow 3.10+'s `mlflow
-/// migrate-filestore` writes SQLite, and this tool takes it from there.
+/// The way from an `mlruns/` folder: MLflow 3.10+'s `migrate-filestore`, then this tool.
 ///
 /// The FileStore gives experiments random 18-digit ids, `migrate-filestore` keeps them, and
 /// MLflow's PostgreSQL schema holds experiment ids as `integer`. Until the import can renumber
 /// experiments (the id mapping issue 18 builds), such a store is refused before anything is
 /// written, every reference named; this test pins that down, and fails once renumbering lands.
 final class FileStoreTests: XCTestCase {
-    /// A FileStore written by MLflow 2.9.2's client, migrated by MLflow 3.10.1 into SQLite: the
-    /// dry run finds exactly the experiment-id cells that do not fit `integer`, and the import
+    /// A 2.9.2 FileStore migrated by MLflow 3.10.1 is refused for its experiment ids alone.
+    ///
+    /// The dry run finds exactly the experiment-id cells that do not fit `integer`, and the import
     /// refuses with the target untouched.
     func testMigratedFileStoreIsRefusedForItsExperimentIds() throws {
         let env = try TestEnvironment.require()

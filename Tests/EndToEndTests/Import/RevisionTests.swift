@@ -48,23 +48,32 @@ final class RevisionTests: XCTestCase {
         XCTAssertEqual(verified.status, 0, verified.stdout + verified.stderr)
     }
 
-    /// A store MLflow 0.9.1 wrote (no alembic_version table) is refused with the command that
-    /// brings it into MLflow's chain; following it word for word, the upgraded copy imports,
-    /// verifies and looks the same to MLflow 1.14.1 on both sides.
+    /// A store of MLflow 0.9.1 is refused with the command that brings it into MLflow's chain.
+    ///
+    /// The command's packages are those of the 1.14.1 venv that runs it here; the upgraded copy
+    /// imports, verifies and looks the same to MLflow 1.14.1 on both sides.
     func testStoreFromBeforeAlembicIsRefusedWithTheCommandThatWorks() throws {
         let env = try TestEnvironment.require()
         let source = TestEnvironment.fixture("mlflow-0.9.1/rich.db")
         let refused = try env.tool("mlflow-import", [source, "--target", env.conninfo("postgres"), "--dry-run"])
         XCTAssertEqual(refused.status, 2, refused.stdout + refused.stderr)
+        XCTAssertTrue(refused.stderr.contains("MLflow 0.9 or older"), refused.stderr)
         let imported = try env.tool("mlflow-import", [source, "--target", env.conninfo("postgres")])
         XCTAssertEqual(imported.status, 3, imported.stderr)
         for text in ["MLflow 0.9 or older", "no alembic_version table", "pip install mlflow==1.14.1", "mlflow db upgrade sqlite:///COPY"] {
             XCTAssertTrue(imported.stderr.contains(text), "expected '\(text)' in:\n\(imported.stderr)")
         }
-        // The advice, as given: MLflow 1.14.1 (its venv holds the pins the message lists) upgrades a copy.
+        // The advice, as given: the message's `pip install` is the recipe of the venv used below.
+        let python = try env.python(mlflow: "1.14.1")
+        let install = try XCTUnwrap(imported.stderr.split(separator: "\n").first { $0.contains("pip install mlflow==1.14.1") })
+        let advised = Set(install.split(separator: " ").dropFirst(2).map { $0.replacingOccurrences(of: "'", with: "") })
+        let recipeFile = URL(fileURLWithPath: python).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent(".mlflow-pg-migrate-recipe")
+        let recipe = Set(try String(contentsOf: recipeFile, encoding: .utf8).split(whereSeparator: \.isWhitespace).map(String.init))
+        XCTAssertEqual(advised, recipe.subtracting(["psycopg2-binary"]), "the message's pins and scripts/mlflow-venv.sh's differ")
         let copy = try TestEnvironment.temporaryCopy(of: source)
         defer { try? FileManager.default.removeItem(atPath: URL(fileURLWithPath: copy).deletingLastPathComponent().path) }
-        let mlflow = URL(fileURLWithPath: try env.python(mlflow: "1.14.1")).deletingLastPathComponent().appendingPathComponent("mlflow").path
+        let mlflow = URL(fileURLWithPath: python).deletingLastPathComponent().appendingPathComponent("mlflow").path
         let upgrade = try ProcessResult.run(mlflow, ["db", "upgrade", "sqlite:///\(copy)"])
         XCTAssertEqual(upgrade.status, 0, upgrade.stderr.suffix(2000).description)
         let db = "e2e_pre_alembic"

@@ -16,7 +16,6 @@ enum SchemaFiller {
     static func sql(for store: String) throws -> (sql: String, tables: [String]) {
         let source = try SQLiteSource(path: store)
         let schema = source.schema
-        let checks = Dictionary(grouping: schema.checks, by: { "\($0.table).\($0.column)" })
         var generated: [String: [[String: String]]] = [:]
         var statements: [String] = []
         var filled: [String] = []
@@ -46,9 +45,7 @@ enum SchemaFiller {
                     if column.name == "workspace" {
                         // MLflow refuses to start with rows outside its default workspace while workspaces are off.
                         row[column.name] = sqlLiteral("default")
-                    } else if let all = checks["\(table.name).\(column.name)"],
-                        case let allowed = all.dropFirst().reduce(Set(all[0].allowed), { $0.intersection($1.allowed) }).sorted(), !allowed.isEmpty
-                    {
+                    } else if let allowed = schema.allowedValues(table: table.name, column: column.name), !allowed.isEmpty {
                         row[column.name] = sqlLiteral(allowed[i % allowed.count])
                     } else {
                         row[column.name] = value(column, table: table.name, index: i)
