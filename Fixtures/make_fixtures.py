@@ -19,7 +19,7 @@ Each store is written to a temporary folder and then copied to Fixtures/mlflow-<
   empty.db  a store MLflow created and nothing else: only alembic_version, the Default experiment
             (and in 3.x the default workspace).
 """
-import argparse, math, os, shutil, sqlite3, sys, tempfile, time
+import argparse, math, os, re, shutil, sqlite3, sys, tempfile, time
 
 os.environ.setdefault("MLFLOW_ENABLE_ASYNC_TRACE_LOGGING", "false")
 
@@ -158,13 +158,11 @@ def make_rich(path, root, points=400, uri=None):
     c.set_terminated(child1, "FINISHED")
     c.set_terminated(child2, "FINISHED")
     c.set_terminated(failed, "FAILED")
-    try:
-        c.set_terminated(killed, "KILLED")
-    except mlflow.exceptions.MlflowException as e:
-        # Until revision 0a8213491aaa (MLflow 1.6) a CHECK on runs.status refuses KILLED.
-        if VERSION >= (1, 6) or "CHECK constraint failed: status" not in str(e):
-            raise
-        c.set_terminated(killed, "FAILED")
+    # Stores MLflow 1.0 to 1.10 create keep a CHECK on runs.status without KILLED in SQLite (1.5
+    # adds the new CHECK beside it; 0a8213491aaa cannot drop the old one there): no KILLED run.
+    runs_ddl = sqlite3.connect(path).execute("SELECT sql FROM sqlite_master WHERE name = 'runs'").fetchone()[0] if path else ""
+    refuses_killed = any("KILLED" not in check for check in re.findall(r"CHECK \(status IN \(([^)]*)\)\)", runs_ddl))
+    c.set_terminated(killed, "FAILED" if refuses_killed else "KILLED")
     c.set_terminated(deleted_run, "FINISHED")
     c.delete_run(deleted_run)
     c.set_terminated(r_deleted_exp, "FINISHED")
