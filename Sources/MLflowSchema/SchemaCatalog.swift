@@ -19,11 +19,19 @@ public struct SchemaCatalog: Sendable {
     /// MLflow's alembic migration chain, base first: supported and unsupported revisions alike.
     public let chain: [String]
 
-    /// The catalog compiled into this binary from `schema/`.
+    /// The environment variable that hides revisions from the embedded catalog (tests only).
+    ///
+    /// A comma-separated list of alembic ids, which the build then treats as if it predated them:
+    /// for tests of the forward path (`TargetCatalog`). It only ever makes the build know less.
+    public static let hideVariable = "MLFLOW_PG_MIGRATE_TEST_HIDE_REVISIONS"
+
+    /// The catalog compiled into this binary from `schema/`, less the revisions `hideVariable` names.
     public static let embedded: SchemaCatalog = {
+        let hidden = Set((ProcessInfo.processInfo.environment[hideVariable] ?? "").split(separator: ",").map(String.init))
         do {
             let chain = try JSONDecoder().decode(ChainFile.self, from: Data(EmbeddedRevision.chain.utf8)).chain.map(\.revision)
-            let entries = try EmbeddedRevision.all.map { embedded in
+                .filter { !hidden.contains($0) }
+            let entries = try EmbeddedRevision.all.filter { !hidden.contains($0.revision) }.map { embedded in
                 // The map's text before its tables closes into a small JSON document of its own.
                 let head = try JSONDecoder().decode(MapHead.self, from: Data((embedded.mapHead + "]}").utf8))
                 return Entry(revision: embedded.revision, mlflowVersions: head.mlflowVersions) {
@@ -41,6 +49,12 @@ public struct SchemaCatalog: Sendable {
         self.chain = chain
         let position = Dictionary(chain.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
         self.entries = entries.sorted { (position[$0.revision] ?? .max, $0.revision) < (position[$1.revision] ?? .max, $1.revision) }
+    }
+
+    /// This catalog and one revision more: a schema read from a target (`TargetCatalog`).
+    public func adding(_ schema: SchemaRevision) -> SchemaCatalog {
+        let entry = Entry(revision: schema.revision, mlflowVersions: schema.mlflowVersions) { schema }
+        return SchemaCatalog(entries: entries.filter { $0.revision != schema.revision } + [entry], chain: chain)
     }
 
     /// Every supported revision decoded, oldest first (for tests and listings; a run looks up one).

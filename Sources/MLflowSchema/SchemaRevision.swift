@@ -23,6 +23,10 @@ public struct SchemaRevision: Sendable {
     public let preDataSQL: String
     /// DDL run after the data: primary keys, unique constraints, indexes, foreign keys.
     public let postDataSQL: String
+    /// The target whose catalog this schema was read from (a revision this build does not know).
+    ///
+    /// Nil for a revision captured into the build; see `TargetCatalog`.
+    public let readFromTarget: CatalogOrigin?
 
     /// The table with this name, if the revision has it.
     public func table(_ name: String) -> TableSpec? { tables.first { $0.name == name } }
@@ -52,6 +56,66 @@ public struct SchemaRevision: Sendable {
         self.derivedFrom = file.derivedFrom ?? []
         self.preDataSQL = preDataSQL
         self.postDataSQL = postDataSQL
+        self.readFromTarget = nil
+    }
+
+    /// A revision read from a target database's catalog: its tables, sequences and DDL.
+    public init(
+        revision: String, readFromTarget origin: CatalogOrigin, tables: [TableSpec], sequences: [SequenceSpec], createdRows: [String: Int],
+        preDataSQL: String, postDataSQL: String
+    ) throws {
+        self.revision = revision
+        self.mlflowVersions = []
+        self.tables = try Self.referencedFirst(tables, revision: revision)
+        self.sequences = sequences
+        self.createdRows = createdRows
+        self.derivedFrom = []
+        self.preDataSQL = preDataSQL
+        self.postDataSQL = postDataSQL
+        self.readFromTarget = origin
+    }
+
+    private init(_ other: SchemaRevision, tables: [TableSpec]) {
+        self.revision = other.revision
+        self.mlflowVersions = other.mlflowVersions
+        self.tables = tables
+        self.sequences = other.sequences
+        self.createdRows = other.createdRows
+        self.derivedFrom = other.derivedFrom
+        self.preDataSQL = other.preDataSQL
+        self.postDataSQL = other.postDataSQL
+        self.readFromTarget = other.readFromTarget
+    }
+
+    /// The same revision with the SQLite types a store declares (`types[table][column]`).
+    ///
+    /// A schema read from a target has no SQLite side until a store is opened.
+    public func declaringSQLiteTypes(_ types: [String: [String: String]]) -> SchemaRevision {
+        mappingColumns { table, c in
+            ColumnSpec(
+                name: c.name, sqliteDeclared: types[table]?[c.name] ?? c.sqliteDeclared, pgType: c.pgType,
+                nullable: c.nullable, generated: c.generated, identity: c.identity)
+        }
+    }
+
+    /// The same revision with these columns of the PostgreSQL types given: what a policy widened.
+    public func changingTypes(_ changes: [(table: String, column: String, type: PGType)]) -> SchemaRevision {
+        mappingColumns { table, c in
+            guard let change = changes.last(where: { $0.table == table && $0.column == c.name }) else { return c }
+            return ColumnSpec(
+                name: c.name, sqliteDeclared: c.sqliteDeclared, pgType: change.type, nullable: c.nullable, generated: c.generated,
+                identity: c.identity)
+        }
+    }
+
+    private func mappingColumns(_ transform: (String, ColumnSpec) -> ColumnSpec) -> SchemaRevision {
+        SchemaRevision(
+            self,
+            tables: tables.map { table in
+                TableSpec(
+                    name: table.name, columns: table.columns.map { transform(table.name, $0) }, primaryKey: table.primaryKey,
+                    references: table.references)
+            })
     }
 
     /// Orders tables so that every table comes after the tables it references (stable by name).

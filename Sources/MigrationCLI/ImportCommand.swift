@@ -37,6 +37,12 @@ public struct ImportCommand: ToolCommand {
     @Flag(help: "Policy: widen varchar columns to hold over-long values (the schema then differs from MLflow's there).")
     public var widenTooLong = false
 
+    @Flag(
+        help:
+            "Policy: widen integer columns holding values beyond 32 bits to bigint, with their sequences (ids kept; the schema then differs from MLflow's there)."
+    )
+    public var widenIntegers = false
+
     @Option(
         help: ArgumentHelp(
             "Policy: leave out rows with these problems (comma-separated kinds, or all); rows referencing them are left out too.", valueName: "kinds")
@@ -69,7 +75,7 @@ public struct ImportCommand: ToolCommand {
         var skip: Set<Problem.Kind> = []
         for word in (skipRows ?? "").split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) where !word.isEmpty {
             if word == "all" {
-                skip.formUnion(Problem.Kind.allCases.filter { $0 != .tooLong || !widenTooLong })
+                skip.formUnion(Problem.Kind.allCases.filter { ($0 != .tooLong || !widenTooLong) && ($0 != .integerRange || !widenIntegers) })
             } else if let kind = Problem.Kind(rawValue: word) {
                 skip.insert(kind)
             } else {
@@ -77,7 +83,11 @@ public struct ImportCommand: ToolCommand {
                     "unknown problem kind '\(word)' for --skip-rows; kinds: \(Problem.Kind.allCases.map(\.rawValue).joined(separator: ", ")), all")
             }
         }
-        return RejectPolicy(widenTooLong: widenTooLong, skip: skip, rejectDirectory: rejectDir)
+        for (kind, flag, on) in [(Problem.Kind.tooLong, "--widen-too-long", widenTooLong), (.integerRange, "--widen-integers", widenIntegers)]
+        where on && (skipRows ?? "").split(separator: ",").contains(where: { $0.trimmingCharacters(in: .whitespaces) == kind.rawValue }) {
+            throw ValidationError("\(flag) and --skip-rows \(kind.rawValue) ask for opposite things; choose one")
+        }
+        return RejectPolicy(widenTooLong: widenTooLong, widenIntegers: widenIntegers, skip: skip, rejectDirectory: rejectDir)
     }
 
     public var tool: ExitCodes.Tool { dryRun ? .dryRun : .importer }

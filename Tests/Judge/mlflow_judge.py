@@ -278,6 +278,10 @@ def write(uri):
     if VERSION >= (3, 0):
         mlflow.set_tracking_uri(uri)
         mlflow.set_registry_uri(uri)
+        # Before 3.18 the tracer keeps exporting to the store of the process's first span: a
+        # batch writes to several stores.
+        from mlflow.tracing import provider
+        provider.reset()
         mlflow.set_experiment(experiment_id=exp)
         with mlflow.start_span("judge-span") as span:
             span.set_inputs({"x": 1})
@@ -304,19 +308,30 @@ def libpq_uri(uri):
     return urlunsplit(parts._replace(query="&".join(f"{k}={v}" for k, v in query.items())))
 
 
-def main():
-    cmd, uri = sys.argv[1], libpq_uri(sys.argv[2])
+def command(cmd, uri):
     if cmd == "snapshot":
-        result = snapshot(uri)
-    elif cmd == "write":
-        result = write(uri)
-    elif cmd == "create":
+        return snapshot(uri)
+    if cmd == "write":
+        return write(uri)
+    if cmd == "create":
         experiments(client(uri), ViewType.ALL)
-        result = {"created": True}
+        return {"created": True}
+    sys.exit(f"unknown command {cmd}")
+
+
+def dump(result):
+    return json.dumps(result, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def main():
+    """`CMD URI`, or `batch CMD URI [CMD URI ...]`: several in one process (MLflow's import and
+    store checks cost seconds each time), the results in order, separated by a line holding only
+    the record separator character (0x1e)."""
+    if sys.argv[1] == "batch":
+        pairs = list(zip(sys.argv[2::2], sys.argv[3::2]))
+        sys.stdout.write("\x1e\n".join(dump(command(cmd, libpq_uri(uri))) for cmd, uri in pairs))
     else:
-        sys.exit(f"unknown command {cmd}")
-    json.dump(result, sys.stdout, indent=1, sort_keys=True, ensure_ascii=False)
-    sys.stdout.write("\n")
+        sys.stdout.write(dump(command(sys.argv[1], libpq_uri(sys.argv[2]))))
 
 
 if __name__ == "__main__":

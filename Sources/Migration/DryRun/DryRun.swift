@@ -140,6 +140,11 @@ public struct DryRun {
             }
         }
         info.unknownTables = source.unknownTables
+        if let origin = source.schema.readFromTarget {
+            info.notes.append(
+                "revision \(source.schema.revision) is newer than this build: MLflow's schema was read from the catalog of \(origin.target), which MLflow created at that revision"
+            )
+        }
         return info
     }
 }

@@ -109,7 +109,7 @@ extension DryRunReport {
         l.append("Dry run: nothing was written. The import \(wouldSucceed ? "WOULD SUCCEED" : "WOULD FAIL").")
         l.append("")
         l.append(
-            "Source: \(source.path) (\(source.kind), \(source.size) bytes), revision \(source.revision) (MLflow \(source.mlflowVersions.joined(separator: ", ")))"
+            "Source: \(source.path) (\(source.kind), \(source.size) bytes), revision \(source.revision) (\(source.mlflowVersions.isEmpty ? "newer than this build" : "MLflow " + source.mlflowVersions.joined(separator: ", ")))"
         )
         if let integrity = source.integrityCheck { l.append("  integrity_check: \(integrity.joined(separator: "; "))") }
         if let fk = source.sqliteForeignKeyViolations { l.append("  foreign_key_check: \(fk) violation(s) of SQLite's declared keys") }

@@ -99,7 +99,7 @@ public enum MigrationError: Error, CustomStringConvertible {
             if problems.total > min(20, problems.listed.count) {
                 text += "\n  ... and \(problems.total - min(20, problems.listed.count)) more (see --dry-run)"
             }
-            text += "\n  Correct them in a copy of the SQLite file, or choose a policy: --widen-too-long, --skip-rows KIND,..."
+            text += "\n  Correct them in a copy of the SQLite file, or choose a policy: --widen-too-long, --widen-integers, --skip-rows KIND,..."
             text += " (with --reject-dir DIR, which records every row left out). Nothing was written."
             return text
         case let .sourceDamaged(path, messages):

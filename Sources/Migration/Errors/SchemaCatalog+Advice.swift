@@ -12,6 +12,9 @@ extension SchemaCatalog {
             return "Upgrade a copy of the file with MLflow \(version) (`pip install mlflow==\(version)`\(pins), then "
                 + "`mlflow db upgrade sqlite:///COPY`) and migrate the copy."
         }
+        let forward =
+            "Or import into a database that an MLflow server of that release created (start it once with --backend-store-uri"
+            + " pointing at the empty database): the import then reads MLflow's schema from that database."
         switch nearest(to: revision) {
         case let (before?, after?)?:
             return "It lies between the supported revisions \(name(before)) and \(name(after)), where no captured MLflow"
@@ -20,11 +23,11 @@ extension SchemaCatalog {
             return "It is older than every supported revision; the nearest is \(name(after)). " + upgrade(after)
         case let (before?, nil)?:
             return "It is newer than every supported revision (the newest is \(name(before))): "
-                + "it needs a newer mlflow-pg-migrate."
+                + "it needs a newer mlflow-pg-migrate. " + forward
         default:
             let newest = entries.last.map { " (the newest this build knows is \(name($0)))" } ?? ""
             return "It is not in MLflow's migration chain as this build knows it\(newest): a newer MLflow release or a"
-                + " development build wrote it. It needs a newer mlflow-pg-migrate."
+                + " development build wrote it. It needs a newer mlflow-pg-migrate. " + forward
         }
     }
 }

@@ -22,6 +22,8 @@ public struct ImportSummary: Sendable {
     /// Columns a policy widened: the schema now differs from MLflow's there.
     public let widened: [RejectRecord.Widened]
     public let seconds: Double
+    /// True when MLflow's schema was read from the target's catalog (a revision newer than the build).
+    public var schemaReadFromTarget = false
     /// For a bundle: xxHash64 of its manifest.json, as mlflow-export printed it.
     public var manifestChecksum: String?
 
@@ -34,7 +36,10 @@ public struct ImportSummary: Sendable {
             case .empty: "created MLflow's schema"
             case .createdByMLflow: "loaded into the schema MLflow created"
             }
-        var lines = ["Imported \(source) (revision \(revision), MLflow \(mlflowVersions.joined(separator: ", "))) into \(target): \(mode)."]
+        let origin =
+            schemaReadFromTarget
+            ? "newer than this build: MLflow's schema read from the target's catalog" : "MLflow \(mlflowVersions.joined(separator: ", "))"
+        var lines = ["Imported \(source) (revision \(revision), \(origin)) into \(target): \(mode)."]
         let width = max(5, tables.map(\.name.count).max() ?? 0)
         lines.append("  " + "table".padding(toLength: width, withPad: " ", startingAt: 0) + "        rows   seconds")
         for t in tables {

@@ -42,7 +42,7 @@ public struct Importer {
 
     /// Opens the source with the artifact map applied; a bundle cannot be rewritten on the way in.
     func openMapped() throws -> any MigrationSource {
-        let source = try SourceOpener.open(sourcePath)
+        let source = try SourceOpener.open(sourcePath, lendingSchemaFrom: conninfo, application: "mlflow-import")
         if !artifactMap.isEmpty {
             guard let store = source as? SQLiteSource else {
                 throw MigrationError.usage(
@@ -69,7 +69,8 @@ public struct Importer {
     func plan(_ source: any MigrationSource, preflighted: Preflight.Result? = nil) throws -> Plan {
         guard let store = source as? SQLiteSource else {
             guard policy.isStrict else {
-                throw MigrationError.usage("--skip-rows and --widen-too-long need the SQLite file; a bundle was checked when it was exported")
+                throw MigrationError.usage(
+                    "--skip-rows, --widen-too-long and --widen-integers need the SQLite file; a bundle was checked when it was exported")
             }
             return Plan()
         }
@@ -92,6 +93,14 @@ public struct Importer {
                         to: PGType.text(maxCharacters: longest).description))
             }
         }
+        if policy.widenIntegers {
+            for name in IntegerWidening.columns(result.outOfRange, in: store.schema) {
+                let parts = name.split(separator: ".", maxSplits: 1).map(String.init)
+                plan.widen.append(.init(table: parts[0], column: parts[1], from: PGType.int4.description, to: PGType.int8.description))
+            }
+        }
+        // The load encodes the widened columns as their new type.
+        store.widen(plan.widen)
         if (!plan.leftOut.isEmpty || !plan.widen.isEmpty) && policy.rejectDirectory == nil {
             throw MigrationError.usage("a policy that leaves out rows or widens columns needs --reject-dir DIR, where they are recorded")
         }
@@ -102,6 +111,9 @@ public struct Importer {
     public func run() throws -> ImportSummary {
         let started = Date()
         let source = try openMapped()
+        if let origin = source.schema.readFromTarget {
+            progress?(.step("revision \(source.schema.revision) is newer than this build: MLflow's schema read from the catalog of \(origin.target)"))
+        }
         if let bundle = source as? BundleSource {
             progress?(.step("bundle manifest.json xxh64 \(bundle.manifestChecksum) (compare it with what mlflow-export printed)"))
         }
@@ -162,8 +174,18 @@ public struct Importer {
             try conn.lockSchemaForImport()
             let state = try TargetState.inspect(conn, for: schema)
             try prepare(state, schema, conn, plan: plan)
+            // A schema read from the target: its keys and indexes go, to be built from their own
+            // definitions after the data, when this role owns the tables (else they check each row).
+            let rebuild = try schema.readFromTarget != nil && TargetCatalog.ownsTables(conn, schema)
+            if rebuild {
+                progress?(.step("dropping the target's keys, indexes and foreign keys (rebuilt after the data)"))
+                let namespace = try conn.currentSchema() ?? "public"
+                for statement in try TargetCatalog.keys(conn, [namespace]).drop {
+                    try conn.execute(statement, operation: "dropping the target's keys before the load")
+                }
+            }
             let loaded = try copyTables(from: source, to: conn, plan: plan)
-            if state == .empty { try buildKeys(schema, conn) }
+            if state == .empty || rebuild { try buildKeys(schema, conn) }
             if let directory = policy.rejectDirectory, let store = source as? SQLiteSource,
                 !plan.leftOut.isEmpty || !plan.widen.isEmpty || !artifactMap.isEmpty
             {
@@ -186,6 +208,7 @@ public struct Importer {
                 unknownTables: source.unknownTables, leftOut: plan.leftOut,
                 widened: plan.widen, seconds: Date().timeIntervalSince(started))
             summary.manifestChecksum = (source as? BundleSource)?.manifestChecksum
+            summary.schemaReadFromTarget = schema.readFromTarget != nil
             return summary
         } catch {
             if let lost = conn.lost(
@@ -225,6 +248,12 @@ public struct Importer {
             try conn.execute(
                 "ALTER TABLE \(conn.quoteIdentifier(w.table)) ALTER COLUMN \(conn.quoteIdentifier(w.column)) TYPE \(w.to)",
                 operation: "widening \(w.table).\(w.column) to \(w.to)")
+            // A serial column's sequence keeps its own type (an identity column's follows the column).
+            for sequence in schema.sequences where sequence.table == w.table && sequence.column == w.column && w.to == PGType.int8.description {
+                guard schema.table(w.table)?.column(w.column)?.identity != true else { continue }
+                try conn.execute(
+                    "ALTER SEQUENCE \(conn.quoteIdentifier(sequence.name)) AS bigint", operation: "widening sequence \(sequence.name) to bigint")
+            }
         }
     }
 

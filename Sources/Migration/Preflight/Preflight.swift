@@ -19,6 +19,8 @@ public struct Preflight {
         public var sqliteForeignKeyViolations = 0
         /// Per table.column with `too_long` values: the longest value in characters.
         public var longest: [String: Int] = [:]
+        /// Every `integer` table.column with `integer_range` values.
+        public var outOfRange: Set<String> = []
         /// What `--artifact-root-map` does to the artifact locations.
         public var artifacts = ArtifactReport()
 
@@ -166,6 +168,8 @@ extension Preflight.Result {
             value = displayValue(stmt.string(i), limit: 40)
             (length, limit) = (characters, columnLimit)
             longest["\(table.name).\(column.name)"] = max(longest["\(table.name).\(column.name)"] ?? 0, characters)
+        case .integerRange where column.pgType == .int4:
+            outOfRange.insert("\(table.name).\(column.name)")
         default:
             break
         }

@@ -29,7 +29,7 @@ extension TargetState {
                 remedy: "Create the database with ENCODING 'UTF8' (MLflow stores any Unicode).")
         }
         let relations = try conn.relations(in: namespace)
-        if relations.isEmpty { return .empty }
+        if relations.isEmpty && schema.readFromTarget == nil { return .empty }
 
         let tables = Set(relations.filter(\.isTable).map(\.name))
         if tables.contains("alembic_version") { try checkRevision(conn, for: schema) }
@@ -39,9 +39,14 @@ extension TargetState {
         let foreign = tables.subtracting(expected).sorted() + others
         let empty = "Import into an empty database (CREATE DATABASE ... ENCODING 'UTF8' TEMPLATE template0)"
         let dropHint =
-            schema.derivedFrom.isEmpty
-            ? empty + ", or into one that an MLflow \(schema.mlflowVersions.last ?? "") server created and nobody has used yet."
-            : empty + " (MLflow \(schema.mlflowVersions.joined(separator: ", ")) cannot create this schema on PostgreSQL itself)."
+            if schema.readFromTarget != nil {
+                "Import into a database that an MLflow server at revision \(schema.revision) created and nobody has used yet"
+                    + " (this build cannot create that revision's schema itself)."
+            } else if schema.derivedFrom.isEmpty {
+                empty + ", or into one that an MLflow \(schema.mlflowVersions.last ?? "") server created and nobody has used yet."
+            } else {
+                empty + " (MLflow \(schema.mlflowVersions.joined(separator: ", ")) cannot create this schema on PostgreSQL itself)."
+            }
         guard foreign.isEmpty, tables == expected, sequences == Set(schema.sequences.map(\.name)) else {
             let missing = expected.subtracting(tables).sorted()
             var found = "schema \(namespace) already holds \(relations.count) relation(s)"
@@ -56,10 +61,18 @@ extension TargetState {
             // Again under the lock: an `mlflow db upgrade` may have committed since the first look.
             try checkRevision(conn, for: schema)
         }
+        if schema.readFromTarget != nil, try !TargetCatalog.unchanged(conn, schema) {
+            throw MigrationError.targetRefused(
+                target: target, found: "MLflow's schema in it changed after it was read (tables, keys or indexes)",
+                remedy: "Run the import again once nothing alters the target.")
+        }
         var used: [String] = []
         for table in schema.tables {
             let count = Int(try conn.query("SELECT count(*) FROM \(conn.quoteIdentifier(table.name))").scalar ?? "0") ?? 0
-            if count != (schema.createdRows[table.name] ?? 0) { used.append("\(table.name) has \(count) row(s)") }
+            let created = schema.createdRows[table.name] ?? 0
+            // A newer release may seed fewer of the rows the build knows; none it does not know.
+            let unused = schema.readFromTarget == nil ? count == created : count <= created
+            if !unused { used.append("\(table.name) has \(count) row(s)") }
         }
         let defaultOnly = try conn.query("SELECT count(*) FROM experiments WHERE NOT (experiment_id = 0 AND name = 'Default')").scalar
         if defaultOnly != "0" { used.append("experiments holds experiments other than Default") }
@@ -77,10 +90,11 @@ extension TargetState {
         guard revisions != [schema.revision] else { return }
         let found = revisions.map(displayName).joined(separator: ", ")
         let made = SchemaCatalog.embedded.entry(found).map { " (MLflow \($0.mlflowVersions.joined(separator: ", ")))" } ?? ""
+        let source = schema.mlflowVersions.isEmpty ? "newer than this build" : "MLflow \(schema.mlflowVersions.joined(separator: ", "))"
         throw MigrationError.targetRefused(
             target: conn.displayName,
             found:
-                "an MLflow server created it at revision \(found)\(made), the source is at \(schema.revision) (MLflow \(schema.mlflowVersions.joined(separator: ", ")))",
+                "an MLflow server created it at revision \(found)\(made), the source is at \(schema.revision) (\(source))",
             remedy: "Import into an empty database and run the target MLflow's `mlflow db upgrade` on it afterwards, "
                 + "or upgrade a copy of the SQLite file with that MLflow (`mlflow db upgrade sqlite:///COPY`) and import the copy.")
     }

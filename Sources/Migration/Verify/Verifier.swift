@@ -36,7 +36,7 @@ public struct Verifier {
 
     public func run() throws -> VerifyReport {
         let started = Date()
-        let source = try SourceOpener.open(sourcePath)
+        let source = try SourceOpener.open(sourcePath, lendingSchemaFrom: conninfo, application: "mlflow-verify")
         let accounted = try applyRecord(to: source)
         let conn = try PGConnection.target(conninfo, application: "mlflow-verify")
         // Equal rows do not prove an intact file: damage may sit in pages no scan reads.
@@ -78,6 +78,7 @@ public struct Verifier {
                 let why = t.reasons.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")
                 accounted.append("\(t.table): \(t.rows) row(s) left out by the import (\(why)), recorded in \(rejectDirectory)/rows/\(t.table).jsonl")
             }
+            store.widen(record.widened)
             for w in record.widened {
                 accounted.append("\(w.table).\(w.column) widened from \(w.from) to \(w.to) (values unchanged)")
             }
@@ -102,10 +103,12 @@ public struct Verifier {
         for table in schema.tables where targetTables.contains(table.name) {
             checks += try compare(table, source, conn, into: &found)
         }
-        return VerifyReport(
+        var report = VerifyReport(
             tool: "mlflow-verify", source: sourcePath, target: conn.displayName, revision: schema.revision,
             checks: checks, differences: found.rows, seriesDifferences: found.series,
             differencesTruncated: found.truncated, seconds: Date().timeIntervalSince(started))
+        report.schemaReadFromTarget = schema.readFromTarget != nil
+        return report
     }
 
     /// The target schema's tables, once it is known to be an MLflow store at the source's revision.

@@ -4,7 +4,7 @@ extension VerifyReport {
     /// The readable summary printed on stdout.
     public var text: String {
         var lines = [
-            "Verified \(target) against \(source) (revision \(revision)): "
+            "Verified \(target) against \(source) (revision \(revision)\(schemaReadFromTarget ? ", schema read from the target's catalog" : "")): "
                 + (passed ? "EQUAL" : "DIFFERENT") + " in \(formatSeconds(seconds)) s."
         ]
         let failed = checks.filter { !$0.passed }

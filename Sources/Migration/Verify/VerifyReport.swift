@@ -54,6 +54,8 @@ public struct VerifyReport: Codable, Sendable {
     public let seriesDifferences: [SeriesDifference]
     /// True when `--max-diffs` cut the list of differing rows.
     public let differencesTruncated: Bool
+    /// True when the source's schema was read from the target's catalog (a revision newer than the build).
+    public var schemaReadFromTarget = false
     /// Differences the import's reject directory accounts for (rows left out, columns widened).
     public var accounted: [String] = []
     public let seconds: Double
@@ -64,6 +66,7 @@ public struct VerifyReport: Codable, Sendable {
     enum CodingKeys: String, CodingKey {
         case formatVersion = "format_version", tool, source, target, revision, result, checks, differences
         case seriesDifferences = "series_differences", differencesTruncated = "differences_truncated", seconds, accounted
+        case schema
     }
 
     public init(
@@ -94,6 +97,7 @@ public struct VerifyReport: Codable, Sendable {
         differencesTruncated = try c.decode(Bool.self, forKey: .differencesTruncated)
         seconds = try c.decode(Double.self, forKey: .seconds)
         accounted = try c.decodeIfPresent([String].self, forKey: .accounted) ?? []
+        schemaReadFromTarget = try c.decodeIfPresent(String.self, forKey: .schema) == "target_catalog"
     }
 
     public func encode(to encoder: Encoder) throws {
@@ -103,6 +107,7 @@ public struct VerifyReport: Codable, Sendable {
         try c.encode(source, forKey: .source)
         try c.encode(target, forKey: .target)
         try c.encode(revision, forKey: .revision)
+        try c.encode(schemaReadFromTarget ? "target_catalog" : "embedded", forKey: .schema)
         try c.encode(passed ? "equal" : "different", forKey: .result)
         try c.encode(checks, forKey: .checks)
         try c.encode(differences, forKey: .differences)

@@ -69,8 +69,9 @@ final class EveryTableTests: XCTestCase {
     func testMLflow3_17_2() throws { try importVerifyAndJudge(mlflow: "3.17.2") }
     func testMLflow3_18_0() throws { try importVerifyAndJudge(mlflow: "3.18.0") }
 
-    /// Writes a store with `version`'s API, fills every table left empty, imports it into an empty
-    /// database with --verify, and has that MLflow compare both stores and keep writing.
+    /// Writes a store with `version`'s API, fills every table left empty, imports it with --verify
+    /// into an empty database and into one that MLflow created, and has that MLflow compare the
+    /// stores and keep writing.
     private func importVerifyAndJudge(mlflow version: String, file: StaticString = #filePath, line: UInt = #line) throws {
         let env = try TestEnvironment.require()
         let python = try env.python(mlflow: version)
@@ -93,21 +94,33 @@ final class EveryTableTests: XCTestCase {
         }
         print("MLflow \(version) (\(source.schema.revision)): \(source.schema.tables.count) tables, filled by SQL: \(filled.joined(separator: ", "))")
 
-        let db = "e2e_every_table_" + version.replacingOccurrences(of: ".", with: "_")
-        let conninfo = try env.createDatabase(db)
-        defer { env.dropDatabase(db) }
-        let imported = try env.tool("mlflow-import", [store, "--target", conninfo, "--verify"])
-        XCTAssertEqual(imported.status, 0, imported.stdout + imported.stderr, file: file, line: line)
-        XCTAssertTrue(imported.stdout.contains("EQUAL"), imported.stdout, file: file, line: line)
-        // The judge gets its own copy: MLflow may touch a store it opens.
+        // Into an empty database, and (where that release can create its schema on PostgreSQL)
+        // into one that release created itself.
+        let name = "e2e_every_table_" + version.replacingOccurrences(of: ".", with: "_")
+        var targets: [(db: String, what: String)] = [(name, "an empty database")]
+        if source.schema.derivedFrom.isEmpty { targets.append((name + "_created", "a database MLflow \(version) created")) }
+        defer { for target in targets { env.dropDatabase(target.db) } }
+        for (index, target) in targets.enumerated() {
+            let conninfo = try env.createDatabase(target.db)
+            if index > 0 { _ = try env.judge("create", env.mlflowURI(target.db), mlflow: version) }
+            let imported = try env.tool("mlflow-import", [store, "--target", conninfo, "--verify"])
+            XCTAssertEqual(imported.status, 0, "into \(target.what): " + imported.stdout + imported.stderr, file: file, line: line)
+            XCTAssertTrue(imported.stdout.contains("EQUAL"), imported.stdout, file: file, line: line)
+            XCTAssertTrue(
+                imported.stdout.contains(index > 0 ? "loaded into the schema MLflow created" : "created MLflow's schema"), imported.stdout,
+                file: file, line: line)
+        }
+        // The judge gets its own copy: MLflow may touch a store it opens. What it sees, then what
+        // it writes (the sequences were set from the rows: MLflow keeps writing), on every side.
         let copy = try TestEnvironment.temporaryCopy(of: store)
         defer { try? FileManager.default.removeItem(atPath: URL(fileURLWithPath: copy).deletingLastPathComponent().path) }
-        assertSameJSON(
-            try env.judge("snapshot", "sqlite:///\(copy)", mlflow: version), try env.judge("snapshot", env.mlflowURI(db), mlflow: version),
-            "\(version) with every table filled", file: file, line: line)
-        // The sequences were set from the rows: MLflow keeps writing.
-        assertSameJSON(
-            try env.judge("write", "sqlite:///\(copy)", mlflow: version), try env.judge("write", env.mlflowURI(db), mlflow: version),
-            "\(version) with every table filled: MLflow writing after the migration", file: file, line: line)
+        let uris = ["sqlite:///\(copy)"] + targets.map { env.mlflowURI($0.db) }
+        let seen = try env.judge(batch: uris.map { ("snapshot", $0) } + uris.map { ("write", $0) }, mlflow: version)
+        for (index, target) in targets.enumerated() {
+            assertSameJSON(seen[0], seen[1 + index], "\(version) with every table filled, into \(target.what)", file: file, line: line)
+            assertSameJSON(
+                seen[uris.count], seen[uris.count + 1 + index],
+                "\(version) with every table filled, into \(target.what): MLflow writing after the migration", file: file, line: line)
+        }
     }
 }

@@ -100,6 +100,19 @@ struct TestEnvironment {
         return result.stdout
     }
 
+    /// Runs several judge commands in one process of MLflow `version` (its start costs seconds);
+    /// returns their JSON in order, each as `judge(_:_:mlflow:)` would.
+    func judge(batch: [(command: String, uri: String)], mlflow version: String) throws -> [String] {
+        let script = Self.root.appendingPathComponent("Tests/Judge/mlflow_judge.py").path
+        let result = try ProcessResult.run(try python(mlflow: version), [script, "batch"] + batch.flatMap { [$0.command, $0.uri] })
+        let outputs = result.stdout.components(separatedBy: "\u{1e}\n")
+        guard result.status == 0, outputs.count == batch.count else {
+            XCTFail("judge batch \(batch.map(\.command)) failed (\(result.status)):\n\(result.stderr.suffix(3000))")
+            throw XCTSkip("judge failed")
+        }
+        return outputs
+    }
+
     /// Runs SQL on an SQLite file with the sqlite3 command-line shell.
     func sqlite(_ path: String, _ sql: String) throws {
         let result = try ProcessResult.run("/usr/bin/env", ["sqlite3", path, sql])

@@ -10,8 +10,9 @@ import SQLite
 public final class SQLiteSource: MigrationSource {
     /// The path as given.
     public let path: String
-    /// The schema map of the store's revision.
-    public let schema: SchemaRevision
+    /// The schema map of the store's revision (with the store's own SQLite types when it was read
+    /// from a target).
+    public private(set) var schema: SchemaRevision
     /// Tables in the file that the schema map does not know: reported, never loaded.
     public let unknownTables: [String]
     /// Rows that reads (`canonicalRows(_:)`, `copy`) leave out, counted per table; the rows themselves
@@ -73,11 +74,35 @@ public final class SQLiteSource: MigrationSource {
         self.schema = schema
         // Reported, never loaded: kept as they may be shown.
         self.unknownTables = tables.subtracting(schema.tables.map(\.name)).sorted().map(displayName)
-        try checkColumns(existing: tables)
+        guard let origin = schema.readFromTarget else {
+            _ = try checkColumns(existing: tables)
+            return
+        }
+        // The schema came from the target: where the two differ, neither can be told to be MLflow's.
+        do {
+            let declared = try checkColumns(existing: tables)
+            guard unknownTables.isEmpty else {
+                throw MigrationError.sourceSchemaMismatch(path: path, problems: unknownTables.map { "table \($0) is not in the target" })
+            }
+            self.schema = schema.declaringSQLiteTypes(declared)
+        } catch MigrationError.sourceSchemaMismatch(_, let problems) {
+            throw MigrationError.targetRefused(
+                target: origin.target,
+                found: "its MLflow schema at revision \(schema.revision) differs from \(path)'s: \(problems.joined(separator: "; "))",
+                remedy: "Import into a database that an MLflow server of the store's own release created and nobody has changed.")
+        }
     }
 
-    /// Fails unless every table of the revision exists with exactly the map's columns.
-    private func checkColumns(existing: Set<String>) throws {
+    /// Reads the widened columns as their new types from now on: what a policy made of the target.
+    func widen(_ widened: [RejectRecord.Widened]) {
+        let types = widened.compactMap { w in PGType(formatType: w.to).map { (w.table, w.column, $0) } }
+        if !types.isEmpty { schema = schema.changingTypes(types) }
+    }
+
+    /// Fails unless every table of the revision exists with exactly the map's columns; returns
+    /// the SQLite type each column declares, by table and column.
+    private func checkColumns(existing: Set<String>) throws -> [String: [String: String]] {
+        var declared: [String: [String: String]] = [:]
         var problems: [String] = []
         for table in schema.tables {
             guard existing.contains(table.name) else {
@@ -85,13 +110,14 @@ public final class SQLiteSource: MigrationSource {
                 continue
             }
             let info = try Self.read(db, path: path, table: table.name) {
-                try $0.rows("PRAGMA table_xinfo(\(sqlQuote(table.name)))").compactMap { row in row[1].map { ($0, row[6] ?? "0") } }
+                try $0.rows("PRAGMA table_xinfo(\(sqlQuote(table.name)))").compactMap { row in row[1].map { ($0, row[6] ?? "0", row[2] ?? "") } }
             }
+            for (name, _, type) in info { declared[table.name, default: [:]][name] = type }
             let found = info.map(\.0)
             let expected = table.columns.map(\.name)
             // hidden: 1 a virtual table's hidden column, 2 and 3 generated. MLflow makes generated
             // columns only where the map has them; any other would run its expression on every read.
-            for (name, hidden) in info where hidden != "0" && !(table.column(name)?.generated ?? false) {
+            for (name, hidden, _) in info where hidden != "0" && !(table.column(name)?.generated ?? false) {
                 problems.append(
                     "\(table.name): column \(displayName(name)) is \(hidden == "1" ? "a hidden column" : "a generated column"), which MLflow never makes there"
                 )
@@ -102,6 +128,7 @@ public final class SQLiteSource: MigrationSource {
             if !extra.isEmpty { problems.append("\(table.name): unexpected column(s) \(extra.map(displayName).joined(separator: ", "))") }
         }
         if !problems.isEmpty { throw MigrationError.sourceSchemaMismatch(path: path, problems: problems) }
+        return declared
     }
 
     /// The number of rows of a table in the snapshot.
