@@ -39,9 +39,13 @@ case "$cmd" in
     if [ ! -f "$data/PG_VERSION" ]; then
       as_pg "$bin/initdb" -D "$data" -U postgres -E UTF8 --locale=C.UTF-8 --auth=trust >/dev/null
     fi
+    opts="-c listen_addresses='' -c unix_socket_directories='$sock' -p $port -c fsync=off -c max_connections=50"
+    # TimescaleDB where this PostgreSQL has it (not packaged for Debian 12: its tests skip without it).
+    if [ -f "$bin/../lib/timescaledb.so" ]; then
+      opts="$opts -c shared_preload_libraries=timescaledb -c timescaledb.telemetry_level=off"
+    fi
     if ! as_pg "$bin/pg_ctl" -D "$data" status >/dev/null 2>&1; then
-      as_pg "$bin/pg_ctl" -D "$data" -l "$dir/server.log" -w -t 60 start \
-        -o "-c listen_addresses='' -c unix_socket_directories='$sock' -p $port -c fsync=off -c max_connections=50" >/dev/null
+      as_pg "$bin/pg_ctl" -D "$data" -l "$dir/server.log" -w -t 60 start -o "$opts" >/dev/null
     fi
     # A test that died mid-way may have left ALTER SYSTEM settings (FaultTests sets synchronous
     # replication for a moment); the cluster's own settings come from the command line above.

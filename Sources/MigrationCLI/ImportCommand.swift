@@ -58,6 +58,18 @@ public struct ImportCommand: ToolCommand {
     )
     public var artifactRootMap: [String] = []
 
+    @Flag(
+        help:
+            "Make metrics a TimescaleDB hypertable on timestamp and compress its chunks (segment by run_uuid, key; order by step, timestamp), in the import's transaction; the extension must be installed in the target database."
+    )
+    public var timescaledb = false
+
+    @Option(
+        help: ArgumentHelp(
+            "With --timescaledb: the width of a metrics chunk, in milliseconds or with a unit (7d, 12h, 30m, 90s; default 7d).",
+            valueName: "interval"))
+    public var chunkInterval: String?
+
     @Flag(help: "When the load is refused over a value, report just that value instead of scanning the source for every problem.")
     public var noPreflight = false
 
@@ -92,6 +104,19 @@ public struct ImportCommand: ToolCommand {
 
     public var tool: ExitCodes.Tool { dryRun ? .dryRun : .importer }
 
+    /// `--timescaledb` and its chunk interval, or nil.
+    func timescale() throws -> TimescaleOptions? {
+        guard timescaledb else {
+            if chunkInterval != nil { throw ValidationError("--chunk-interval goes with --timescaledb") }
+            return nil
+        }
+        guard let text = chunkInterval else { return TimescaleOptions() }
+        guard let ms = TimescaleOptions.interval(text) else {
+            throw ValidationError("--chunk-interval takes milliseconds or a number with d, h, m, s or ms (at least 1s), got '\(text)'")
+        }
+        return TimescaleOptions(chunkInterval: ms)
+    }
+
     public func run() throws {
         let map = try ArtifactRootMap(arguments: artifactRootMap)
         try report.checkWritable()
@@ -99,7 +124,7 @@ public struct ImportCommand: ToolCommand {
         let progress = progressOptions.handler(quiet: quiet)
         let summary = try Importer(
             sourcePath: source, conninfo: target.target, policy: try policy(), preflight: !noPreflight,
-            artifactMap: map, progress: progress
+            artifactMap: map, timescale: try timescale(), progress: progress
         ).run()
         if !quiet { print(summary.text) }
         guard verify else { return }
@@ -116,7 +141,9 @@ public struct ImportCommand: ToolCommand {
 
     /// `--dry-run`: the report on stdout; a negative verdict when the import would fail.
     private func runDryRun(_ map: ArtifactRootMap) throws {
-        let result = try DryRun(sourcePath: source, conninfo: target.target, policy: try policy(), artifactMap: map).run()
+        let result = try DryRun(
+            sourcePath: source, conninfo: target.target, policy: try policy(), artifactMap: map, timescale: try timescale()
+        ).run()
         switch report.format {
         case .text: print(result.text())
         case .json: print(result.json)

@@ -8,11 +8,13 @@ public struct DryRun {
     public let conninfo: String?
     public let policy: RejectPolicy
     public let artifactMap: ArtifactRootMap
+    public let timescale: TimescaleOptions?
 
     public init(
         sourcePath: String, conninfo: String?, policy: RejectPolicy = RejectPolicy(),
-        artifactMap: ArtifactRootMap = ArtifactRootMap(rules: [])
+        artifactMap: ArtifactRootMap = ArtifactRootMap(rules: []), timescale: TimescaleOptions? = nil
     ) {
+        self.timescale = timescale
         self.sourcePath = sourcePath
         self.conninfo = conninfo
         self.policy = policy
@@ -53,6 +55,15 @@ public struct DryRun {
         } catch let error as MigrationError {
             report.target.state = "refused"
             report.blockers.append("\(error)")
+        }
+        if let timescale {
+            do {
+                _ = try conn.requireTimescale()
+            } catch let error as MigrationError {
+                report.blockers.append("\(error)")
+            }
+            report.plan.hypertable = .init(
+                chunkIntervalMs: timescale.chunkInterval, chunks: try (source as? SQLiteSource)?.chunkCount(timescale.chunkInterval))
         }
         try fillPlan(&report.plan, source, plan: plan, sourceTables: report.source.tables)
         return report

@@ -56,7 +56,16 @@ public struct DryRunReport: Codable, Sendable {
         public var rowsToReplace: [TableRows] = []
         public var leftOut: [TableRows] = []
         public var widened: [RejectRecord.Widened] = []
+        /// `--timescaledb`: metrics as a compressed hypertable, with the chunks the source's timestamps fill.
+        public var hypertable: Hypertable?
         public var estimatedSeconds = 0.0
+    }
+
+    /// What `--timescaledb` would make of `metrics`.
+    public struct Hypertable: Codable, Sendable {
+        public var chunkIntervalMs: Int64
+        /// The chunks the source's metrics fill; nil for a bundle (known after the load).
+        public var chunks: Int?
     }
 
     public var source: SourceInfo
@@ -126,6 +135,11 @@ extension DryRunReport {
         for s in plan.sequences { l.append("  set sequence \(s.name): next value \(s.next)") }
         for t in plan.leftOut { l.append("  leave out of \(t.table): \(t.rows) row(s) (recorded in --reject-dir)") }
         for w in plan.widened { l.append("  widen \(w.table).\(w.column) from \(w.from) to \(w.to)") }
+        if let h = plan.hypertable {
+            l.append(
+                "  make metrics a TimescaleDB hypertable on timestamp (chunks of \(h.chunkIntervalMs) ms): \(h.chunks.map(String.init) ?? "an unknown number of") chunk(s), then compress them (segment by run_uuid, key; order by step, timestamp) and add a compression policy"
+            )
+        }
         l.append("  estimated duration: about \(Int(plan.estimatedSeconds.rounded(.up))) s")
         if !artifacts.rewrites.isEmpty || !artifacts.uncoveredLocal.isEmpty {
             l.append("Artifact locations:")

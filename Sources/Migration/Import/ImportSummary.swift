@@ -1,3 +1,5 @@
+import Foundation
+
 /// What an import did: per table rows and time, and the totals.
 public struct ImportSummary: Sendable {
     /// One loaded table.
@@ -22,12 +24,25 @@ public struct ImportSummary: Sendable {
     /// Columns a policy widened: the schema now differs from MLflow's there.
     public let widened: [RejectRecord.Widened]
     public let seconds: Double
+    /// What `--timescaledb` made of `metrics`.
+    public struct Hypertable: Sendable, Equatable {
+        public let version: String
+        public let chunkInterval: Int64
+        public let chunks: Int
+        public let bytesBefore: Int64
+        public let bytesAfter: Int64
+    }
+
+    /// `metrics` as a compressed hypertable (`--timescaledb`), or nil.
+    public var hypertable: Hypertable?
     /// True when MLflow's schema was read from the target's catalog (a revision newer than the build).
     public var schemaReadFromTarget = false
     /// For a bundle: xxHash64 of its manifest.json, as mlflow-export printed it.
     public var manifestChecksum: String?
 
     public var totalRows: Int { tables.reduce(0) { $0 + $1.rows } }
+
+    private func megabytes(_ bytes: Int64) -> String { String(format: "%.1f", Double(bytes) / 1_048_576) }
 
     /// The human-readable report printed at the end of an import.
     public var text: String {
@@ -48,6 +63,11 @@ public struct ImportSummary: Sendable {
                     + String(t.rows).leftPadded(12) + formatSeconds(t.seconds).leftPadded(10))
         }
         for s in sequences { lines.append("  sequence \(s.name): next value \(s.next)") }
+        if let h = hypertable {
+            lines.append(
+                "  metrics: TimescaleDB \(h.version) hypertable on timestamp, chunks of \(h.chunkInterval) ms; \(h.chunks) chunk(s) compressed, "
+                    + "\(megabytes(h.bytesBefore)) MB before, \(megabytes(h.bytesAfter)) MB after")
+        }
         for (table, rows) in leftOut.sorted(by: { $0.key < $1.key }) {
             lines.append("  left out of \(table): \(rows) row(s), recorded in the reject directory")
         }

@@ -27,11 +27,14 @@ public struct Importer {
     public let progress: ProgressHandler?
     /// Rewrites artifact locations on the way in (`--artifact-root-map`).
     public let artifactMap: ArtifactRootMap
+    /// Makes `metrics` a compressed TimescaleDB hypertable (`--timescaledb`); nil keeps MLflow's plain table.
+    public let timescale: TimescaleOptions?
 
     public init(
         sourcePath: String, conninfo: String?, policy: RejectPolicy = RejectPolicy(), preflight: Bool = true,
-        artifactMap: ArtifactRootMap = ArtifactRootMap(rules: []), progress: ProgressHandler? = nil
+        artifactMap: ArtifactRootMap = ArtifactRootMap(rules: []), timescale: TimescaleOptions? = nil, progress: ProgressHandler? = nil
     ) {
+        self.timescale = timescale
         self.sourcePath = sourcePath
         self.conninfo = conninfo
         self.policy = policy
@@ -173,6 +176,7 @@ public struct Importer {
             try conn.execute("SET LOCAL maintenance_work_mem = '256MB'")
             try conn.lockSchemaForImport()
             let state = try TargetState.inspect(conn, for: schema)
+            let timescaleVersion = timescale == nil ? nil : try conn.requireTimescale()
             try prepare(state, schema, conn, plan: plan)
             // A schema read from the target: its keys and indexes go, to be built from their own
             // definitions after the data, when this role owns the tables (else they check each row).
@@ -184,8 +188,22 @@ public struct Importer {
                     try conn.execute(statement, operation: "dropping the target's keys before the load")
                 }
             }
+            if let timescale {
+                progress?(.step("making metrics a TimescaleDB hypertable on timestamp (chunks of \(timescale.chunkInterval) ms)"))
+                try conn.makeMetricsHypertable(interval: timescale.chunkInterval)
+            }
             let loaded = try copyTables(from: source, to: conn, plan: plan)
             if state == .empty || rebuild { try buildKeys(schema, conn) }
+            var hypertable: ImportSummary.Hypertable?
+            if let timescale, let timescaleVersion {
+                progress?(.step("compressing the chunks of metrics"))
+                let before = try conn.metricsSize()
+                let chunks = try conn.compressMetrics(interval: timescale.chunkInterval)
+                hypertable = .init(
+                    version: timescaleVersion, chunkInterval: timescale.chunkInterval, chunks: chunks, bytesBefore: before,
+                    bytesAfter: try conn.metricsSize())
+            }
+            try analyze(schema, conn)
             if let directory = policy.rejectDirectory, let store = source as? SQLiteSource,
                 !plan.leftOut.isEmpty || !plan.widen.isEmpty || !artifactMap.isEmpty
             {
@@ -209,6 +227,7 @@ public struct Importer {
                 widened: plan.widen, seconds: Date().timeIntervalSince(started))
             summary.manifestChecksum = (source as? BundleSource)?.manifestChecksum
             summary.schemaReadFromTarget = schema.readFromTarget != nil
+            summary.hypertable = hypertable
             return summary
         } catch {
             if let lost = conn.lost(
@@ -272,10 +291,20 @@ public struct Importer {
     private func buildKeys(_ schema: SchemaRevision, _ conn: PGConnection) throws {
         progress?(.step("building MLflow's keys, indexes and foreign keys"))
         do {
-            try conn.execute(schema.postDataSQL, operation: "adding MLflow's keys, indexes and foreign keys")
+            try conn.execute(schema.postDataSQL(hypertable: timescale != nil), operation: "adding MLflow's keys, indexes and foreign keys")
         } catch let error as PGError {
             throw MigrationError.loadFailed(path: sourcePath, table: error.table, row: nil, error: error)
         }
+    }
+
+    /// Collects the planner's statistics of every loaded table, inside the transaction.
+    ///
+    /// MLflow's first queries after a bulk load are then planned on them, not on an empty
+    /// table's guesses until autovacuum gets there.
+    private func analyze(_ schema: SchemaRevision, _ conn: PGConnection) throws {
+        progress?(.step("collecting the planner's statistics (ANALYZE)"))
+        let tables = schema.tables.map { conn.quoteIdentifier($0.name) }.joined(separator: ", ")
+        try conn.execute("ANALYZE \(tables)", operation: "analyzing the loaded tables")
     }
 
     /// Every sequence set to the value SQLite would hand out next; returns them for the summary.

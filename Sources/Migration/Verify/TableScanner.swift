@@ -17,11 +17,17 @@ struct TableScanner {
     }
 
     /// Every target row, read with `COPY ... TO STDOUT (FORMAT binary)` and decoded.
+    ///
+    /// `COPY table TO` reads the table's own rows only: a table with child tables (a TimescaleDB
+    /// hypertable, whose rows live in its chunks, compressed or not) is read with a query instead.
     func targetRows() throws -> any TupleReader {
+        let name = conn.quoteIdentifier(table.name)
         let columns = table.loadedColumns.map { conn.quoteIdentifier($0.name) }.joined(separator: ", ")
+        let hasChildren = try conn.query("SELECT relhassubclass FROM pg_class WHERE oid = $1::regclass", [name]).scalar == "t"
+        let relation = hasChildren ? "(SELECT \(columns) FROM \(name))" : "\(name) (\(columns))"
         let copy = try CopyOutReader(
             connection: conn,
-            sql: "COPY \(conn.quoteIdentifier(table.name)) (\(columns)) TO STDOUT (FORMAT binary)",
+            sql: "COPY \(relation) TO STDOUT (FORMAT binary)",
             operation: "reading \(table.name)", fields: table.loadedColumns.count)
         let operation = "reading \(table.name)"
         return DecodedTupleReader(copy, PGCanonicalDecoder(table: table) { .targetReadFailed(error: PGError(operation: operation, message: $0)) })

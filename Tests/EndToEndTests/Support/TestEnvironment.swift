@@ -113,6 +113,19 @@ struct TestEnvironment {
         return outputs
     }
 
+    /// Creates the TimescaleDB extension in `database`, or skips (never a failure: TimescaleDB is
+    /// not packaged for this machine kind, and only a cluster whose PostgreSQL has it preloads it).
+    func requireTimescaleDB(in database: String) throws {
+        let conn = try admin(database: database)
+        let preloaded = try conn.query("SHOW shared_preload_libraries").scalar ?? ""
+        let available = try conn.query("SELECT default_version FROM pg_available_extensions WHERE name = 'timescaledb'").scalar
+        guard let available, preloaded.contains("timescaledb") else {
+            throw XCTSkip(
+                "TimescaleDB is not installed in the test cluster's PostgreSQL (available: \(available ?? "no"), preloaded: '\(preloaded)'); skipped")
+        }
+        try conn.execute("CREATE EXTENSION IF NOT EXISTS timescaledb")
+    }
+
     /// Runs SQL on an SQLite file with the sqlite3 command-line shell.
     func sqlite(_ path: String, _ sql: String) throws {
         let result = try ProcessResult.run("/usr/bin/env", ["sqlite3", path, sql])

@@ -131,6 +131,13 @@ public final class SQLiteSource: MigrationSource {
         return declared
     }
 
+    /// The number of `metrics` chunks of `interval` ms the snapshot's timestamps fill.
+    ///
+    /// Bucketed as TimescaleDB buckets them: floor division, below zero too.
+    public func chunkCount(_ interval: Int64) throws -> Int {
+        try count("SELECT DISTINCT (\"timestamp\" - ((\"timestamp\" % \(interval)) + \(interval)) % \(interval)) FROM metrics")
+    }
+
     /// The number of rows of a table in the snapshot.
     public func rowCount(_ table: TableSpec) throws -> Int {
         try Self.read(db, path: path, table: table.name) {
