@@ -57,13 +57,22 @@ public struct DryRun {
             report.blockers.append("\(error)")
         }
         if let timescale {
+            var interval = timescale.chunkInterval
             do {
                 _ = try conn.requireTimescale()
+                // An MLflow-created target whose metrics already is a hypertable keeps its interval.
+                if report.target.state != "empty" && report.target.state != "refused" {
+                    interval = try conn.metricsChunkInterval() ?? interval
+                    if try !conn.ownsMetrics() {
+                        report.blockers.append(
+                            "--timescaledb: only the owner of metrics may make it a hypertable and compress it; connect as its owner, or import without --timescaledb"
+                        )
+                    }
+                }
             } catch let error as MigrationError {
                 report.blockers.append("\(error)")
             }
-            report.plan.hypertable = .init(
-                chunkIntervalMs: timescale.chunkInterval, chunks: try (source as? SQLiteSource)?.chunkCount(timescale.chunkInterval))
+            report.plan.hypertable = .init(chunkIntervalMs: interval, chunks: try (source as? SQLiteSource)?.chunkCount(interval))
         }
         try fillPlan(&report.plan, source, plan: plan, sourceTables: report.source.tables)
         return report

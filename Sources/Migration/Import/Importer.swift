@@ -176,7 +176,7 @@ public struct Importer {
             try conn.execute("SET LOCAL maintenance_work_mem = '256MB'")
             try conn.lockSchemaForImport()
             let state = try TargetState.inspect(conn, for: schema)
-            let timescaleVersion = timescale == nil ? nil : try conn.requireTimescale()
+            let extensionInfo = timescale == nil ? nil : try conn.requireTimescale()
             try prepare(state, schema, conn, plan: plan)
             // A schema read from the target: its keys and indexes go, to be built from their own
             // definitions after the data, when this role owns the tables (else they check each row).
@@ -188,20 +188,28 @@ public struct Importer {
                     try conn.execute(statement, operation: "dropping the target's keys before the load")
                 }
             }
-            if let timescale {
+            var chunkInterval: Int64?
+            if let timescale, let extensionInfo {
+                guard try conn.ownsMetrics() else {
+                    throw MigrationError.targetRefused(
+                        target: conn.displayName, found: "--timescaledb: this role does not own metrics",
+                        remedy:
+                            "Only the owner of metrics may make it a hypertable and compress it: connect as its owner, or import without --timescaledb."
+                    )
+                }
                 progress?(.step("making metrics a TimescaleDB hypertable on timestamp (chunks of \(timescale.chunkInterval) ms)"))
-                try conn.makeMetricsHypertable(interval: timescale.chunkInterval)
+                chunkInterval = try conn.makeMetricsHypertable(extensionInfo, interval: timescale.chunkInterval)
             }
             let loaded = try copyTables(from: source, to: conn, plan: plan)
             if state == .empty || rebuild { try buildKeys(schema, conn) }
             var hypertable: ImportSummary.Hypertable?
-            if let timescale, let timescaleVersion {
+            if let extensionInfo, let chunkInterval {
                 progress?(.step("compressing the chunks of metrics"))
-                let before = try conn.metricsSize()
-                let chunks = try conn.compressMetrics(interval: timescale.chunkInterval)
+                let before = try conn.metricsSize(extensionInfo)
+                let chunks = try conn.compressMetrics(extensionInfo, interval: chunkInterval)
                 hypertable = .init(
-                    version: timescaleVersion, chunkInterval: timescale.chunkInterval, chunks: chunks, bytesBefore: before,
-                    bytesAfter: try conn.metricsSize())
+                    version: extensionInfo.version, chunkInterval: chunkInterval, chunks: chunks, bytesBefore: before,
+                    bytesAfter: try conn.metricsSize(extensionInfo))
             }
             try analyze(schema, conn)
             if let directory = policy.rejectDirectory, let store = source as? SQLiteSource,

@@ -26,17 +26,22 @@ enum TargetCatalog {
         let ns = [namespace]
         // MLflow makes plain tables: partitions and inheritance (a TimescaleDB hypertable's chunks
         // included) would need keys built per child.
-        let layered = try conn.query(
+        var layered = try conn.query(
             """
             SELECT c.relname FROM pg_class c WHERE c.relnamespace = \(namespaceOID) AND c.relkind IN ('r', 'p')
             AND (c.relkind = 'p' OR c.relispartition OR EXISTS (SELECT 1 FROM pg_inherits i WHERE i.inhparent = c.oid OR i.inhrelid = c.oid))
             ORDER BY 1
             """, ns
         ).rows.map { displayName($0[0] ?? "") }
+        if try conn.timescale() != nil {
+            layered += try conn.query(
+                "SELECT hypertable_name FROM timescaledb_information.hypertables WHERE hypertable_schema = $1 ORDER BY 1", ns
+            ).rows.map { displayName($0[0] ?? "") }.filter { !layered.contains($0) }
+        }
         guard layered.isEmpty else {
             throw MigrationError.targetRefused(
                 target: conn.displayName,
-                found: "its tables \(layered.joined(separator: ", ")) are partitioned or inherited, which MLflow never makes them",
+                found: "its tables \(layered.joined(separator: ", ")) are partitioned, inherited or hypertables, which MLflow never makes them",
                 remedy: "Import into a database that an MLflow server of the store's release created and nobody has changed.")
         }
         var columns: [String: [ColumnSpec]] = [:]

@@ -34,7 +34,13 @@ final class TimescaleImportTests: XCTestCase {
             ).rows.first
             XCTAssertEqual(chunks?[0], chunks?[1], "every chunk compressed")
             XCTAssertGreaterThan(Int(chunks?[0] ?? "0") ?? 0, 1)
-            XCTAssertTrue(dry.stdout.contains("\(chunks?[0] ?? "?") chunk(s)"), "the dry run predicted the chunks:\n\(dry.stdout)")
+            XCTAssertTrue(dry.stdout.contains(": \(chunks?[0] ?? "?") chunk(s)"), "the dry run predicted the chunks:\n\(dry.stdout)")
+            // MLflow's keys and indexes only: no index of TimescaleDB's own.
+            XCTAssertEqual(
+                try conn.query(
+                    "SELECT string_agg(indexname, ', ' ORDER BY indexname) FROM pg_indexes WHERE schemaname = 'public' AND tablename = 'metrics'"
+                )
+                .scalar, "index_metrics_run_uuid, metric_pk")
             XCTAssertEqual(try conn.query("SELECT count(*) FROM ONLY metrics").scalar, "0")
             XCTAssertEqual(
                 try conn.query(
@@ -50,6 +56,29 @@ final class TimescaleImportTests: XCTestCase {
             assertSameJSON(seen[0], seen[index], "metrics as a compressed hypertable (\(targets[index - 1]))")
             assertSameJSON(seen[3], seen[3 + index], "metrics as a compressed hypertable, MLflow writing (\(targets[index - 1]))")
         }
+    }
+
+    /// A load that fails after metrics became a hypertable leaves the target as it was: no
+    /// hypertable, job or function of the import's.
+    func testAFailedLoadTakesTheHypertableBack() throws {
+        let env = try TestEnvironment.require()
+        let db = "e2e_timescale_rollback"
+        let conninfo = try env.createDatabase(db)
+        defer { env.dropDatabase(db) }
+        try env.requireTimescaleDB(in: db)
+        let copy = try TestEnvironment.temporaryCopy(of: Self.fixture)
+        defer { try? FileManager.default.removeItem(atPath: URL(fileURLWithPath: copy).deletingLastPathComponent().path) }
+        // SQLite does not enforce MLflow's foreign keys; PostgreSQL refuses the row when the key is built.
+        try env.sqlite(copy, "INSERT INTO params (key, value, run_uuid) VALUES ('orphan', 'x', 'no-such-run')")
+        let conn = try env.admin(database: db)
+        let before = try targetFingerprint(conninfo)
+        let failed = try env.tool("mlflow-import", [copy, "--target", conninfo, "--timescaledb", "--progress", "json"])
+        XCTAssertEqual(failed.status, 1, failed.stdout + failed.stderr)
+        XCTAssertTrue(failed.stderr.contains("making metrics a TimescaleDB hypertable"), failed.stderr)
+        XCTAssertEqual(try targetFingerprint(conninfo), before)
+        XCTAssertEqual(try conn.query("SELECT count(*) FROM timescaledb_information.hypertables").scalar, "0")
+        XCTAssertEqual(try conn.query("SELECT count(*) FROM timescaledb_information.jobs WHERE hypertable_name IS NOT NULL").scalar, "0")
+        XCTAssertEqual(try conn.query("SELECT count(*) FROM pg_proc WHERE proname = 'mlflow_pg_migrate_metrics_now'").scalar, "0")
     }
 
     /// Without the extension in the target database: refused before anything is written, with the statement to run.
