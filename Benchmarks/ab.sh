@@ -15,11 +15,7 @@ data="${BENCH_DATA:-/tmp/mlflow-pg-migrate-bench}"
 mkdir -p "$data"
 scripts/setup.sh
 bench_cluster ab
-IFS=x read -r runs keys steps <<<"$size"
-src="$data/store-$size.db"
-[ -f "$src" ] || python3 Benchmarks/generate_store.py "$src" --runs "$runs" --keys "$keys" --steps "$steps" >&2
-now() { date +%s.%N; }
-median() { sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
+src="$(bench_store "$size")"
 secs() { local t0; t0=$(now); "$@" >/dev/null; echo "$(now) - $t0" | bc -l; }
 declare -A t
 for r in $(seq "$rounds"); do

@@ -22,9 +22,7 @@ bin="$(swift build -c release --show-bin-path)"
 bench_cluster acceptance
 export PGOPTIONS="-c client_min_messages=warning"
 
-IFS=x read -r runs keys steps <<<"$size"
-src="$data/store-$size.db"
-[ -f "$src" ] || python3 Benchmarks/generate_store.py "$src" --runs "$runs" --keys "$keys" --steps "$steps" >&2
+src="$(bench_store "$size")"
 work="$(mktemp -d /tmp/mlflow-pg-migrate-acceptance.XXXXXX)"
 trap 'rm -rf "$work"; scripts/pg-cluster.sh stop "$cluster"' EXIT
 cp "$src" "$work/mlflow.db"

@@ -17,15 +17,10 @@ bin="$(swift build -c release --show-bin-path)"
 bench_cluster analyze
 export PGOPTIONS="-c client_min_messages=warning"
 
-now() { date +%s.%N; }
-median() { sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
-
 echo "| store | metric rows | import s (with ANALYZE) | ANALYZE s | share |"
 echo "|---|---|---|---|---|"
 for size in "${sizes[@]}"; do
-  IFS=x read -r runs keys steps <<<"$size"
-  src="$data/store-$size.db"
-  [ -f "$src" ] || python3 Benchmarks/generate_store.py "$src" --runs "$runs" --keys "$keys" --steps "$steps" >&2
+  src="$(bench_store "$size")"
   metric_rows=$(sqlite3 "$src" "SELECT count(*) FROM metrics")
   imports=() analyzes=()
   for r in $(seq "$rounds"); do

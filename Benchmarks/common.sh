@@ -24,3 +24,15 @@ read_floor() {  # $1 = sqlite file, $2 = database
   sqlite3 "$1" "$sql" >/dev/null
   psql -X -q -d "$2" "${copies[@]}" >/dev/null
 }
+
+# The time now, in seconds; the median of the numbers on stdin, one per line.
+now() { date +%s.%N; }
+median() { sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
+
+# The generated store of size $1 (runs x keys x steps) in $data, made when missing; prints its path.
+bench_store() {
+  local runs keys steps src="$data/store-$1.db"
+  IFS=x read -r runs keys steps <<<"$1"
+  [ -f "$src" ] || python3 Benchmarks/generate_store.py "$src" --runs "$runs" --keys "$keys" --steps "$steps" >&2
+  echo "$src"
+}

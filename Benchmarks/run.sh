@@ -30,8 +30,6 @@ swift build -c release >/dev/null
 bin="$(swift build -c release --show-bin-path)"
 bench_cluster bench
 
-now() { date +%s.%N; }
-median() { sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 # Busy and total CPU time of the whole machine so far, in clock ticks (from /proc/stat).
 cpu_ticks() { awk '/^cpu / {print $2+$3+$4+$7+$8+$9, $2+$3+$4+$5+$6+$7+$8+$9}' /proc/stat; }
 # Runs a command under GNU time; prints "seconds peak_kib busy_percent" (busy: all cores, client
@@ -84,9 +82,7 @@ echo "| store | metric rows | step | median s | rows/s | peak RSS MiB | ratio |"
 echo "|---|---|---|---|---|---|---|"
 export PGOPTIONS="-c client_min_messages=warning"
 for size in "${sizes[@]}"; do
-  IFS=x read -r runs keys steps <<<"$size"
-  src="$data/store-$size.db"
-  [ -f "$src" ] || python3 Benchmarks/generate_store.py "$src" --runs "$runs" --keys "$keys" --steps "$steps" >&2
+  src="$(bench_store "$size")"
   rows=$(sqlite3 "$src" "SELECT (SELECT count(*) FROM metrics) + (SELECT count(*) FROM latest_metrics) + (SELECT count(*) FROM params) + (SELECT count(*) FROM tags) + (SELECT count(*) FROM runs)")
   metric_rows=$(sqlite3 "$src" "SELECT count(*) FROM metrics")
   imp=() imp_cpu=() ver=() flo=() imp_rss=() ver_rss=() exp=() exp_rss=() bun=() bun_rss=() cfl=() cfl_cpu=() pgd=() pgo=() pgo_rss=()

@@ -42,8 +42,11 @@ public struct DryRun {
         try conn.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
         defer { try? conn.execute("ROLLBACK") }
         report.target = try targetInfo(conn)
+        var state: TargetState?
         do {
-            switch try TargetState.inspect(conn, for: source.schema, lock: false) {
+            let inspected = try TargetState.inspect(conn, for: source.schema, lock: false)
+            state = inspected
+            switch inspected {
             case .empty:
                 report.target.state = "empty"
                 report.plan.action = "create MLflow's schema for revision \(source.schema.revision), then load"
@@ -61,13 +64,9 @@ public struct DryRun {
             do {
                 _ = try conn.requireTimescale()
                 // An MLflow-created target whose metrics already is a hypertable keeps its interval.
-                if report.target.state != "empty" && report.target.state != "refused" {
+                if case .createdByMLflow = state {
                     interval = try conn.metricsChunkInterval() ?? interval
-                    if try !conn.ownsMetrics() {
-                        report.blockers.append(
-                            "--timescaledb: only the owner of metrics may make it a hypertable and compress it; connect as its owner, or import without --timescaledb"
-                        )
-                    }
+                    try conn.requireMetricsOwner()
                 }
             } catch let error as MigrationError {
                 report.blockers.append("\(error)")

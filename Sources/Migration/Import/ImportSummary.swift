@@ -42,7 +42,7 @@ public struct ImportSummary: Sendable {
 
     public var totalRows: Int { tables.reduce(0) { $0 + $1.rows } }
 
-    private func megabytes(_ bytes: Int64) -> String { String(format: "%.1f", Double(bytes) / 1_048_576) }
+    private func mebibytes(_ bytes: Int64) -> String { String(format: "%.1f", Double(bytes) / 1_048_576) }
 
     /// The human-readable report printed at the end of an import.
     public var text: String {
@@ -66,7 +66,7 @@ public struct ImportSummary: Sendable {
         if let h = hypertable {
             lines.append(
                 "  metrics: TimescaleDB \(h.version) hypertable on timestamp, chunks of \(h.chunkInterval) ms; \(h.chunks) chunk(s) compressed, "
-                    + "\(megabytes(h.bytesBefore)) MB before, \(megabytes(h.bytesAfter)) MB after")
+                    + "\(mebibytes(h.bytesBefore)) MiB before, \(mebibytes(h.bytesAfter)) MiB after")
         }
         for (table, rows) in leftOut.sorted(by: { $0.key < $1.key }) {
             lines.append("  left out of \(table): \(rows) row(s), recorded in the reject directory")

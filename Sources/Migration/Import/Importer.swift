@@ -190,13 +190,7 @@ public struct Importer {
             }
             var chunkInterval: Int64?
             if let timescale, let extensionInfo {
-                guard try conn.ownsMetrics() else {
-                    throw MigrationError.targetRefused(
-                        target: conn.displayName, found: "--timescaledb: this role does not own metrics",
-                        remedy:
-                            "Only the owner of metrics may make it a hypertable and compress it: connect as its owner, or import without --timescaledb."
-                    )
-                }
+                try conn.requireMetricsOwner()
                 progress?(.step("making metrics a TimescaleDB hypertable on timestamp (chunks of \(timescale.chunkInterval) ms)"))
                 chunkInterval = try conn.makeMetricsHypertable(extensionInfo, interval: timescale.chunkInterval)
             }

@@ -44,10 +44,14 @@ extension PGConnection {
         ).scalar.flatMap { Int64($0) }
     }
 
-    /// True when the session's role owns `metrics` (or is a member of its owner): what
-    /// `create_hypertable` and compression need.
-    func ownsMetrics() throws -> Bool {
-        try query("SELECT pg_has_role(relowner, 'USAGE') FROM pg_class WHERE oid = 'metrics'::regclass").scalar == "t"
+    /// Refuses a role that does not own `metrics`, which `create_hypertable` and compression need.
+    ///
+    /// Membership in the owning role counts as owning.
+    func requireMetricsOwner() throws {
+        guard try query("SELECT pg_has_role(relowner, 'USAGE') FROM pg_class WHERE oid = 'metrics'::regclass").scalar != "t" else { return }
+        throw MigrationError.targetRefused(
+            target: displayName, found: "--timescaledb: this role does not own metrics",
+            remedy: "Only the owner of metrics may make it a hypertable and compress it: connect as its owner, or import without --timescaledb.")
     }
 
     /// Makes `metrics` a hypertable on `timestamp` with chunks of `interval` ms, with no index of
