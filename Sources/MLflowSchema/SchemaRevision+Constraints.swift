@@ -38,6 +38,21 @@ extension SchemaRevision {
         }
     }
 
+    /// Unique indexes in the post-data DDL (`CREATE UNIQUE INDEX ... (columns)`, without a WHERE).
+    public var uniqueIndexes: [UniqueSpec] {
+        postDataSQL.components(separatedBy: ";\n").compactMap { statement in
+            let text = statement.split(whereSeparator: \.isNewline).map { $0.drop { $0 == " " } }.joined(separator: " ")
+            guard text.hasPrefix("CREATE UNIQUE INDEX "), !text.contains(" WHERE ") else { return nil }
+            let head = text.dropFirst("CREATE UNIQUE INDEX ".count).split(separator: " ")
+            guard head.count >= 3, head[1] == "ON", let open = text.lastIndex(of: "("), let close = text.lastIndex(of: ")"), open < close else {
+                return nil
+            }
+            let table = String(head[2] == "ONLY" && head.count > 3 ? head[3] : head[2]).unquotedIdentifier
+            let columns = text[text.index(after: open)..<close].split(separator: ",").map { $0.trimmingSpaces.unquotedIdentifier }
+            return UniqueSpec(name: String(head[0]), table: table, columns: columns)
+        }
+    }
+
     /// The CHECK constraints in the pre-data DDL, parsed from pg_dump's two spellings.
     ///
     /// `CONSTRAINT n CHECK (((col)::text = ANY ((ARRAY['a'::character varying, ...])::text[])))`,

@@ -17,8 +17,13 @@ public struct ImportCommand: ToolCommand {
             """ + ExitCodes.help(.importer) + "\n\n" + ExitCodes.help(.dryRun, title: "Exit codes with --dry-run"))
 
     @Argument(
-        help: ArgumentHelp("The MLflow SQLite file (the path behind sqlite:///...), or a bundle folder mlflow-export wrote.", valueName: "source"))
-    public var source: String
+        help: ArgumentHelp(
+            "The MLflow SQLite file (the path behind sqlite:///...), or a bundle folder mlflow-export wrote; with --merge, one or more.",
+            valueName: "source"))
+    public var sources: [String] = []
+
+    /// The one source of an import.
+    var source: String { sources.first ?? "" }
 
     @OptionGroup public var target: TargetOptions
 
@@ -70,6 +75,23 @@ public struct ImportCommand: ToolCommand {
             valueName: "interval"))
     public var chunkInterval: String?
 
+    @Flag(
+        help:
+            "Add the sources to an MLflow store that may hold data (same revision): experiments get new ids from the target's sequence, run, dataset, trace and model ids are kept; one transaction for all sources."
+    )
+    public var merge = false
+
+    @Option(
+        help: ArgumentHelp(
+            "With --merge: what an experiment or registered model whose name the target has gets: refuse (list them all, write nothing), merge (into the target's of that name; model versions after the target's), rename (added as 'NAME (merged from FILE)').",
+            valueName: "refuse|merge|rename"))
+    public var onNameConflict: NameConflictPolicy?
+
+    @Option(
+        help: ArgumentHelp(
+            "With --merge: the folder where every changed id and name is recorded (merge.json), for mlflow-verify --merge-record.", valueName: "dir"))
+    public var record: String?
+
     @Flag(help: "When the load is refused over a value, report just that value instead of scanning the source for every problem.")
     public var noPreflight = false
 
@@ -79,6 +101,18 @@ public struct ImportCommand: ToolCommand {
     public init() {}
 
     public func validate() throws {
+        guard !sources.isEmpty else { throw ValidationError("Missing expected argument '<source>'") }
+        if merge {
+            let policies = widenTooLong || widenIntegers || skipRows != nil || rejectDir != nil
+            if policies {
+                throw ValidationError("--merge takes no --skip-rows, --widen-* or --reject-dir: merge a store the import accepts as it is")
+            }
+            if timescaledb { throw ValidationError("--merge adds to the target's tables as they are; --timescaledb goes with the first import") }
+            if record == nil && !dryRun { throw ValidationError("--merge needs --record DIR, where every changed id and name is recorded") }
+        } else {
+            if sources.count > 1 { throw ValidationError("several sources need --merge (an import loads one store into an empty target)") }
+            if onNameConflict != nil || record != nil { throw ValidationError("--on-name-conflict and --record go with --merge") }
+        }
         _ = try policy()
         _ = try ArtifactRootMap(validating: artifactRootMap)
     }
@@ -120,6 +154,7 @@ public struct ImportCommand: ToolCommand {
     public func run() throws {
         let map = try ArtifactRootMap(arguments: artifactRootMap)
         try report.checkWritable()
+        if merge { return try runMerge(map) }
         if dryRun { return try runDryRun(map) }
         let progress = progressOptions.handler(quiet: quiet)
         let summary = try Importer(
@@ -134,6 +169,31 @@ public struct ImportCommand: ToolCommand {
                 artifactMap: map, progress: progress
             ).run()
             try report.emit(result, negative: result.passed ? nil : .negativeVerdict(summary: "the import was committed, but " + result.verdict))
+        } catch let error as MigrationError {
+            throw CommandFailure.afterCommit(error)
+        }
+    }
+
+    /// `--merge`, with or without `--dry-run` and `--verify`.
+    private func runMerge(_ map: ArtifactRootMap) throws {
+        let progress = dryRun ? nil : progressOptions.handler(quiet: quiet)
+        let result = try Merger(
+            sourcePaths: sources, conninfo: target.target, policy: onNameConflict ?? .refuse, recordDirectory: record, dryRun: dryRun,
+            artifactMap: map, progress: progress
+        ).run()
+        if dryRun {
+            print(report.format == .json ? result.json : result.text)
+            if !result.wouldSucceed { throw CommandFailure.negativeVerdict(summary: result.verdict) }
+            return
+        }
+        if !quiet { print(result.text) }
+        guard verify, let record else { return }
+        do {
+            let verdict = try MergeVerifier(
+                sourcePaths: sources, conninfo: target.target, recordDirectory: record, maxDiffs: report.maxDiffs, artifactMap: map,
+                progress: progress
+            ).run()
+            try report.emit(verdict, negative: verdict.passed ? nil : .negativeVerdict(summary: "the merge was committed, but " + verdict.verdict))
         } catch let error as MigrationError {
             throw CommandFailure.afterCommit(error)
         }

@@ -14,8 +14,11 @@ public struct VerifyCommand: ToolCommand {
 
             """ + ExitCodes.help(.verifier))
 
-    @Argument(help: ArgumentHelp("The MLflow SQLite file the target was migrated from, or the bundle it was imported from.", valueName: "source"))
-    public var source: String
+    @Argument(
+        help: ArgumentHelp(
+            "The MLflow SQLite file the target was migrated from, or the bundle it was imported from; with --merge-record, every source of the merge, in its order.",
+            valueName: "source"))
+    public var sources: [String] = []
 
     @OptionGroup public var target: TargetOptions
     @OptionGroup public var report: ReportOptions
@@ -28,18 +31,36 @@ public struct VerifyCommand: ToolCommand {
         help: ArgumentHelp("The import's artifact location rewrite (repeatable); read from --reject-dir when recorded there.", valueName: "OLD=NEW"))
     public var artifactRootMap: [String] = []
 
+    @Option(
+        help: ArgumentHelp(
+            "The folder mlflow-import --merge --record wrote: prove that every source row is in the target under the recorded mapping and that the target's other rows are unchanged.",
+            valueName: "dir"))
+    public var mergeRecord: String?
+
     public init() {}
 
     public var tool: ExitCodes.Tool { .verifier }
 
     public func validate() throws {
+        guard !sources.isEmpty else { throw ValidationError("Missing expected argument '<source>'") }
+        if mergeRecord == nil && sources.count > 1 { throw ValidationError("several sources go with --merge-record (the sources of one merge)") }
+        if mergeRecord != nil && rejectDir != nil {
+            throw ValidationError("--merge-record and --reject-dir do not go together (a merge takes no policies)")
+        }
         _ = try ArtifactRootMap(validating: artifactRootMap)
     }
 
     public func run() throws {
         try report.checkWritable()
+        if let mergeRecord {
+            let result = try MergeVerifier(
+                sourcePaths: sources, conninfo: target.target, recordDirectory: mergeRecord, maxDiffs: report.maxDiffs,
+                artifactMap: try ArtifactRootMap(arguments: artifactRootMap), progress: progressOptions.handler(quiet: false)
+            ).run()
+            return try report.emit(result, negative: result.passed ? nil : .negativeVerdict(summary: result.verdict))
+        }
         let result = try Verifier(
-            sourcePath: source, conninfo: target.target, maxDiffs: report.maxDiffs, rejectDirectory: rejectDir,
+            sourcePath: sources[0], conninfo: target.target, maxDiffs: report.maxDiffs, rejectDirectory: rejectDir,
             artifactMap: try ArtifactRootMap(arguments: artifactRootMap),
             progress: progressOptions.handler(quiet: false)
         ).run()

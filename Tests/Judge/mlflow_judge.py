@@ -15,6 +15,11 @@ Run with the Python of a virtualenv holding the MLflow version that wrote the st
                                  registered model and a new version of every existing model;
                                  prints the ids MLflow handed out.
   mlflow_judge.py create URI     lets MLflow create its schema in an empty database (a fresh store).
+  mlflow_judge.py use-LABEL URI  uses a store as a team would before a merge: experiments
+                                 "LABEL-experiment" and "shared-experiment" (created if missing),
+                                 runs in them and in Default with params, tags and metric histories,
+                                 and (with a registry) a version of "shared-model" and of
+                                 "LABEL-model" with an alias "LABEL-alias"; prints the run ids.
 
 Works with MLflow 1.0 to 3.x: sections a version or its store lacks (the registry before 1.4,
 aliases before 2.3, dataset inputs before 2.4) are left out; for 3.x the snapshot adds traces with their spans and
@@ -292,6 +297,39 @@ def write(uri):
     return result
 
 
+def use(uri, label):
+    c = client(uri)
+    by_name = {e.name: e.experiment_id for e in experiments(c, ViewType.ALL)}
+    ids = {}
+    for name in (f"{label}-experiment", "shared-experiment"):
+        exp = by_name.get(name) or c.create_experiment(name, artifact_location=f"/tmp/{label}/{name}")
+        c.set_experiment_tag(exp, f"{label}.tag", f"set by {label}")
+        ids[name] = exp
+    ids["Default"] = "0"
+    runs = []
+    for name, exp in sorted(ids.items()):
+        for i in range(2):
+            r = c.create_run(exp, tags={"mlflow.runName": f"{label}-run-{i}", "mlflow.user": f"{label}-user"},
+                             start_time=1_700_000_000_000 + i)
+            rid = r.info.run_id
+            c.log_param(rid, "label", label)
+            for step in range(5):
+                c.log_metric(rid, "loss", 1.0 / (step + 1) + i, timestamp=1_700_000_000_000 + step, step=step)
+            c.set_tag(rid, "where", label)
+            c.set_terminated(rid, "FINISHED" if i == 0 else "FAILED", end_time=1_700_000_100_000 + i)
+            runs.append(rid)
+    result = {"runs": runs, "experiments": ids}
+    if "registered_models" in sqlalchemy.inspect(sqlalchemy.create_engine(uri)).get_table_names():
+        for name in ("shared-model", f"{label}-model"):
+            if name not in [m.name for m in registered_models(c)]:
+                c.create_registered_model(name, tags={f"{label}.owner": label})
+            v = c.create_model_version(name, f"s3://{label}/{name}", runs[0], description=f"from {label}")
+            c.set_model_version_tag(name, v.version, "label", label)
+            if hasattr(c, "set_registered_model_alias"):
+                c.set_registered_model_alias(name, f"{label}-alias", v.version)
+    return result
+
+
 def libpq_uri(uri):
     """The URI without its host and port query, which go to libpq's PGHOST and PGPORT instead.
 
@@ -313,6 +351,8 @@ def command(cmd, uri):
         return snapshot(uri)
     if cmd == "write":
         return write(uri)
+    if cmd.startswith("use-"):
+        return use(uri, cmd[4:])
     if cmd == "create":
         experiments(client(uri), ViewType.ALL)
         return {"created": True}

@@ -10,6 +10,8 @@ public enum MigrationError: Error, CustomStringConvertible {
     public enum Output: String, Sendable {
         case bundle
         case rejectDirectory = "reject directory"
+        /// `mlflow-import --merge --record DIR`.
+        case mergeRecord = "merge record folder"
         case report
         /// SQLite's temporary database, where problems and left-out rows are kept.
         case scratch = "temporary database for problems and left-out rows"

@@ -71,17 +71,17 @@ enum RejectDirectory {
 
     /// Fails before an import starts when the directory cannot take a record: a file or a link, a
     /// folder that already holds one, or a place that cannot be created or written.
-    static func checkUsable(_ path: String) throws {
+    static func checkUsable(_ path: String, output: MigrationError.Output = .rejectDirectory, record: String = "rejects.json") throws {
         let fm = FileManager.default
-        func refuse(_ reason: String) -> MigrationError { .outputUnusable(path: path, output: .rejectDirectory, reason: reason) }
+        func refuse(_ reason: String) -> MigrationError { .outputUnusable(path: path, output: output, reason: reason) }
         if (try? fm.attributesOfItem(atPath: path))?[.type] as? FileAttributeType == .typeSymbolicLink {
             throw refuse("it is a symbolic link; give the folder itself")
         }
         var isDirectory: ObjCBool = false
         if fm.fileExists(atPath: path, isDirectory: &isDirectory) {
             guard isDirectory.boolValue else { throw refuse("it is a file, not a folder") }
-            if fm.fileExists(atPath: (path as NSString).appendingPathComponent("rejects.json")) {
-                throw refuse("it already holds a reject record; give an empty or new folder")
+            if fm.fileExists(atPath: (path as NSString).appendingPathComponent(record)) {
+                throw refuse("it already holds a \(output == .rejectDirectory ? "reject" : "merge") record; give an empty or new folder")
             }
             guard fm.isWritableFile(atPath: path) else { throw refuse("it is not writable") }
         } else {

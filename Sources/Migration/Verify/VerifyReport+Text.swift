@@ -14,7 +14,7 @@ extension VerifyReport {
             let sides = check.source == check.target ? (check.source ?? "") : "source \(check.source ?? "-"), target \(check.target ?? "-")"
             lines.append("  \(check.passed ? "ok  " : "FAIL") \(name): \(sides)" + (check.detail.map { " (\($0))" } ?? ""))
         }
-        if !accounted.isEmpty { lines.append("Accounted differences (from the reject directory):") }
+        if !accounted.isEmpty { lines.append("Accounted differences (from the import's record):") }
         for a in accounted { lines.append("  \(a)") }
         if !differences.isEmpty { lines.append("Differing rows:") }
         for d in differences { lines.append(contentsOf: d.textLines.map { "  " + $0 }) }

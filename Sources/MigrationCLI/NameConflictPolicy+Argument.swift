@@ -1,0 +1,5 @@
+import ArgumentParser
+import Migration
+
+/// `--on-name-conflict refuse|merge|rename`.
+extension NameConflictPolicy: ExpressibleByArgument {}
