@@ -91,9 +91,8 @@ public struct Merger {
                         record.skipped.append(.init(source: ordinal + 1, table: table.name, key: skipped.key, why: skipped.why))
                     }
                     if conflictCount == 0 && !(dryRun && last) {
-                        progress?(.tableStarted(table: table.name, total: 0))
                         let t0 = Date()
-                        let rows = try stage.insert(table)
+                        let rows = try add(table, stage)
                         progress?(.tableFinished(table: table.name, rows: rows, seconds: Date().timeIntervalSince(t0)))
                         if rows > 0 { record.sources[ordinal].added[table.name] = rows }
                     } else {
@@ -183,6 +182,21 @@ public struct Merger {
             }
         }
         try stage.conn.execute("ANALYZE " + source.schema.tables.map { stage.staged($0.name) }.joined(separator: ", "))
+    }
+
+    /// Adds one table's rows; a large merge drops the table's foreign keys (and perhaps keys and
+    /// indexes) first and adds them back after (`MergeStage.bulkKeys`).
+    private func add(_ table: TableSpec, _ stage: MergeStage) throws -> Int {
+        let staged = try stage.count(table)
+        progress?(.tableStarted(table: table.name, total: staged))
+        guard !dryRun, let keys = try stage.bulkKeys(table, adding: staged) else { return try stage.insert(table) }
+        progress?(.step("\(table.name): \(staged) rows to add; its keys are dropped and built again after (MLflow's reads of it wait too)"))
+        for statement in keys.drop { try stage.conn.execute(statement, operation: "dropping a key of \(table.name) for the bulk insert") }
+        try stage.conn.execute("SET LOCAL maintenance_work_mem = '256MB'")
+        let rows = try stage.insert(table)
+        progress?(.step("\(table.name): building its keys again and checking its foreign keys"))
+        for statement in keys.add { try stage.conn.execute(statement, operation: "adding a key of \(table.name) back") }
+        return rows
     }
 
     /// Rows that refer to ids the source does not hold, and rows whose keys the target holds already.
