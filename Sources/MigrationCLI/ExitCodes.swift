@@ -84,9 +84,15 @@ public enum ExitCodes {
                 (2, "usage"),
                 (3, "the source is not a usable MLflow store or bundle"),
                 (4, "the target cannot be reached, or the connection was lost during the import"),
-                (5, "the target is not empty, was created by another MLflow version, is not UTF8, or another import is loading into it"),
+                (
+                    5,
+                    "the target is not empty, was created by another MLflow version, is not UTF8, or another import is loading into it; with --merge: names or ids it holds already (all listed)"
+                ),
                 (6, "imported, but --verify found differences or could not finish"),
-                (7, "an output cannot be written: the reject directory or a report file (the message says whether the import was committed)"),
+                (
+                    7,
+                    "an output cannot be written: the reject directory, the merge record or a report file (the message says whether the import was committed)"
+                ),
                 internalDefect,
             ]
         case .dryRun, .verifier:

@@ -11,7 +11,9 @@ public struct ImportCommand: ToolCommand {
             Creates the schema MLflow itself creates for the store's revision in an empty database, \
             or loads into a database an MLflow server of the same version created and nobody used. \
             Every row, id, timestamp and float bit is kept; sequences continue where SQLite would. \
-            If anything fails, the target is left as it was.
+            If anything fails, the target is left as it was. With --merge, adds one or more stores to an \
+            MLflow store that may be in use (experiments renumbered, every other id kept), recording \
+            every changed id for mlflow-verify --merge-record.
 
 
             """ + ExitCodes.help(.importer) + "\n\n" + ExitCodes.help(.dryRun, title: "Exit codes with --dry-run"))
@@ -20,7 +22,7 @@ public struct ImportCommand: ToolCommand {
         help: ArgumentHelp(
             "The MLflow SQLite file (the path behind sqlite:///...), or a bundle folder mlflow-export wrote; with --merge, one or more.",
             valueName: "source"))
-    public var sources: [String] = []
+    public var sources: [String]
 
     /// The one source of an import.
     var source: String { sources.first ?? "" }
@@ -101,7 +103,6 @@ public struct ImportCommand: ToolCommand {
     public init() {}
 
     public func validate() throws {
-        guard !sources.isEmpty else { throw ValidationError("Missing expected argument '<source>'") }
         if merge {
             let policies = widenTooLong || widenIntegers || skipRows != nil || rejectDir != nil
             if policies {

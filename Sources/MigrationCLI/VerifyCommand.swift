@@ -18,7 +18,7 @@ public struct VerifyCommand: ToolCommand {
         help: ArgumentHelp(
             "The MLflow SQLite file the target was migrated from, or the bundle it was imported from; with --merge-record, every source of the merge, in its order.",
             valueName: "source"))
-    public var sources: [String] = []
+    public var sources: [String]
 
     @OptionGroup public var target: TargetOptions
     @OptionGroup public var report: ReportOptions
@@ -42,7 +42,6 @@ public struct VerifyCommand: ToolCommand {
     public var tool: ExitCodes.Tool { .verifier }
 
     public func validate() throws {
-        guard !sources.isEmpty else { throw ValidationError("Missing expected argument '<source>'") }
         if mergeRecord == nil && sources.count > 1 { throw ValidationError("several sources go with --merge-record (the sources of one merge)") }
         if mergeRecord != nil && rejectDir != nil {
             throw ValidationError("--merge-record and --reject-dir do not go together (a merge takes no policies)")

@@ -139,6 +139,8 @@ struct NameBook {
         for row in try conn.query("SELECT \(versionWs), name, max(version) FROM \(stage.target("model_versions")) GROUP BY 1, 2").rows {
             latest[(row[0] ?? "") + "\u{1f}" + (row[1] ?? "")] = Int64(row[2] ?? "") ?? 0
         }
+        // MLflow links traces and runs to a prompt version by name and number in tags (JSON), which a merge does not rewrite.
+        let prompts = try promptNames()
         var conflicts: [String] = []
         var taken = existing
         var modelRows: [[String?]] = []
@@ -150,6 +152,15 @@ struct NameBook {
                 taken.insert(key)
                 modelRows.append([space, name, name, "f"])
                 newNames[key] = name
+                continue
+            }
+            if prompts.contains(key) {
+                modelRows.append([space, name, name, "t"])
+                newNames[key] = name
+                renumbered.insert(key)
+                conflicts.append(
+                    "\(source.path): prompt \(displayName(name)) exists in the target; MLflow links traces and runs to a prompt version by its name"
+                        + " and number, which no policy may change: rename it in a copy of the source (or delete one of the two), then merge")
                 continue
             }
             switch policy {
@@ -193,6 +204,18 @@ struct NameBook {
         try insertRows(stage.modelMap, columns: ["workspace", "name", "new_name", "merged"], types: ["text", "text", "text", "boolean"], modelRows)
         try insertRows(stage.versionMap, columns: ["workspace", "name", "old", "new"], types: ["text", "text", "bigint", "bigint"], versionRows)
         return conflicts
+    }
+
+    /// The registered models (workspace and name) that are prompts, in the staged source or the target.
+    private func promptNames() throws -> Set<String> {
+        guard let tags = schema.table("registered_model_tags"), tags.column("key") != nil else { return [] }
+        let ws = workspace("registered_model_tags")
+        var out: Set<String> = []
+        for relation in [stage.staged(tags.name), stage.target(tags.name)] {
+            let rows = try conn.query("SELECT \(ws), name FROM \(relation) WHERE key = 'mlflow.prompt.is_prompt' AND value = 'true'").rows
+            out.formUnion(rows.map { ($0[0] ?? "") + "\u{1f}" + ($0[1] ?? "") })
+        }
+        return out
     }
 
     /// `count` new values of a sequence: `nextval`, or in a dry run the values it would return.

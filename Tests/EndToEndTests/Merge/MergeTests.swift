@@ -138,6 +138,29 @@ final class MergeTests: XCTestCase {
         XCTAssertEqual(try rowCounts(env, db), counts, "a refused merge changed the target")
     }
 
+    /// A prompt whose name the target has is a conflict under every policy: MLflow links traces and
+    /// runs to a prompt version by name and number.
+    func testPromptsWithTheTargetsNameAreConflicts() throws {
+        let env = try TestEnvironment.require()
+        let db = "e2e_merge_prompt"
+        let conninfo = try env.createDatabase(db)
+        defer { env.dropDatabase(db) }
+        let dir = try TestEnvironment.temporaryCopy(of: TestEnvironment.fixture("mlflow-3.17.2/empty.db"))
+        let laptop = URL(fileURLWithPath: dir).deletingLastPathComponent().appendingPathComponent("laptop.db").path
+        _ = try env.judge(
+            batch: [
+                ("create", env.mlflowURI(db)), ("write", env.mlflowURI(db)), ("use-laptop", "sqlite:///\(laptop)"), ("write", "sqlite:///\(laptop)"),
+            ],
+            mlflow: "3.17.2")
+        for policy in ["merge", "rename"] {
+            let record = URL(fileURLWithPath: dir).deletingLastPathComponent().appendingPathComponent("record-\(policy)").path
+            let refused = try env.tool("mlflow-import", [laptop, "--target", conninfo, "--merge", "--on-name-conflict", policy, "--record", record])
+            XCTAssertEqual(refused.status, 5, refused.stderr)
+            XCTAssertTrue(refused.stderr.contains("prompt greeting exists in the target"), refused.stderr)
+            XCTAssertFalse(refused.stderr.contains("registered model judge-new-model"), "\(policy) resolves a model's name: \(refused.stderr)")
+        }
+    }
+
     /// The same store merged twice (or with a copy of it, in one run) is refused, naming the runs.
     func testTheSameStoreTwiceIsRefused() throws {
         let env = try TestEnvironment.require()
