@@ -21,6 +21,12 @@ public struct UniqueSpec: Sendable, Equatable {
     public let name: String
     public let table: String
     public let columns: [String]
+
+    public init(name: String, table: String, columns: [String]) {
+        self.name = name
+        self.table = table
+        self.columns = columns
+    }
 }
 
 extension SchemaRevision {

@@ -183,7 +183,7 @@ public struct ImportCommand: ToolCommand {
             artifactMap: map, progress: progress
         ).run()
         if dryRun {
-            print(report.format == .json ? result.json : result.text)
+            print(report.format == .json ? try result.json() : result.text)
             if !result.wouldSucceed { throw CommandFailure.negativeVerdict(summary: result.verdict) }
             return
         }

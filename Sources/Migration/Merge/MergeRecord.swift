@@ -54,6 +54,9 @@ public struct MergeRecord: Codable, Sendable {
         /// after the rewrite, in `TableSpec.matchColumns` order.
         public let key: [String?]
         public let why: String
+
+        /// The `why` of a row the target holds equal (mlflow-verify requires it equal there).
+        public static let equalRow = "the target holds an equal row"
     }
 
     /// A table's rows before the merge: how many, and their content checksum as mlflow-verify computes it.
@@ -72,6 +75,8 @@ public struct MergeRecord: Codable, Sendable {
     public var names: [NameChange] = []
     public var versions: [VersionChange] = []
     public var skipped: [Skipped] = []
+    /// The `--artifact-root-map` rules the sources were read with, for mlflow-verify.
+    public var artifactRootMap: [ArtifactRootMap.Rule] = []
 
     static let fileName = "merge.json"
 

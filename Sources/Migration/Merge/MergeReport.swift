@@ -8,6 +8,8 @@ public struct MergeReport: Sendable, Encodable {
     /// The conflicts, as lines; each may stand for many rows (`conflictCount` counts them all).
     public let conflicts: [String]
     public let conflictCount: Int
+    /// What the check could not see (a later source checked without the earlier ones).
+    public var notes: [String] = []
     public let seconds: Double
 
     /// True when nothing stands in the merge's way.
@@ -38,8 +40,10 @@ public struct MergeReport: Sendable, Encodable {
             let ids = r.ids.filter { $0.source == i + 1 }
             for table in Set(ids.map(\.table)).sorted() {
                 let changes = ids.filter { $0.table == table }
-                let shown = changes.prefix(12).map { "\($0.from) -> \($0.to)" }.joined(separator: ", ")
-                lines.append("    \(table) ids: \(shown)\(changes.count > 12 ? ", ... (\(changes.count) in all, every one in the record)" : "")")
+                // The dry run shows the whole mapping; the merge's summary the start of it (the record holds it all).
+                let limit = dryRun ? changes.count : 12
+                let shown = changes.prefix(limit).map { "\($0.from) -> \($0.to)" }.joined(separator: ", ")
+                lines.append("    \(table) ids: \(shown)\(changes.count > limit ? ", ... (\(changes.count) in all, every one in the record)" : "")")
             }
             for n in r.names where n.source == i + 1 {
                 let kind = n.kind.replacingOccurrences(of: "_", with: " ")
@@ -60,6 +64,7 @@ public struct MergeReport: Sendable, Encodable {
             }
         }
         if !conflicts.isEmpty { lines.append("Conflicts: " + conflictText) }
+        for note in notes { lines.append("Note: \(note)") }
         if dryRun {
             lines.append(wouldSucceed ? "WOULD SUCCEED" : "WOULD BE REFUSED")
             if !wouldSucceed {
@@ -72,10 +77,10 @@ public struct MergeReport: Sendable, Encodable {
         return lines.joined(separator: "\n")
     }
 
-    /// The report as one JSON object.
-    public var json: String {
+    /// The report as one JSON object (its fields are strings and numbers, which always encode).
+    public func json() throws -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
-        return (try? encoder.encode(self)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+        return String(decoding: try encoder.encode(self), as: UTF8.self)
     }
 }

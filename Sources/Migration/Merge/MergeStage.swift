@@ -38,12 +38,19 @@ struct MergeStage {
         self.namespace = conn.quoteIdentifier(namespace)
     }
 
+    /// An identifier, quoted.
     func q(_ name: String) -> String { conn.quoteIdentifier(name) }
+    /// A table of the target, qualified by its schema.
     func target(_ table: String) -> String { "\(namespace).\(q(table))" }
+    /// The staging table of an MLflow table.
     func staged(_ table: String) -> String { "pg_temp.\(q(table))" }
+    /// The map of the `index`-th sequence's ids (`MergeColumns.sequenceHolders`).
     func idMap(_ index: Int) -> String { "pg_temp.mlflow_pg_migrate_ids_\(index)" }
+    /// Registered models: (workspace, name) to the name in the target, and whether merged into the target's.
     let modelMap = "pg_temp.mlflow_pg_migrate_models"
+    /// Model versions: (workspace, name, old) to the number in the target.
     let versionMap = "pg_temp.mlflow_pg_migrate_versions"
+    /// The view of a table's rewritten rows: all of them, or (default) those to add.
     func view(_ table: String, all: Bool = false) -> String { "pg_temp.\(q((all ? "mlflow_pg_migrate_r_" : "mlflow_pg_migrate_") + table))" }
 
     /// The tables a merge adds rows to: all but alembic_version (the target is at the revision).
@@ -57,15 +64,15 @@ struct MergeStage {
         }
         for index in columns.sequenceHolders.indices {
             try conn.execute(
-                "CREATE TEMP TABLE mlflow_pg_migrate_ids_\(index) (old bigint PRIMARY KEY, new bigint NOT NULL, merged boolean NOT NULL, new_name text)"
-            )
+                "CREATE TEMP TABLE mlflow_pg_migrate_ids_\(index) (old bigint PRIMARY KEY, new bigint NOT NULL, merged boolean NOT NULL, new_name text)",
+                operation: "creating the merge's id map")
         }
         try conn.execute(
-            "CREATE TEMP TABLE mlflow_pg_migrate_models (workspace text NOT NULL, name text NOT NULL, new_name text NOT NULL, merged boolean NOT NULL, PRIMARY KEY (workspace, name))"
-        )
+            "CREATE TEMP TABLE mlflow_pg_migrate_models (workspace text NOT NULL, name text NOT NULL, new_name text NOT NULL, merged boolean NOT NULL, PRIMARY KEY (workspace, name))",
+            operation: "creating the merge's model map")
         try conn.execute(
-            "CREATE TEMP TABLE mlflow_pg_migrate_versions (workspace text NOT NULL, name text NOT NULL, old bigint NOT NULL, new bigint NOT NULL, PRIMARY KEY (workspace, name, old))"
-        )
+            "CREATE TEMP TABLE mlflow_pg_migrate_versions (workspace text NOT NULL, name text NOT NULL, old bigint NOT NULL, new bigint NOT NULL, PRIMARY KEY (workspace, name, old))",
+            operation: "creating the merge's version map")
         for table in mergedTables {
             let r = rewrite(table)
             let all = "SELECT \(r.select) \(r.from)" + (r.merged.map { " WHERE NOT (\($0))" } ?? "")
@@ -142,9 +149,14 @@ struct MergeStage {
     /// A key that contains a whole foreign key to a table whose own rows are all new (runs, traces,
     /// logged models: ids unique everywhere) cannot collide when its parent does not, so it is not
     /// checked: that spares reading `metrics` twice.
+    /// Ids that are kept and unique everywhere but are not a key of their table (a dataset's and an
+    /// input's uuid) are checked as if they were.
     func collidableKeys(_ table: TableSpec) -> [UniqueSpec] {
         let mergeable: Set<String> = ["experiments", "registered_models", "workspaces", table.name]
-        let keys = (schema.uniqueKeys + schema.uniqueIndexes).filter { $0.table == table.name }
+        var keys = (schema.uniqueKeys + schema.uniqueIndexes).filter { $0.table == table.name }
+        for (name, column) in [("datasets", "dataset_uuid"), ("inputs", "input_uuid")] where table.name == name && table.column(column) != nil {
+            if !keys.contains(where: { $0.columns == [column] }) { keys.append(UniqueSpec(name: "kept id", table: name, columns: [column])) }
+        }
         return keys.filter { key in
             !schema.foreignKeys.contains { fk in fk.table == table.name && !mergeable.contains(fk.parent) && Set(fk.columns).isSubset(of: key.columns)
             }
@@ -167,10 +179,23 @@ struct MergeStage {
     func dangling(_ table: TableSpec) throws -> [(column: String, rows: Int, example: String)] {
         let r = rewrite(table)
         return try r.dangling.compactMap { column, condition, value in
-            let row = try conn.query("SELECT count(*), min(\(value)) \(r.from) WHERE \(condition)").rows.first
+            let row = try conn.query(
+                "SELECT count(*), min(\(value)) \(r.from) WHERE \(condition)", operation: "checking \(table.name).\(column) against the source's ids"
+            ).rows.first
             let count = Int(row?[0] ?? "0") ?? 0
             return count == 0 ? nil : (column, count, row?[1] ?? "NULL")
         }
+    }
+
+    /// Rows of MLflow's SQL rollups (per experiment and day, summed by MLflow) that belong to an
+    /// experiment merged into the target's: added beside the target's rows of the same day, they
+    /// would count twice.
+    func rollupsOfMergedExperiments(_ table: TableSpec) throws -> Int {
+        guard table.name.hasPrefix("sql_"), table.name.hasSuffix("_rollups"), table.column("experiment_id") != nil,
+            let index = columns.sequenceHolders.firstIndex(where: { $0.sequence.table == "experiments" })
+        else { return 0 }
+        let sql = "SELECT count(*) FROM \(staged(table.name)) s JOIN \(idMap(index)) m ON m.old = s.experiment_id WHERE m.merged"
+        return Int(try conn.query(sql, operation: "checking \(table.name) for rows of merged experiments").scalar ?? "0") ?? 0
     }
 
     /// The match-column values (as text) of the staged rows a view leaves out, with why.
@@ -184,7 +209,7 @@ struct MergeStage {
         }
         if Self.equalRowsSkipped.contains(table.name) {
             let rows = try conn.query("SELECT \(match) FROM \(view(table.name, all: true)) r WHERE EXISTS (\(equalRow(table))) ORDER BY 1").rows
-            out += rows.map { ($0, "the target holds an equal row") }
+            out += rows.map { ($0, MergeRecord.Skipped.equalRow) }
         }
         return out
     }
@@ -206,13 +231,16 @@ struct MergeStage {
         let facts = try conn.query(
             """
             SELECT pg_has_role(relowner, 'USAGE'), relhassubclass, reltuples::bigint,
-                   EXISTS (SELECT 1 FROM pg_constraint WHERE confrelid = c.oid AND contype = 'f')
+                   EXISTS (SELECT 1 FROM pg_constraint WHERE confrelid = c.oid AND contype = 'f'), relreplident
             FROM pg_class c WHERE oid = $1::regclass
-            """, [relation]
+            """, [relation], operation: "looking at \(table.name) before a bulk insert"
         ).rows.first
         guard facts?[0] == "t", facts?[1] == "f" else { return nil }
-        let existing = max(0, Int(facts?[2] ?? "0") ?? 0)
-        let rebuildIndexes = facts?[3] == "f" && rows >= existing
+        // reltuples is -1 for a table never vacuumed or analyzed: then count.
+        var existing = Int(facts?[2] ?? "-1") ?? -1
+        if existing < 0 { existing = Int(try conn.query("SELECT count(*) FROM \(relation)").scalar ?? "0") ?? 0 }
+        // A replica identity index would be lost with the index: keep the indexes then.
+        let rebuildIndexes = facts?[3] == "f" && facts?[4] != "i" && rows >= existing
         let constraints = try conn.query(
             """
             SELECT quote_ident(conname), contype, pg_get_constraintdef(oid) FROM pg_constraint
@@ -247,6 +275,6 @@ struct MergeStage {
 
     /// How many rows a view would add.
     func count(_ table: TableSpec) throws -> Int {
-        Int(try conn.query("SELECT count(*) FROM \(view(table.name))").scalar ?? "0") ?? 0
+        Int(try conn.query("SELECT count(*) FROM \(view(table.name))", operation: "counting the rows of \(table.name) to add").scalar ?? "0") ?? 0
     }
 }

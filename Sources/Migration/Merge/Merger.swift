@@ -55,6 +55,7 @@ public struct Merger {
         let conn = try PGConnection.target(conninfo, application: "mlflow-import")
         var committing = false
         var wroteRecord = false
+        var current = sourcePaths.joined(separator: ", ")
         do {
             try conn.execute("BEGIN ISOLATION LEVEL READ COMMITTED")
             try conn.execute("SET LOCAL lock_timeout = '30s'")
@@ -71,11 +72,22 @@ public struct Merger {
             var record = MergeRecord(
                 revision: schema.revision, target: conn.displayName, policy: policy,
                 sources: sources.map { .init(path: $0.path, added: [:]) }, before: before)
+            record.artifactRootMap = artifactMap.rules
             var conflicts: [String] = []
             var conflictCount = 0
+            // The staging tables carry the names of MLflow's: put them first explicitly, so that the
+            // COPY reaches them whatever search_path says about pg_temp. Everything else is qualified.
+            try conn.execute("SET LOCAL search_path = pg_temp, \(conn.quoteIdentifier(namespace))")
             try stage.create()
             var names = NameBook(stage: stage, policy: policy, dryRun: dryRun)
+            var notes: [String] = []
             for (ordinal, source) in sources.enumerated() {
+                current = source.path
+                if ordinal > 0 && conflictCount > 0 {
+                    notes.append(
+                        "\(source.path) was checked against the target without the sources before it, which have conflicts:"
+                            + " conflicts between them show once those are resolved")
+                }
                 if ordinal > 0 { try stage.clear() }
                 progress?(.step("staging \(source.path)"))
                 try stageRows(of: source, stage)
@@ -106,18 +118,21 @@ public struct Merger {
                 }
             }
             let report = MergeReport(
-                record: record, dryRun: dryRun, conflicts: conflicts, conflictCount: conflictCount, seconds: Date().timeIntervalSince(started))
+                record: record, dryRun: dryRun, conflicts: conflicts, conflictCount: conflictCount, notes: notes,
+                seconds: Date().timeIntervalSince(started))
             guard conflictCount == 0, !dryRun else {
                 try conn.execute("ROLLBACK")
                 if dryRun { return report }
                 throw MigrationError.targetRefused(
                     target: conn.displayName, found: report.conflictText,
-                    remedy: "For names, choose --on-name-conflict merge or rename. Rows whose ids the target holds already cannot be"
-                        + " merged: the store (or a copy of it) was merged before; mlflow-verify --merge-record with that merge's record proves it.")
+                    remedy: "For experiment and model names, choose --on-name-conflict merge or rename. Runs, traces, datasets or"
+                        + " logged models whose ids the target holds mean that the store (or a copy of it) was merged before:"
+                        + " mlflow-verify --merge-record with that merge's record proves it. Any other key the target holds"
+                        + " (an endpoint's or secret's name, a scorer in a merged experiment) must be renamed in a copy of the source.")
             }
             if let recordDirectory {
-                wroteRecord = true
                 try record.write(recordDirectory)
+                wroteRecord = true
             }
             progress?(.step("committing"))
             committing = true
@@ -136,7 +151,7 @@ public struct Merger {
             try? conn.execute("ROLLBACK")
             if wroteRecord, let recordDirectory { MergeRecord.remove(recordDirectory) }
             if let error = error as? PGError {
-                throw MigrationError.loadFailed(path: sourcePaths.joined(separator: ", "), table: error.table, row: nil, error: error)
+                throw MigrationError.loadFailed(path: current, table: error.table, row: nil, error: error)
             }
             throw error
         }
@@ -209,6 +224,13 @@ public struct Merger {
                 lines.append(
                     "\(source.path): \(d.rows) row(s) of \(table.name) refer to \(table.name).\(d.column) \(d.example), which the source does not hold"
                         + " (correct them in a copy, or import that store into an empty database instead)")
+            }
+            let rollups = try stage.rollupsOfMergedExperiments(table)
+            if rollups > 0 {
+                total += rollups
+                lines.append(
+                    "\(source.path): \(rollups) row(s) of \(table.name) sum up experiments merged into the target's, whose own rollups of those days"
+                        + " they would double; delete them in a copy of the source or use --on-name-conflict rename")
             }
             for key in stage.collidableKeys(table) {
                 let found = try stage.collisions(table, key: key, limit: Self.listed)

@@ -52,13 +52,21 @@ struct NameBook {
         _ index: Int, _ sequence: SequenceSpec, source: any MigrationSource, ordinal: Int, into record: inout MergeRecord
     ) throws -> [String] {
         let ws = workspace("experiments")
-        let staged = try conn.query("SELECT experiment_id, name, \(ws) FROM \(stage.staged("experiments")) ORDER BY experiment_id").rows
-        let existing = try conn.query("SELECT experiment_id, name, \(ws), lifecycle_stage FROM \(stage.target("experiments"))").rows
-        var byName: [String: (id: Int64, stage: String)] = [:]
-        for row in existing { byName[(row[2] ?? "") + "\u{1f}" + (row[1] ?? "")] = (Int64(row[0] ?? "") ?? 0, row[3] ?? "") }
+        let created = schema.table("experiments")?.column("creation_time") != nil ? "creation_time::text" : "NULL"
+        let staged = try conn.query(
+            "SELECT experiment_id, name, \(ws), \(created) FROM \(stage.staged("experiments")) ORDER BY experiment_id",
+            operation: "reading the source's experiments"
+        ).rows
+        let existing = try conn.query(
+            "SELECT experiment_id, name, \(ws), lifecycle_stage, \(created) FROM \(stage.target("experiments"))",
+            operation: "reading the target's experiments"
+        ).rows
+        var byName: [String: (id: Int64, stage: String, created: String?)] = [:]
+        for row in existing { byName[(row[2] ?? "") + "\u{1f}" + (row[1] ?? "")] = (Int64(row[0] ?? "") ?? 0, row[3] ?? "", row[4]) }
         var conflicts: [String] = []
         var old: [Int64] = [], new: [Int64?] = [], merged: [Bool] = [], names: [String?] = []
-        var taken = Set(byName.keys)
+        // Every name the target or this source holds: a new name must be none of them.
+        var taken = Set(byName.keys).union(staged.map { ($0[2] ?? "") + "\u{1f}" + ($0[1] ?? "") })
         for row in staged {
             guard let id = Int64(row[0] ?? "") else { continue }
             let name = row[1] ?? "", space = row[2] ?? ""
@@ -99,10 +107,24 @@ struct NameBook {
             case .rename:
                 let renamed = NameConflictPolicy.renamed(name, from: source.path) { taken.contains(space + "\u{1f}" + $0) }
                 taken.insert(space + "\u{1f}" + renamed)
-                new.append(nil)
-                merged.append(false)
-                names.append(renamed)
-                change("renamed", renamed)
+                // The same experiment renamed by an earlier merge of this store: adding it again would duplicate it.
+                let base = space + "\u{1f}" + NameConflictPolicy.renamed(name, from: source.path) { _ in false }.dropLast()
+                let earlier = byName.first {
+                    ($0.key.hasPrefix(base) || $0.key == space + "\u{1f}" + name) && $0.value.created != nil && $0.value.created == row[3]
+                }
+                if let earlier {
+                    conflicts.append(
+                        "\(source.path): experiment \(displayName(name)) (id \(id)) was merged before, as experiment \(earlier.value.id)")
+                } else if let limit = nameLimit("experiments"), renamed.count > limit {
+                    conflicts.append(
+                        "\(source.path): experiment \(displayName(name)) (id \(id)) cannot be renamed: \(displayName(renamed)) is longer than \(limit) characters; rename it in a copy of the source"
+                    )
+                } else {
+                    change("renamed", renamed)
+                }
+                new.append(earlier?.value.id)
+                merged.append(earlier != nil)
+                names.append(earlier == nil ? renamed : nil)
             }
         }
         var allocated = try allocate(sequence, new.filter { $0 == nil }.count).makeIterator()
@@ -131,10 +153,19 @@ struct NameBook {
 
     private mutating func mapModels(source: any MigrationSource, ordinal: Int, into record: inout MergeRecord) throws -> [String] {
         let ws = workspace("registered_models"), versionWs = workspace("model_versions")
-        let staged = try conn.query("SELECT \(ws), name FROM \(stage.staged("registered_models")) ORDER BY 1, 2").rows
+        let created = schema.table("registered_models")?.column("creation_time") != nil ? "creation_time::text" : "NULL"
+        let staged = try conn.query(
+            "SELECT \(ws), name, \(created) FROM \(stage.staged("registered_models")) ORDER BY 1, 2",
+            operation: "reading the source's registered models"
+        ).rows
         let versions = try conn.query("SELECT \(versionWs), name, version FROM \(stage.staged("model_versions")) ORDER BY 1, 2, 3").rows
-        let existing = Set(
-            try conn.query("SELECT \(ws), name FROM \(stage.target("registered_models"))").rows.map { ($0[0] ?? "") + "\u{1f}" + ($0[1] ?? "") })
+        var existingCreated: [String: String?] = [:]
+        for row in try conn.query(
+            "SELECT \(ws), name, \(created) FROM \(stage.target("registered_models"))", operation: "reading the target's registered models"
+        ).rows {
+            existingCreated[(row[0] ?? "") + "\u{1f}" + (row[1] ?? "")] = row[2]
+        }
+        let existing = Set(existingCreated.keys)
         var latest: [String: Int64] = [:]
         for row in try conn.query("SELECT \(versionWs), name, max(version) FROM \(stage.target("model_versions")) GROUP BY 1, 2").rows {
             latest[(row[0] ?? "") + "\u{1f}" + (row[1] ?? "")] = Int64(row[2] ?? "") ?? 0
@@ -142,7 +173,7 @@ struct NameBook {
         // MLflow links traces and runs to a prompt version by name and number in tags (JSON), which a merge does not rewrite.
         let prompts = try promptNames()
         var conflicts: [String] = []
-        var taken = existing
+        var taken = existing.union(staged.map { ($0[0] ?? "") + "\u{1f}" + ($0[1] ?? "") })
         var modelRows: [[String?]] = []
         var renumbered: Set<String> = []
         var newNames: [String: String] = [:]
@@ -179,6 +210,22 @@ struct NameBook {
             case .rename:
                 let renamed = NameConflictPolicy.renamed(name, from: source.path) { taken.contains(space + "\u{1f}" + $0) }
                 taken.insert(space + "\u{1f}" + renamed)
+                let base = space + "\u{1f}" + NameConflictPolicy.renamed(name, from: source.path) { _ in false }.dropLast()
+                if let earlier = existingCreated.first(where: { ($0.key.hasPrefix(base) || $0.key == key) && $0.value != nil && $0.value == row[2] })
+                {
+                    conflicts.append(
+                        "\(source.path): registered model \(displayName(name)) was merged before, as \(displayName(String(earlier.key.split(separator: "\u{1f}").last ?? "")))"
+                    )
+                    modelRows.append([space, name, name, "t"])
+                    newNames[key] = name
+                    renumbered.insert(key)
+                    continue
+                }
+                if let limit = nameLimit("registered_models"), renamed.count > limit {
+                    conflicts.append(
+                        "\(source.path): registered model \(displayName(name)) cannot be renamed: \(displayName(renamed)) is longer than \(limit) characters; rename it in a copy of the source"
+                    )
+                }
                 modelRows.append([space, name, renamed, "f"])
                 newNames[key] = renamed
                 record.names.append(
@@ -187,6 +234,7 @@ struct NameBook {
                         target: renamed))
             }
         }
+        conflicts += try versionsMergedBefore(renumbered: renumbered, prompts: prompts, source: source)
         var versionRows: [[String?]] = []
         var next: [String: Int64] = [:]
         for row in versions {
@@ -204,6 +252,35 @@ struct NameBook {
         try insertRows(stage.modelMap, columns: ["workspace", "name", "new_name", "merged"], types: ["text", "text", "text", "boolean"], modelRows)
         try insertRows(stage.versionMap, columns: ["workspace", "name", "old", "new"], types: ["text", "text", "bigint", "bigint"], versionRows)
         return conflicts
+    }
+
+    /// Source versions of models merged into the target's that the target holds already (the same
+    /// creation time, source and run): the store was merged before, and adding them again after
+    /// the target's versions would duplicate them.
+    private func versionsMergedBefore(renumbered: Set<String>, prompts: Set<String>, source: any MigrationSource) throws -> [String] {
+        guard policy == .merge, let versions = schema.table("model_versions"), versions.column("creation_time") != nil else { return [] }
+        let ws = versions.column("workspace") != nil ? "COALESCE(s.workspace, '')" : "''"
+        let sameWorkspace = versions.column("workspace") != nil ? " AND t.workspace IS NOT DISTINCT FROM s.workspace" : ""
+        let rows = try conn.query(
+            """
+            SELECT \(ws), s.name, count(*) FROM \(stage.staged("model_versions")) s
+            WHERE EXISTS (SELECT 1 FROM \(stage.target("model_versions")) t WHERE t.name = s.name\(sameWorkspace) AND t.creation_time = s.creation_time
+                AND t.source IS NOT DISTINCT FROM s.source AND t.run_id IS NOT DISTINCT FROM s.run_id)
+            GROUP BY 1, 2 ORDER BY 1, 2
+            """, operation: "looking for model versions merged before"
+        ).rows
+        return rows.compactMap { row in
+            let key = (row[0] ?? "") + "\u{1f}" + (row[1] ?? "")
+            guard renumbered.contains(key), !prompts.contains(key) else { return nil }
+            return "\(source.path): \(row[2] ?? "?") version(s) of registered model \(displayName(row[1] ?? "")) are in the target already"
+                + " (the same creation time, source and run): the store was merged before"
+        }
+    }
+
+    /// The longest name a table's `name` column takes, if it has a limit.
+    private func nameLimit(_ table: String) -> Int? {
+        if case .text(let limit)? = schema.table(table)?.column("name")?.pgType { return limit }
+        return nil
     }
 
     /// The registered models (workspace and name) that are prompts, in the staged source or the target.

@@ -51,6 +51,15 @@ final class ExitCodeTests: XCTestCase {
                 tool: "mlflow-import", arguments: [problems, "--target", target, "--skip-rows", "all", "--widen-too-long"], code: 2,
                 firstLine: "mlflow-import: a policy that leaves out rows or widens columns needs --reject-dir DIR"),
             Case(
+                tool: "mlflow-import", arguments: [rich, rich, "--target", target], code: 2,
+                firstLine: "Error: several sources need --merge"),
+            Case(
+                tool: "mlflow-import", arguments: [rich, "--target", target, "--merge"], code: 2,
+                firstLine: "Error: --merge needs --record DIR"),
+            Case(
+                tool: "mlflow-import", arguments: [rich, "--target", target, "--merge", "--record", scratch + "/record"], code: 5,
+                firstLine: "mlflow-import: the target database", contains: "schema public holds no MLflow store"),
+            Case(
                 tool: "mlflow-import", arguments: [scratch + "/missing.db", "--target", target], code: 3,
                 firstLine: "mlflow-import: cannot read source \(scratch)/missing.db: no such file"),
             Case(
@@ -144,7 +153,7 @@ final class ExitCodeTests: XCTestCase {
         ] {
             try check(env, c)
         }
-        try check(env, Case(tool: "mlflow-verify", arguments: [], code: 2, firstLine: "Error: Missing expected argument '<source>'"))
+        try check(env, Case(tool: "mlflow-verify", arguments: [], code: 2, firstLine: "Error: Missing expected argument '<source> ...'"))
         try env.admin(database: "e2e_exit_verify").execute("UPDATE params SET value = value || 'x' WHERE key = (SELECT min(key) FROM params)")
         try check(
             env,

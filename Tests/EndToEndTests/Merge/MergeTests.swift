@@ -48,6 +48,14 @@ final class MergeTests: XCTestCase {
         try assertMerged(sources: before[0..<2].map { $0 }, earlier: before[2], into: snapshot, policy: policy, record: recordJSON, version)
         XCTAssertEqual(laptopRuns.count, 6)
         XCTAssertTrue(after[1].contains("experiment_ids"), "MLflow could not write after the merge: \(after[1])")
+        if version.hasPrefix("3.") {
+            // The default workspace was not added because the target held it equal: verify requires it so.
+            let conn = try env.admin(database: db)
+            try conn.execute("UPDATE workspaces SET description = 'changed after the merge'")
+            let changed = try env.tool("mlflow-verify", [rich, laptop, "--target", conninfo, "--merge-record", record])
+            XCTAssertEqual(changed.status, 1, changed.stdout)
+            XCTAssertTrue(changed.stdout.contains("FAIL workspaces rows_not_added"), changed.stdout)
+        }
     }
 
     /// What MLflow sees after the merge against what it saw in the sources and the target before.
@@ -187,6 +195,40 @@ final class MergeTests: XCTestCase {
         XCTAssertTrue(again.stderr.contains("10 row(s) of runs have a (run_uuid) the target holds already"), again.stderr)
         XCTAssertTrue(again.stderr.contains("was merged before"), again.stderr)
         XCTAssertEqual(try rowCounts(env, db), counts)
+    }
+
+    /// A store holding only registered models, merged twice: the second time its versions (merge)
+    /// or its models (rename) are found in the target and refused, not added again.
+    func testARegistryMergedTwiceIsRefused() throws {
+        let env = try TestEnvironment.require()
+        let db = "e2e_merge_registry"
+        let conninfo = try env.createDatabase(db)
+        defer { env.dropDatabase(db) }
+        let empty = try TestEnvironment.temporaryCopy(of: TestEnvironment.fixture("mlflow-2.9.2/empty.db"))
+        let base = URL(fileURLWithPath: empty).deletingLastPathComponent()
+        let laptop = base.appendingPathComponent("laptop.db").path
+        _ = try env.judge("use-laptop", "sqlite:///\(laptop)")
+        try env.sqlite(
+            laptop,
+            """
+            DELETE FROM metrics; DELETE FROM latest_metrics; DELETE FROM params; DELETE FROM tags; DELETE FROM runs;
+            DELETE FROM experiment_tags; DELETE FROM experiments WHERE experiment_id > 0;
+            """)
+        XCTAssertEqual(try env.tool("mlflow-import", [empty, "--target", conninfo]).status, 0)
+        let first = try env.tool("mlflow-import", [laptop, "--target", conninfo, "--merge", "--record", base.appendingPathComponent("r1").path])
+        XCTAssertEqual(first.status, 0, first.stderr)
+        let counts = try rowCounts(env, db)
+        for (policy, message) in [
+            ("merge", "version(s) of registered model shared-model are in the target already"),
+            ("rename", "registered model shared-model was merged before, as shared-model"),
+        ] {
+            let again = try env.tool(
+                "mlflow-import",
+                [laptop, "--target", conninfo, "--merge", "--on-name-conflict", policy, "--record", base.appendingPathComponent(policy).path])
+            XCTAssertEqual(again.status, 5, again.stderr)
+            XCTAssertTrue(again.stderr.contains(message), "\(policy): \(again.stderr)")
+            XCTAssertEqual(try rowCounts(env, db), counts)
+        }
     }
 
     /// mlflow-verify --merge-record names a changed merged row and notices a changed earlier row.

@@ -32,6 +32,7 @@ public struct MergeVerifier {
         self.progress = progress
     }
 
+    /// Compares every table and returns the report; throws when the comparison cannot be made.
     public func run() throws -> VerifyReport {
         let started = Date()
         let record = try MergeRecord.read(recordDirectory)
@@ -40,9 +41,21 @@ public struct MergeVerifier {
                 "the merge record in \(recordDirectory) is of \(record.sources.count) source(s) (\(record.sources.map(\.path).joined(separator: ", "))),"
                     + " \(sourcePaths.count) given: name the same sources, in the same order")
         }
+        for (given, recorded) in zip(sourcePaths, record.sources.map(\.path))
+        where URL(fileURLWithPath: given).lastPathComponent != URL(fileURLWithPath: recorded).lastPathComponent {
+            throw MigrationError.usage(
+                "the merge record in \(recordDirectory) lists \(record.sources.map(\.path).joined(separator: ", ")) in this order;"
+                    + " \(given) is not \(recorded): name the same sources, in the same order")
+        }
+        let map = artifactMap.isEmpty ? ArtifactRootMap(rules: record.artifactRootMap) : artifactMap
         let sources = try sourcePaths.map { path in
             let source = try SourceOpener.open(path, lendingSchemaFrom: conninfo, application: "mlflow-verify")
-            if !artifactMap.isEmpty, let store = source as? SQLiteSource { store.artifactMap = artifactMap }
+            if !map.isEmpty {
+                guard let store = source as? SQLiteSource else {
+                    throw MigrationError.usage("--artifact-root-map goes with the SQLite file the merge read; a bundle holds its values as exported")
+                }
+                store.artifactMap = map
+            }
             return source
         }
         let schema = sources[0].schema
@@ -111,6 +124,8 @@ public struct MergeVerifier {
         }
     }
 
+    /// One table: the sources as merged against the target rows under their keys, the other
+    /// target rows against the record's `before`, and the rows not added against the target.
     private func compare(
         _ table: TableSpec, _ sources: [any MigrationSource], _ record: MergeRecord, _ columns: MergeColumns, _ conn: PGConnection,
         into found: inout Verifier.Differences
@@ -118,15 +133,18 @@ public struct MergeVerifier {
         progress?(.step("checksumming \(table.name): the sources as merged, and the target"))
         let layout = TableDigest.Layout(table)
         let merged = table.name != "alembic_version"
-        func sourceRows() throws -> any TupleReader {
+        let skipped = SkippedRows()
+        func sourceRows(noting: Bool = false) throws -> any TupleReader {
             let readers = try sources.enumerated().map { i, source in
-                MergedRowRewriter(try source.canonicalRows(table), table: table, columns: columns, record: record, source: i + 1) as any TupleReader
+                MergedRowRewriter(
+                    try source.canonicalRows(table), table: table, columns: columns, record: record, source: i + 1,
+                    onSkipped: noting ? { skipped.note($0, equal: $1, match: layout.match) } : nil) as any TupleReader
             }
             return ConcatenatedReader(merged ? readers : [])
         }
         var s = TableDigest(layout: layout)
         var keys = Set<UInt64>()
-        let all = try sourceRows()
+        let all = try sourceRows(noting: true)
         while let tuple = try all.next() {
             s.add(tuple)
             keys.insert(TableDigest.keyHash(tuple, layout.match))
@@ -135,7 +153,9 @@ public struct MergeVerifier {
         var added = TableDigest(layout: layout), earlier = TableDigest(layout: layout)
         let target = try scanner.targetRows()
         while let tuple = try target.next() {
-            if keys.contains(TableDigest.keyHash(tuple, layout.match)) { added.add(tuple) } else { earlier.add(tuple) }
+            let key = TableDigest.keyHash(tuple, layout.match)
+            if keys.contains(key) { added.add(tuple) } else { earlier.add(tuple) }
+            skipped.check(tuple, key: key)
         }
         let same = s.rows == added.rows && s.sum == added.sum
         let before = record.before[table.name]
@@ -149,6 +169,15 @@ public struct MergeVerifier {
                 source: before.map { "\($0.rows) rows \($0.checksum)" } ?? "not recorded", target: "\(earlier.rows) rows \(earlier.checksum)",
                 detail: untouched ? nil : "the target's rows that are not the sources' differ from what the merge recorded before it added anything"),
         ]
+        if !skipped.rows.isEmpty {
+            let missing = skipped.rows.count - skipped.found.count, unequal = skipped.found.values.filter { !$0 }.count
+            checks.append(
+                .init(
+                    check: "rows_not_added", table: table.name, passed: missing == 0 && unequal == 0,
+                    source: "\(skipped.rows.count) rows the record says the target has", target: "\(skipped.found.count) found, \(unequal) differ",
+                    detail: missing == 0 && unequal == 0
+                        ? nil : "rows the merge did not add because the target had them are missing there or differ"))
+        }
         if layout.series != nil {
             let differing = s.differingSeries(from: added)
             checks.append(
@@ -166,7 +195,7 @@ public struct MergeVerifier {
             if budget <= 0 || buckets.count > budget { found.truncated = true }
             if budget > 0 {
                 let rows = try RowDiffer(table: table, layout: layout, buckets: Set(buckets.prefix(budget))).differences(
-                    sourceRows: sourceRows,
+                    sourceRows: { try sourceRows() },
                     targetRows: { KeyFilterReader(try scanner.targetRows(), keys: keys, match: layout.match, keep: true) })
                 found.rows += rows.prefix(budget)
                 if rows.count > budget { found.truncated = true }

@@ -14,8 +14,10 @@ final class MergedRowRewriter: TupleReader {
     private let reader: BinaryTupleReader
     /// Per field: what to do with it.
     private var actions: [Action]
-    /// The match-column keys (as text) of rows not added.
-    private let skipped: Set<[String?]>
+    /// Per skipped row's key: whether the target must hold it equal (true), or only hold its key.
+    private let skipped: [[String?]: Bool]
+    /// Called with each row left out, rewritten, and whether the target must hold it equal.
+    private let onSkipped: ((BinaryTuple, Bool) -> Void)?
     private let match: [Int]
     private let integers: Set<Int>
 
@@ -44,7 +46,11 @@ final class MergedRowRewriter: TupleReader {
         let version: Int64
     }
 
-    init(_ inner: any TupleReader, table: TableSpec, columns: MergeColumns, record: MergeRecord, source: Int) {
+    init(
+        _ inner: any TupleReader, table: TableSpec, columns: MergeColumns, record: MergeRecord, source: Int,
+        onSkipped: ((BinaryTuple, Bool) -> Void)? = nil
+    ) {
+        self.onSkipped = onSkipped
         self.inner = inner
         self.table = table
         let names = table.loadedColumns.map(\.name)
@@ -52,7 +58,11 @@ final class MergedRowRewriter: TupleReader {
         actions = Array(repeating: .keep, count: names.count)
         match = table.matchColumns.compactMap { names.firstIndex(of: $0) }
         integers = Set(table.loadedColumns.indices.filter { [.int4, .int8].contains(table.loadedColumns[$0].pgType) })
-        skipped = Set(record.skipped.filter { $0.source == source && $0.table == table.name }.map(\.key))
+        var skipped: [[String?]: Bool] = [:]
+        for row in record.skipped where row.source == source && row.table == table.name {
+            skipped[row.key] = row.why == MergeRecord.Skipped.equalRow
+        }
+        self.skipped = skipped
         func field(_ name: String?) -> Int? { name.flatMap { names.firstIndex(of: $0) } }
 
         for holder in columns.sequenceHolders {
@@ -100,7 +110,10 @@ final class MergedRowRewriter: TupleReader {
             for (i, action) in actions.enumerated() { write(field: i, of: tuple, action) }
             var offset = 0
             guard let rewritten = try reader.tuple(in: buffer.bytes, at: &offset) else { return nil }
-            if !skipped.isEmpty, skipped.contains(key(of: rewritten)) { continue }
+            if !skipped.isEmpty, let equal = skipped[key(of: rewritten)] {
+                onSkipped?(rewritten, equal)
+                continue
+            }
             return rewritten
         }
         return nil
