@@ -3,7 +3,8 @@
 # virtualenv), starts a throwaway PostgreSQL on a Unix socket, builds, runs `swift test`, and
 # removes the cluster again. Extra arguments go to `swift test` (e.g. --filter ImportFailureTests).
 # First of all, `swift format lint --strict` (configuration: .swift-format): unformatted code fails
-# the run; `scripts/format.sh` formats it.
+# the run; `scripts/format.sh` formats it. Without extra arguments it ends with
+# scripts/test-packages.sh: the portable tarball and the wheel, built and proved where there is no Swift.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
@@ -26,3 +27,6 @@ eval "$started"
 export TMPDIR="$scratch"
 swift build
 MLFLOW_PG_REQUIRE_INTEGRATION=1 swift test --disable-swift-testing "$@"
+if [ $# -eq 0 ]; then
+  scripts/test-packages.sh
+fi

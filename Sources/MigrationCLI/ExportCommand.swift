@@ -11,7 +11,8 @@ public struct ExportCommand: ToolCommand {
             (docs/bundle-format.md). mlflow-import and mlflow-verify accept it in place of the SQLite file.
 
 
-            """ + ExitCodes.help(.exporter))
+            """ + ExitCodes.help(.exporter),
+        version: ToolVersion.current)
 
     @Argument(help: ArgumentHelp("The MLflow SQLite file.", valueName: "source.db"))
     public var source: String

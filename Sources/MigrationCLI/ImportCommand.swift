@@ -16,7 +16,8 @@ public struct ImportCommand: ToolCommand {
             every changed id for mlflow-verify --merge-record.
 
 
-            """ + ExitCodes.help(.importer) + "\n\n" + ExitCodes.help(.dryRun, title: "Exit codes with --dry-run"))
+            """ + ExitCodes.help(.importer) + "\n\n" + ExitCodes.help(.dryRun, title: "Exit codes with --dry-run"),
+        version: ToolVersion.current)
 
     @Argument(
         help: ArgumentHelp(

@@ -12,7 +12,8 @@ public struct VerifyCommand: ToolCommand {
             and lists differing rows by primary key. Reads both sides in one snapshot each; writes nothing.
 
 
-            """ + ExitCodes.help(.verifier))
+            """ + ExitCodes.help(.verifier),
+        version: ToolVersion.current)
 
     @Argument(
         help: ArgumentHelp(

