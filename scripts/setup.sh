@@ -5,7 +5,7 @@ need=()
 for pkg in libsqlite3-dev libpq-dev postgresql postgresql-client sqlite3 pkg-config time bc; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
 done
-python3 -m venv --help >/dev/null 2>&1 || need+=(python3-venv)
+python3 -c 'import ensurepip' >/dev/null 2>&1 || need+=(python3-venv)  # Debian's python3 has venv but not ensurepip without it
 if [ ${#need[@]} -gt 0 ]; then
   echo "setup: installing ${need[*]}" >&2
   export DEBIAN_FRONTEND=noninteractive

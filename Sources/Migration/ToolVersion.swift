@@ -1,4 +1,7 @@
-/// The toolkit's version, recorded in bundle manifests.
+/// The toolkit's version: what every executable prints with `--version`, and what bundle manifests record.
+///
+/// `scripts/package.sh` names the tarball and the wheel after what the built `mlflow-import
+/// --version` prints, so that the packages and the executables in them always agree.
 public enum ToolVersion {
-    public static let current = "0.1.0"
+    public static let current = "0.18.0"
 }
