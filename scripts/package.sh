@@ -12,11 +12,6 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
 scripts/setup.sh
-if ! command -v strip >/dev/null; then
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq >&2
-  apt-get install -y -qq binutils >&2
-fi
 
 scratch="$root/.build-package"
 swift build -c release --static-swift-stdlib --disable-local-rpath --scratch-path "$scratch" >&2

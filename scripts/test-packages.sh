@@ -13,11 +13,6 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
 scripts/setup.sh
-if ! command -v debootstrap >/dev/null; then
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq >&2
-  apt-get install -y -qq debootstrap >&2
-fi
 if ! unshare --mount --pid --fork --mount-proc true 2>/dev/null; then
   echo "test-packages: cannot make mount and PID namespaces here (unshare needs root and a privileged container)" >&2
   exit 1

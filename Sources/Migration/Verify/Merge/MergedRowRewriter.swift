@@ -14,6 +14,9 @@ final class MergedRowRewriter: TupleReader {
     private let reader: BinaryTupleReader
     /// Per field: what to do with it.
     private var actions: [Action]
+    /// False when no field has anything to rewrite (metrics, mostly): rows then pass as they are,
+    /// without being written again.
+    private var rewrites = false
     /// Per skipped row's key: whether the target must hold it equal (true), or only hold its key.
     private let skipped: [[String?]: Bool]
     /// Called with each row left out, rewritten, and whether the target must hold it equal.
@@ -33,6 +36,16 @@ final class MergedRowRewriter: TupleReader {
         case version([VersionKey: Int64], nameField: Int, workspaceField: Int?)
         /// The name of a renamed experiment: (workspace, name) to the new name.
         case experimentName([ModelKey: String], workspaceField: Int?)
+
+        /// True when the action changes no value (nothing to keep but the value itself).
+        var isIdentity: Bool {
+            switch self {
+            case .keep: true
+            case .id(let map), .textId(let map, _, _): map.isEmpty
+            case .modelName(let map, _), .experimentName(let map, _): map.isEmpty
+            case .version(let map, _, _): map.isEmpty
+            }
+        }
     }
 
     struct ModelKey: Hashable {
@@ -101,9 +114,20 @@ final class MergedRowRewriter: TupleReader {
                 actions[versionField] = .version(versions, nameField: nameField, workspaceField: field(model.workspace))
             }
         }
+        rewrites = actions.contains { !$0.isIdentity }
     }
 
     func next() throws -> BinaryTuple? {
+        guard rewrites else {
+            while let tuple = try inner.next() {
+                if !skipped.isEmpty, let equal = skipped[key(of: tuple)] {
+                    onSkipped?(tuple, equal)
+                    continue
+                }
+                return tuple
+            }
+            return nil
+        }
         while let tuple = try inner.next() {
             buffer.removeAll()
             buffer.beginRow(fields: actions.count)
