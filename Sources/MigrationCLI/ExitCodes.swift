@@ -64,11 +64,12 @@ public enum ExitCodes {
             case .sourceUnreadable, .sourceNotSQLite, .sourceNotMLflow, .sourceBeforeAlembic, .unknownRevision, .sourceSchemaMismatch, .sourceRead,
                 .idsExhausted,
                 .sourceLocked,
-                .sourceDamaged, .bundleInvalid:
+                .sourceDamaged, .bundleInvalid, .sourceNotBundle:
                 return 3
             case .targetUnreachable, .connectionLost, .targetReadFailed: return 4
             case .targetRefused, .targetNotMLflow, .revisionMismatch: return 5
             case .outputUnusable: return 7
+            case .targetPrivileges, .targetObjectRefused: return 8
             }
         }
     }
@@ -79,7 +80,7 @@ public enum ExitCodes {
         switch tool {
         case .importer:
             return [
-                (0, "imported"),
+                (0, "imported, or the target already held exactly this source (checked as mlflow-verify does; nothing written)"),
                 (1, "a value or constraint was rejected (row named; target unchanged)"),
                 (2, "usage"),
                 (3, "the source is not a usable MLflow store or bundle"),
@@ -92,6 +93,10 @@ public enum ExitCodes {
                 (
                     7,
                     "an output cannot be written: the reject directory, the merge record or a report file (the message says whether the import was committed)"
+                ),
+                (
+                    8,
+                    "the connecting role lacks a privilege the import needs (the GRANTs are named), or the server refused an object (SQLSTATE class 42); target unchanged"
                 ),
                 internalDefect,
             ]

@@ -21,8 +21,8 @@ public struct ImportCommand: ToolCommand {
 
     @Argument(
         help: ArgumentHelp(
-            "The MLflow SQLite file (the path behind sqlite:///...), or a bundle folder mlflow-export wrote; with --merge, one or more.",
-            valueName: "source"))
+            "The MLflow SQLite file (a path, or the server's sqlite:///... URI), or a bundle folder mlflow-export wrote; with --merge, one or more.",
+            valueName: "source"), transform: SourceArgument.path)
     public var sources: [String]
 
     /// The one source of an import.
@@ -98,12 +98,13 @@ public struct ImportCommand: ToolCommand {
     @Flag(help: "When the load is refused over a value, report just that value instead of scanning the source for every problem.")
     public var noPreflight = false
 
-    @OptionGroup(title: "Verification report (with --verify)") public var report: ReportOptions
+    @OptionGroup(title: "Reports (with --verify, or of the --dry-run)") public var report: ReportOptions
     @OptionGroup public var progressOptions: ProgressOptions
 
     public init() {}
 
     public func validate() throws {
+        try validateReports()
         if merge {
             let policies = widenTooLong || widenIntegers || skipRows != nil || rejectDir != nil
             if policies {
@@ -117,6 +118,29 @@ public struct ImportCommand: ToolCommand {
         }
         _ = try policy()
         _ = try ArtifactRootMap(validating: artifactRootMap)
+    }
+
+    /// Every report option does something, or the combination is a usage error.
+    private func validateReports() throws {
+        let given = report.given
+        if dryRun && verify { throw ValidationError("--verify checks an import, and --dry-run writes nothing to check; choose one") }
+        if !dryRun && !verify && !given.isEmpty {
+            throw ValidationError(
+                "\(given.joined(separator: ", ")) \(given.count == 1 ? "goes" : "go") with --verify or --dry-run: an import alone writes no report")
+        }
+        if dryRun && report.maxDiffs != nil {
+            throw ValidationError("--max-diffs goes with --verify; the dry run counts every problem (--format json lists them)")
+        }
+        if merge && dryRun && (report.junit != nil || report.markdown != nil || report.format == .markdown) {
+            throw ValidationError("the --merge --dry-run report is text or --format json; --junit and --markdown go with --verify")
+        }
+    }
+
+    /// Prints the import's or merge's summary: on stdout, or on stderr when stdout carries a
+    /// --format json or markdown report; nothing with --quiet.
+    private func printSummary(_ text: String) {
+        guard !quiet else { return }
+        if verify && report.stdoutFormat != .text { CommandRunner.printError(text) } else { print(text) }
     }
 
     func policy() throws -> RejectPolicy {
@@ -159,21 +183,45 @@ public struct ImportCommand: ToolCommand {
         if merge { return try runMerge(map) }
         if dryRun { return try runDryRun(map) }
         let progress = progressOptions.handler(quiet: quiet)
-        let summary = try Importer(
-            sourcePath: source, conninfo: target.target, policy: try policy(), preflight: !noPreflight,
-            artifactMap: map, timescale: try timescale(), progress: progress
-        ).run()
-        if !quiet { print(summary.text) }
+        let summary: ImportSummary
+        do {
+            summary = try Importer(
+                sourcePath: source, conninfo: target.target, policy: try policy(), preflight: !noPreflight,
+                artifactMap: map, timescale: try timescale(), progress: progress
+            ).run()
+        } catch let refusal as MigrationError {
+            guard case .targetRefused = refusal, try alreadyImported(map, progress) else { throw refusal }
+            return
+        }
+        printSummary(summary.text)
         guard verify else { return }
         do {
             let result = try Verifier(
-                sourcePath: source, conninfo: target.target, maxDiffs: report.maxDiffs, rejectDirectory: rejectDir,
+                sourcePath: source, conninfo: target.target, maxDiffs: report.differenceLimit, rejectDirectory: rejectDir,
                 artifactMap: map, progress: progress
             ).run()
-            try report.emit(result, negative: result.passed ? nil : .negativeVerdict(summary: "the import was committed, but " + result.verdict))
+            try report.emit(
+                result, negative: result.passed ? nil : .negativeVerdict(summary: "the import was committed, but " + result.verdict), quiet: quiet)
         } catch let error as MigrationError {
             throw CommandFailure.afterCommit(error)
         }
+    }
+
+    /// True when a refused target already equals the source, as mlflow-verify compares them: a
+    /// finished import run again. Says so (with --verify, the report too); nothing is written.
+    private func alreadyImported(_ map: ArtifactRootMap, _ progress: ProgressHandler?) throws -> Bool {
+        progress?(.step("the target is not empty: checking whether it already holds exactly this source"))
+        guard
+            let result = try? Verifier(
+                sourcePath: source, conninfo: target.target, maxDiffs: report.differenceLimit, rejectDirectory: rejectDir, artifactMap: map,
+                progress: nil
+            ).run(), result.passed
+        else { return false }
+        printSummary(
+            "Nothing to do: \(result.target) already holds exactly \(source) (every table's rows, checksum and metric series are equal, as"
+                + " mlflow-verify checks them). Nothing was written.")
+        if verify { try report.emit(result, negative: nil, quiet: quiet) }
+        return true
     }
 
     /// `--merge`, with or without `--dry-run` and `--verify`.
@@ -184,18 +232,19 @@ public struct ImportCommand: ToolCommand {
             artifactMap: map, progress: progress
         ).run()
         if dryRun {
-            print(report.format == .json ? try result.json() : result.text)
+            print(report.stdoutFormat == .json ? try result.json() : result.text)
             if !result.wouldSucceed { throw CommandFailure.negativeVerdict(summary: result.verdict) }
             return
         }
-        if !quiet { print(result.text) }
+        printSummary(result.text)
         guard verify, let record else { return }
         do {
             let verdict = try MergeVerifier(
-                sourcePaths: sources, conninfo: target.target, recordDirectory: record, maxDiffs: report.maxDiffs, artifactMap: map,
+                sourcePaths: sources, conninfo: target.target, recordDirectory: record, maxDiffs: report.differenceLimit, artifactMap: map,
                 progress: progress
             ).run()
-            try report.emit(verdict, negative: verdict.passed ? nil : .negativeVerdict(summary: "the merge was committed, but " + verdict.verdict))
+            try report.emit(
+                verdict, negative: verdict.passed ? nil : .negativeVerdict(summary: "the merge was committed, but " + verdict.verdict), quiet: quiet)
         } catch let error as MigrationError {
             throw CommandFailure.afterCommit(error)
         }
@@ -206,11 +255,6 @@ public struct ImportCommand: ToolCommand {
         let result = try DryRun(
             sourcePath: source, conninfo: target.target, policy: try policy(), artifactMap: map, timescale: try timescale()
         ).run()
-        switch report.format {
-        case .text: print(result.text())
-        case .json: print(result.json)
-        case .markdown: print(result.markdown, terminator: "")
-        }
-        if !result.wouldSucceed { throw CommandFailure.negativeVerdict(summary: result.verdict) }
+        try report.emit(result, negative: result.wouldSucceed ? nil : .negativeVerdict(summary: result.verdict))
     }
 }

@@ -17,8 +17,8 @@ public struct VerifyCommand: ToolCommand {
 
     @Argument(
         help: ArgumentHelp(
-            "The MLflow SQLite file the target was migrated from, or the bundle it was imported from; with --merge-record, every source of the merge, in its order.",
-            valueName: "source"))
+            "The MLflow SQLite file the target was migrated from (a path or sqlite:///... URI), or the bundle it was imported from; with --merge-record, every source of the merge, in its order.",
+            valueName: "source"), transform: SourceArgument.path)
     public var sources: [String]
 
     @OptionGroup public var target: TargetOptions
@@ -54,13 +54,13 @@ public struct VerifyCommand: ToolCommand {
         try report.checkWritable()
         if let mergeRecord {
             let result = try MergeVerifier(
-                sourcePaths: sources, conninfo: target.target, recordDirectory: mergeRecord, maxDiffs: report.maxDiffs,
+                sourcePaths: sources, conninfo: target.target, recordDirectory: mergeRecord, maxDiffs: report.differenceLimit,
                 artifactMap: try ArtifactRootMap(arguments: artifactRootMap), progress: progressOptions.handler(quiet: false)
             ).run()
             return try report.emit(result, negative: result.passed ? nil : .negativeVerdict(summary: result.verdict))
         }
         let result = try Verifier(
-            sourcePath: sources[0], conninfo: target.target, maxDiffs: report.maxDiffs, rejectDirectory: rejectDir,
+            sourcePath: sources[0], conninfo: target.target, maxDiffs: report.differenceLimit, rejectDirectory: rejectDir,
             artifactMap: try ArtifactRootMap(arguments: artifactRootMap),
             progress: progressOptions.handler(quiet: false)
         ).run()

@@ -28,10 +28,13 @@ final class ExitCodesTests: XCTestCase {
             (.targetRefused(target: "t", found: "f", remedy: "r"), 5),
             (.revisionMismatch(source: "s", sourceRevision: "a", target: "t", targetRevision: "b"), 5),
             (.outputUnusable(path: "o", output: .rejectDirectory, reason: "r"), 7),
+            (.sourceNotBundle(path: "d", sqliteFiles: []), 3),
+            (.targetPrivileges(target: "t", role: "r", missing: ["m"], remedy: "g"), 8),
+            (.targetObjectRefused(target: "t", error: pg), 8),
         ]
         for (error, code) in cases {
             XCTAssertEqual(ExitCodes.code(for: error, in: .importer), code, "\(error)")
-            if !["targetUnreachable", "connectionLost", "targetRefused", "revisionMismatch"].contains(MigrationErrorSamples.name(of: error)) {
+            if !["targetUnreachable", "connectionLost", "targetRefused", "revisionMismatch", "targetPrivileges", "targetObjectRefused"].contains(MigrationErrorSamples.name(of: error)) {
                 XCTAssertEqual(ExitCodes.code(for: error, in: .exporter), code, "\(error)")
             }
             XCTAssertEqual(ExitCodes.code(for: error, in: .verifier), 2, "\(error)")

@@ -32,6 +32,9 @@ public enum MigrationErrorSamples {
         .targetReadFailed(error: pg),
         .connectionLost(target: "u@h:5432/db", error: pg, consequence: "The target is as it was."),
         .loadFailed(path: "s.db", table: "params", row: key, error: pg),
+        .sourceNotBundle(path: "s.db", sqliteFiles: ["s.db/mlflow.db"]),
+        .targetPrivileges(target: "u@h:5432/db", role: "alice", missing: ["create tables in schema public"], remedy: "GRANT"),
+        .targetObjectRefused(target: "u@h:5432/db", error: PGError(operation: "COPY", sqlState: "42501", message: "permission denied")),
     ]
 
     /// The case's name.
@@ -62,9 +65,12 @@ public enum MigrationErrorSamples {
         case .targetReadFailed: "targetReadFailed"
         case .connectionLost: "connectionLost"
         case .loadFailed: "loadFailed"
+        case .sourceNotBundle: "sourceNotBundle"
+        case .targetPrivileges: "targetPrivileges"
+        case .targetObjectRefused: "targetObjectRefused"
         }
     }
 
     /// How many cases `name(of:)` names.
-    public static let caseCount = 22
+    public static let caseCount = 25
 }

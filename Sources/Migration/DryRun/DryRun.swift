@@ -43,7 +43,9 @@ public struct DryRun {
         defer { try? conn.execute("ROLLBACK") }
         report.target = try targetInfo(conn)
         var state: TargetState?
+        let privileges = try TargetPrivileges.check(conn, for: source.schema)
         do {
+            guard privileges.isEmpty else { throw privileges.error(target: conn.displayName) }
             let inspected = try TargetState.inspect(conn, for: source.schema, lock: false)
             state = inspected
             switch inspected {
@@ -87,6 +89,7 @@ public struct DryRun {
         report.set(try result.summary(listing: DryRunReport.listedProblems))
         report.artifacts = result.artifacts
         report.unhandled = try result.summary(listing: 0, kinds: policy.unhandled).total
+        report.unhandledKinds = policy.unhandled.sorted { $0.rawValue < $1.rawValue }
         if result.integrity != ["ok"] { report.blockers.append("PRAGMA integrity_check reports damage") }
         guard report.unhandled == 0 && result.integrity == ["ok"] else { return Importer.Plan() }
         do {
@@ -102,15 +105,31 @@ public struct DryRun {
         var target = DryRunReport.TargetInfo(target: conn.displayName)
         target.serverVersion = try conn.query("SHOW server_version").scalar ?? "?"
         target.timescaledb = try conn.query("SELECT extversion FROM pg_extension WHERE extname = 'timescaledb'").scalar
+        // datlocprovider: 'c' libc, 'i' ICU (PostgreSQL 15 and later; then the ICU locale sorts, not datcollate).
+        let provider = try conn.query("SELECT 1 FROM pg_attribute WHERE attrelid = 'pg_database'::regclass AND attname = 'datlocprovider'").scalar
         let db =
-            try conn.query("SELECT pg_encoding_to_char(encoding), datcollate, datctype FROM pg_database WHERE datname = current_database()").rows
-            .first ?? []
+            try conn.query(
+                """
+                SELECT pg_encoding_to_char(encoding), datcollate, \(provider == nil ? "'c', NULL" : "datlocprovider, daticulocale")
+                FROM pg_database WHERE datname = current_database()
+                """
+            ).rows.first ?? []
         target.encoding = db.first.flatMap { $0 } ?? "?"
-        target.collation = db.count > 1 ? db[1] ?? "?" : "?"
-        if !["C", "C.UTF-8", "C.utf8", "POSIX"].contains(target.collation) {
+        let collate = db.count > 1 ? db[1] ?? "?" : "?"
+        if db.count > 3, db[2] == "i" {
+            let locale = db[3] ?? "?"
+            target.collation = "ICU \(locale)"
             target.notes.append(
-                "collation \(target.collation) sorts text differently from SQLite (bytewise); MLflow's listings may come out in another order. Create the database with LC_COLLATE 'C.UTF-8' to keep SQLite's order."
-            )
+                "collation: the database sorts text with ICU locale \(locale) (its libc LC_COLLATE \(collate) is not used for sorting), unlike SQLite's"
+                    + " bytewise order ('B' < 'a'): MLflow's listings ordered by name come out in another order. Create the database with"
+                    + " the libc provider to keep SQLite's order: \(TargetAdvice.createDatabase.dropLast()) LOCALE_PROVIDER libc;")
+        } else {
+            target.collation = collate
+            if !["C", "C.UTF-8", "C.utf8", "POSIX"].contains(collate) {
+                target.notes.append(
+                    "collation \(collate) sorts text differently from SQLite (bytewise); MLflow's listings may come out in another order. Create the database with LC_COLLATE 'C.UTF-8' to keep SQLite's order: \(TargetAdvice.createDatabase)"
+                )
+            }
         }
         return target
     }

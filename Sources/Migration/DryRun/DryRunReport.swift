@@ -80,6 +80,8 @@ public struct DryRunReport: Codable, Sendable {
     public var problemGroups: [ProblemSummary.Group] = []
     /// Problems no policy handles.
     public var unhandled = 0
+    /// The problem kinds the import's policy does not handle.
+    public var unhandledKinds: [Problem.Kind] = []
     /// Why the import would not start, apart from row problems (target state, damage, options).
     public var blockers: [String] = []
     /// Artifact locations `--artifact-root-map` rewrites, and local ones it does not cover.
@@ -129,18 +131,13 @@ extension DryRunReport {
         )
         l.append("  state: \(target.state)")
         for n in target.notes { l.append("  note: \(n)") }
-        l.append("Plan: \(plan.action.isEmpty ? "none" : plan.action)")
-        for t in plan.tables { l.append("  \(t.table.padding(toLength: 28, withPad: " ", startingAt: 0)) \(String(t.rows).leftPadded(12)) rows") }
-        for r in plan.rowsToReplace { l.append("  replace MLflow's own rows of \(r.table): \(r.rows)") }
-        for s in plan.sequences { l.append("  set sequence \(s.name): next value \(s.next)") }
-        for t in plan.leftOut { l.append("  leave out of \(t.table): \(t.rows) row(s) (recorded in --reject-dir)") }
-        for w in plan.widened { l.append("  widen \(w.table).\(w.column) from \(w.from) to \(w.to)") }
-        if let h = plan.hypertable {
-            l.append(
-                "  make metrics a TimescaleDB hypertable on timestamp (chunks of \(h.chunkIntervalMs) ms): \(h.chunks.map(String.init) ?? "an unknown number of") chunk(s), then compress them (segment by run_uuid, key; order by step, timestamp) and add a compression policy"
-            )
+        // A refused target has no plan: the reason is said once, under Blocked.
+        if plan.action.isEmpty {
+            l.append("Plan: none, the import is blocked (below)")
+        } else {
+            l.append("Plan: \(plan.action)")
+            l += planLines
         }
-        l.append("  estimated duration: about \(Int(plan.estimatedSeconds.rounded(.up))) s")
         if !artifacts.rewrites.isEmpty || !artifacts.uncoveredLocal.isEmpty {
             l.append("Artifact locations:")
             l += artifacts.lines
@@ -158,6 +155,23 @@ extension DryRunReport {
         }
         for b in blockers { l.append("Blocked: \(b)") }
         return l.joined(separator: "\n")
+    }
+
+    /// The plan's lines: rows per table, replaced rows, sequences, policies, hypertable, duration.
+    private var planLines: [String] {
+        var l: [String] = []
+        for t in plan.tables { l.append("  \(t.table.padding(toLength: 28, withPad: " ", startingAt: 0)) \(String(t.rows).leftPadded(12)) rows") }
+        for r in plan.rowsToReplace { l.append("  replace MLflow's own rows of \(r.table): \(r.rows)") }
+        for s in plan.sequences { l.append("  set sequence \(s.name): next value \(s.next)") }
+        for t in plan.leftOut { l.append("  leave out of \(t.table): \(t.rows) row(s) (recorded in --reject-dir)") }
+        for w in plan.widened { l.append("  widen \(w.table).\(w.column) from \(w.from) to \(w.to)") }
+        if let h = plan.hypertable {
+            l.append(
+                "  make metrics a TimescaleDB hypertable on timestamp (chunks of \(h.chunkIntervalMs) ms): \(h.chunks.map(String.init) ?? "an unknown number of") chunk(s), then compress them (segment by run_uuid, key; order by step, timestamp) and add a compression policy"
+            )
+        }
+        l.append("  estimated duration: about \(Int(plan.estimatedSeconds.rounded(.up))) s")
+        return l
     }
 
     /// Where the problems a report does not list can be seen, and the counts that follow.

@@ -37,6 +37,8 @@ public enum MigrationError: Error, CustomStringConvertible {
     case usage(String)
     /// The store's tables or columns are not what its revision prescribes.
     case sourceSchemaMismatch(path: String, problems: [String])
+    /// A folder that is not a bundle (no manifest.json); `sqliteFiles` are the SQLite files in it.
+    case sourceNotBundle(path: String, sqliteFiles: [String])
     /// A bundle that cannot be used: missing, altered or truncated files, a manifest that does not match.
     case bundleInvalid(path: String, problem: String)
     /// An output cannot be written: a bundle (exists, not writable, disk full), a reject
@@ -50,6 +52,11 @@ public enum MigrationError: Error, CustomStringConvertible {
     case targetUnreachable(error: PGError)
     /// The target holds something the import must not touch or overwrite.
     case targetRefused(target: String, found: String, remedy: String)
+    /// The connecting role may not do what the import needs (`missing`); `remedy` names the GRANTs and the owner.
+    case targetPrivileges(target: String, role: String, missing: [String], remedy: String)
+    /// The server refused an operation on an object (SQLSTATE class 42: a privilege, a missing or
+    /// unexpected object) while nothing in the source was at fault.
+    case targetObjectRefused(target: String, error: PGError)
     /// A source value the target cannot take: the file, table, row, column and why.
     case rejectedValue(path: String, table: String, row: RowKey?, column: String, problem: String, remedy: String)
     /// The target is not an MLflow store (verification).
@@ -111,6 +118,15 @@ public enum MigrationError: Error, CustomStringConvertible {
                 + " run mlflow-import --dry-run on recovered.db to see what it holds, then migrate the copy."
         case let .usage(message):
             return message
+        case let .sourceNotBundle(path, files):
+            var text = "\(path) is a folder but not a bundle: it has no manifest.json, which every folder mlflow-export writes has."
+            if files.isEmpty {
+                text += "\n  Give the MLflow SQLite file (the path behind sqlite:/// in the server's --backend-store-uri), or a bundle folder."
+            } else {
+                text += "\n  It holds the SQLite file\(files.count == 1 ? "" : "s") \(files.map(displayName).joined(separator: ", ")): give "
+                    + (files.count == 1 ? "that file" : "the one the MLflow server uses") + " as the source."
+            }
+            return text
         case let .bundleInvalid(path, problem):
             return "the bundle \(path) is refused: \(problem).\n"
                 + "  Copy the bundle again from where mlflow-export wrote it, or export the SQLite store again. Nothing was written."
@@ -131,6 +147,13 @@ public enum MigrationError: Error, CustomStringConvertible {
             return text
         case let .targetRefused(target, found, remedy):
             return "the target database \(target) cannot be loaded: \(found).\n  \(remedy)\n  Nothing was written."
+        case let .targetPrivileges(target, role, missing, remedy):
+            return "role \(role) may not \(missing.joined(separator: ", nor ")) in the target database \(target).\n  \(remedy)\n  Nothing was written."
+        case let .targetObjectRefused(target, error):
+            let lines = error.description.split(separator: "\n", omittingEmptySubsequences: false).map { displayName(String($0)) }
+            return "the target database \(target) refused the import (SQLSTATE \(error.sqlState ?? "?")): " + lines.joined(separator: "\n  ")
+                + "\n  No source row is at fault: check the role's privileges (mlflow-import --dry-run lists the GRANTs it needs) and --target."
+                + "\n  The import was rolled back; the target is unchanged."
         case let .targetNotMLflow(target, reason):
             return "the target database \(target) is not an MLflow store: \(reason).\n  Check --target and search_path."
         case let .revisionMismatch(source, sourceRevision, target, targetRevision):
@@ -153,7 +176,11 @@ public enum MigrationError: Error, CustomStringConvertible {
             // The server's DETAIL and CONTEXT quote the row's values: shown escaped, as every value.
             let lines = error.description.split(separator: "\n", omittingEmptySubsequences: false).map { displayName(String($0)) }
             text += ":\n  " + lines.joined(separator: "\n  ")
-            text += "\n  Correct the row in a copy of the SQLite file and import the copy."
+            if row != nil {
+                text += "\n  Correct the row in a copy of the SQLite file and import the copy."
+            } else if error.sqlState.map({ $0.hasPrefix("22") || $0.hasPrefix("23") }) == true {
+                text += "\n  Run mlflow-import --dry-run on the same source and target to list every row PostgreSQL would reject."
+            }
             text += "\n  The import was rolled back; the target is unchanged."
             return text
         }

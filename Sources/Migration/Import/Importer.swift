@@ -175,6 +175,8 @@ public struct Importer {
             // Index builds after the data: more sort memory than the 64 MB default, for this transaction only.
             try conn.execute("SET LOCAL maintenance_work_mem = '256MB'")
             try conn.lockSchemaForImport()
+            let privileges = try TargetPrivileges.check(conn, for: schema)
+            guard privileges.isEmpty else { throw privileges.error(target: conn.displayName) }
             let state = try TargetState.inspect(conn, for: schema)
             let extensionInfo = timescale == nil ? nil : try conn.requireTimescale()
             try prepare(state, schema, conn, plan: plan)
@@ -245,7 +247,12 @@ public struct Importer {
             try? conn.execute("ROLLBACK")
             if wroteRecord, let directory = policy.rejectDirectory { RejectDirectory.remove(directory) }
             if let error = error as? PGError {
+                if error.sqlState?.hasPrefix("42") == true { throw MigrationError.targetObjectRefused(target: conn.displayName, error: error) }
                 throw MigrationError.loadFailed(path: sourcePath, table: error.table, row: nil, error: error)
+            }
+            // A privilege or object error is the target's, not a row's (SQLSTATE class 42).
+            if case .loadFailed(_, _, nil, let pg) = error as? MigrationError, pg.sqlState?.hasPrefix("42") == true {
+                throw MigrationError.targetObjectRefused(target: conn.displayName, error: pg)
             }
             throw error
         }

@@ -4,14 +4,32 @@ import PostgresTarget
 
 /// Opens what the user named as a source: a bundle folder or an SQLite file.
 public enum SourceOpener {
-    /// Opens a source: a directory is a bundle (refused when it holds no valid manifest), anything
-    /// else an SQLite file.
+    /// Opens a source: a directory with a manifest is a bundle (refused when it is damaged), one
+    /// without is refused naming the SQLite files in it; anything else is an SQLite file.
     public static func open(_ path: String, catalog: SchemaCatalog = .embedded) throws -> any MigrationSource {
         var isDirectory: ObjCBool = false
         if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
+            let manifest = (path as NSString).appendingPathComponent("manifest.json")
+            // A link named manifest.json is the bundle's problem (refused there); nothing at all is not a bundle.
+            guard (try? FileManager.default.destinationOfSymbolicLink(atPath: manifest)) != nil
+                || FileManager.default.fileExists(atPath: manifest)
+            else { throw notBundle(path) }
             return try BundleSource(path: path, catalog: catalog)
         }
         return try SQLiteSource(path: path, catalog: catalog)
+    }
+
+    /// The refusal of a folder that is not a bundle, offering the SQLite files in it.
+    private static func notBundle(_ path: String) -> MigrationError {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
+        let stores = names.sorted().filter { name in
+            guard !name.hasPrefix(".") else { return false }
+            let file = (path as NSString).appendingPathComponent(name)
+            guard let handle = FileHandle(forReadingAtPath: file) else { return false }
+            defer { try? handle.close() }
+            return (try? handle.read(upToCount: 16)) == Data("SQLite format 3\u{0}".utf8)
+        }
+        return .sourceNotBundle(path: path, sqliteFiles: stores.map { (path as NSString).appendingPathComponent($0) })
     }
 
     /// Opens a source, reading the schema from the target for a revision the build does not know.

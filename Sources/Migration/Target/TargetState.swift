@@ -26,7 +26,7 @@ extension TargetState {
         guard encoding == "UTF8" else {
             throw MigrationError.targetRefused(
                 target: target, found: "its encoding is \(encoding ?? "unknown"), not UTF8",
-                remedy: "Create the database with ENCODING 'UTF8' (MLflow stores any Unicode).")
+                remedy: "MLflow stores any Unicode: create the database with ENCODING 'UTF8', e.g.\n    \(TargetAdvice.createDatabase)\n  (\(TargetAdvice.template0Note))")
         }
         let relations = try conn.relations(in: namespace)
         if relations.isEmpty && schema.readFromTarget == nil { return .empty }
@@ -37,15 +37,15 @@ extension TargetState {
         let sequences = Set(relations.filter { $0.kind == "S" }.map(\.name))
         let expected = Set(schema.tables.map(\.name))
         let foreign = tables.subtracting(expected).sorted() + others
-        let empty = "Import into an empty database (CREATE DATABASE ... ENCODING 'UTF8' TEMPLATE template0)"
+        let empty = TargetAdvice.emptyDatabase
         let dropHint =
             if schema.readFromTarget != nil {
                 "Import into a database that an MLflow server at revision \(schema.revision) created and nobody has used yet"
                     + " (this build cannot create that revision's schema itself)."
             } else if schema.derivedFrom.isEmpty {
-                empty + ", or into one that an MLflow \(schema.mlflowVersions.last ?? "") server created and nobody has used yet."
+                empty + "\n  or into one that an MLflow server of the store's releases (\(TargetAdvice.releases(schema.mlflowVersions))) created and nobody has used yet."
             } else {
-                empty + " (MLflow \(schema.mlflowVersions.joined(separator: ", ")) cannot create this schema on PostgreSQL itself)."
+                empty + "\n  (\(TargetAdvice.releases(schema.mlflowVersions)) cannot create this schema on PostgreSQL itself)."
             }
         guard foreign.isEmpty, tables == expected, sequences == Set(schema.sequences.map(\.name)) else {
             let missing = expected.subtracting(tables).sorted()
@@ -78,8 +78,9 @@ extension TargetState {
         if defaultOnly != "0" { used.append("experiments holds experiments other than Default") }
         guard used.isEmpty else {
             throw MigrationError.targetRefused(
-                target: target, found: "MLflow's tables already hold data (\(used.joined(separator: "; ")))",
-                remedy: "The import never merges into a used store. " + dropHint)
+                target: target,
+                found: "MLflow's tables already hold data (\(used.prefix(3).joined(separator: "; "))\(used.count > 3 ? "; and \(used.count - 3) more" : ""))",
+                remedy: "An import loads only an empty or unused store (to add this store to the one the target holds, use --merge --record DIR). " + dropHint)
         }
         return .createdByMLflow(revision: schema.revision)
     }
