@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
-# Start or stop a throwaway PostgreSQL cluster on a Unix socket (no TCP), as the postgres user.
+# Start or stop a throwaway PostgreSQL cluster on a Unix socket and on loopback TCP with TLS (a
+# throwaway CA and server certificate made here, for the connection-security tests), as the postgres user.
 # Usage: scripts/pg-cluster.sh start|stop|restart|status|env [DIR]
 #   DIR defaults to /tmp/mlflow-pg-migrate-pg. `start` installs the Debian packages when missing,
 #   runs initdb (UTF8, C collation) and pg_ctl start, and prints the environment to use it:
 #     eval "$(scripts/pg-cluster.sh start)"
 set -euo pipefail
 cmd="${1:-}"; dir="${2:-${MLFLOW_PG_CLUSTER:-/tmp/mlflow-pg-migrate-pg}}"
-data="$dir/data"; sock="$dir/socket"; port="${MLFLOW_PG_PORT:-55432}"
+data="$dir/data"; sock="$dir/socket"; tls="$dir/tls"
+# The port of the socket and of 127.0.0.1: chosen once per cluster (another cluster may hold 55432 on loopback).
+if [ -f "$dir/port" ]; then port="$(cat "$dir/port")"; else port="${MLFLOW_PG_PORT:-}"; fi
 
 pgbin() {
   local b
@@ -27,7 +30,36 @@ as_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
 
 print_env() {
   echo "export PGHOST='$sock' PGPORT='$port' PGUSER=postgres PGDATABASE=postgres"
-  echo "export MLFLOW_PG_TEST_CLUSTER='$dir'"
+  echo "export MLFLOW_PG_TEST_CLUSTER='$dir' MLFLOW_PG_TLS_CA='$tls/ca.crt'"
+}
+
+# A loopback TCP port nothing listens on, 55432 when free.
+free_port() {
+  command -v python3 >/dev/null || { echo 55432; return; }
+  python3 - <<'PY'
+import socket
+for port in [55432, 0]:
+    s = socket.socket()
+    try:
+        s.bind(("127.0.0.1", port)); print(s.getsockname()[1]); break
+    except OSError:
+        pass
+    finally:
+        s.close()
+PY
+}
+
+# A throwaway CA and a server certificate for localhost, 127.0.0.1 and pg.example.test.
+make_tls() {
+  [ -f "$tls/server.key" ] && return
+  mkdir -p "$tls"
+  openssl req -x509 -newkey rsa:2048 -nodes -days 30 -subj "/CN=mlflow-pg-migrate test CA" \
+    -keyout "$tls/ca.key" -out "$tls/ca.crt" 2>/dev/null
+  openssl req -newkey rsa:2048 -nodes -subj "/CN=localhost" -keyout "$tls/server.key" -out "$tls/server.csr" 2>/dev/null
+  printf 'subjectAltName=DNS:localhost,IP:127.0.0.1,DNS:pg.example.test\n' > "$tls/ext.cnf"
+  openssl x509 -req -in "$tls/server.csr" -CA "$tls/ca.crt" -CAkey "$tls/ca.key" -CAcreateserial -days 30 \
+    -extfile "$tls/ext.cnf" -out "$tls/server.crt" 2>/dev/null
+  chmod 600 "$tls/server.key"
 }
 
 case "$cmd" in
@@ -35,11 +67,15 @@ case "$cmd" in
     ensure_packages
     bin="$(pgbin)"
     mkdir -p "$dir" "$sock"
+    if [ -z "$port" ]; then port="$(free_port)"; fi
+    echo "$port" > "$dir/port"
+    make_tls
     [ "$(id -u)" = 0 ] && chown -R postgres: "$dir"
     if [ ! -f "$data/PG_VERSION" ]; then
       as_pg "$bin/initdb" -D "$data" -U postgres -E UTF8 --locale=C.UTF-8 --auth=trust >/dev/null
     fi
-    opts="-c listen_addresses='' -c unix_socket_directories='$sock' -p $port -c fsync=off -c max_connections=50"
+    opts="-c listen_addresses='127.0.0.1' -c unix_socket_directories='$sock' -p $port -c fsync=off -c max_connections=50"
+    opts="$opts -c ssl=on -c ssl_cert_file='$tls/server.crt' -c ssl_key_file='$tls/server.key'"
     # TimescaleDB where this PostgreSQL has it (not packaged for Debian 12: its tests skip without it).
     if [ -f "$bin/../lib/timescaledb.so" ]; then
       opts="$opts -c shared_preload_libraries=timescaledb -c timescaledb.telemetry_level=off"

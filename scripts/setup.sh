@@ -3,7 +3,7 @@
 set -euo pipefail
 need=()
 # binutils (readelf, strip) and debootstrap: scripts/package.sh and scripts/test-packages.sh.
-for pkg in libsqlite3-dev libpq-dev postgresql postgresql-client sqlite3 pkg-config time bc binutils debootstrap; do
+for pkg in libsqlite3-dev libpq-dev postgresql postgresql-client sqlite3 pkg-config time bc binutils debootstrap openssl; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
 done
 python3 -c 'import ensurepip' >/dev/null 2>&1 || need+=(python3-venv)  # Debian's python3 has venv but not ensurepip without it

@@ -8,7 +8,9 @@ public struct ExportCommand: ToolCommand {
         abstract: "Write one consistent snapshot of an MLflow SQLite store as a portable, checksummed bundle.",
         discussion: """
             The bundle is a folder with manifest.json and one PostgreSQL binary COPY file per table \
-            (docs/bundle-format.md). mlflow-import and mlflow-verify accept it in place of the SQLite file.
+            (docs/bundle-format.md). mlflow-import and mlflow-verify accept it in place of the SQLite file. \
+            Every row is checked first as mlflow-import --dry-run checks it: a store with rows PostgreSQL would \
+            reject is refused with all of them listed, unless a policy handles them (recorded in the bundle).
 
 
             """ + ExitCodes.help(.exporter),
@@ -32,6 +34,9 @@ public struct ExportCommand: ToolCommand {
     @Flag(name: .shortAndLong, help: "Print only errors.")
     public var quiet = false
 
+    @OptionGroup(title: "Policies for rows PostgreSQL would reject (recorded in the bundle)") public var policies: PolicyOptions
+    @OptionGroup public var progressOptions: ProgressOptions
+
     public init() {}
 
     public var tool: ExitCodes.Tool { .exporter }
@@ -43,7 +48,8 @@ public struct ExportCommand: ToolCommand {
     public func run() throws {
         let summary = try Exporter(
             sourcePath: source, outputPath: output, force: force,
-            artifactMap: try ArtifactRootMap(arguments: artifactRootMap)
+            artifactMap: try ArtifactRootMap(arguments: artifactRootMap), policy: try policies.policy(),
+            progress: progressOptions.handler(quiet: quiet)
         ).run()
         if !quiet { print(summary.text) }
     }

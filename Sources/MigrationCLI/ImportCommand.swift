@@ -42,24 +42,10 @@ public struct ImportCommand: ToolCommand {
     )
     public var dryRun = false
 
-    @Flag(help: "Policy: widen varchar columns to hold over-long values (the schema then differs from MLflow's there).")
-    public var widenTooLong = false
+    @OptionGroup(title: "Policies for rows PostgreSQL would reject (an SQLite source)") public var policies: PolicyOptions
 
-    @Flag(
-        help:
-            "Policy: widen integer columns holding values beyond 32 bits to bigint, with their sequences (ids kept; the schema then differs from MLflow's there)."
-    )
-    public var widenIntegers = false
-
-    @Option(
-        help: ArgumentHelp(
-            "Policy: leave out rows with these problems (comma-separated kinds, or all); rows referencing them are left out too.", valueName: "kinds")
-    )
-    public var skipRows: String?
-
-    @Option(
-        help: ArgumentHelp("Where a policy records every row it leaves out (original bytes, reason) and every column it widens.", valueName: "dir"))
-    public var rejectDir: String?
+    /// The reject directory of the policies.
+    var rejectDir: String? { policies.rejectDir }
 
     @Option(
         help: ArgumentHelp("Rewrite artifact locations starting with OLD to start with NEW (repeatable; the longest OLD wins).", valueName: "OLD=NEW")
@@ -106,8 +92,7 @@ public struct ImportCommand: ToolCommand {
     public func validate() throws {
         try validateReports()
         if merge {
-            let policies = widenTooLong || widenIntegers || skipRows != nil || rejectDir != nil
-            if policies {
+            if policies.isGiven {
                 throw ValidationError("--merge takes no --skip-rows, --widen-* or --reject-dir: merge a store the import accepts as it is")
             }
             if timescaledb { throw ValidationError("--merge adds to the target's tables as they are; --timescaledb goes with the first import") }
@@ -116,7 +101,6 @@ public struct ImportCommand: ToolCommand {
             if sources.count > 1 { throw ValidationError("several sources need --merge (an import loads one store into an empty target)") }
             if onNameConflict != nil || record != nil { throw ValidationError("--on-name-conflict and --record go with --merge") }
         }
-        _ = try policy()
         _ = try ArtifactRootMap(validating: artifactRootMap)
     }
 
@@ -143,24 +127,7 @@ public struct ImportCommand: ToolCommand {
         if verify && report.stdoutFormat != .text { CommandRunner.printError(text) } else { print(text) }
     }
 
-    func policy() throws -> RejectPolicy {
-        var skip: Set<Problem.Kind> = []
-        for word in (skipRows ?? "").split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) where !word.isEmpty {
-            if word == "all" {
-                skip.formUnion(Problem.Kind.allCases.filter { ($0 != .tooLong || !widenTooLong) && ($0 != .integerRange || !widenIntegers) })
-            } else if let kind = Problem.Kind(rawValue: word) {
-                skip.insert(kind)
-            } else {
-                throw ValidationError(
-                    "unknown problem kind '\(word)' for --skip-rows; kinds: \(Problem.Kind.allCases.map(\.rawValue).joined(separator: ", ")), all")
-            }
-        }
-        for (kind, flag, on) in [(Problem.Kind.tooLong, "--widen-too-long", widenTooLong), (.integerRange, "--widen-integers", widenIntegers)]
-        where on && (skipRows ?? "").split(separator: ",").contains(where: { $0.trimmingCharacters(in: .whitespaces) == kind.rawValue }) {
-            throw ValidationError("\(flag) and --skip-rows \(kind.rawValue) ask for opposite things; choose one")
-        }
-        return RejectPolicy(widenTooLong: widenTooLong, widenIntegers: widenIntegers, skip: skip, rejectDirectory: rejectDir)
-    }
+    func policy() throws -> RejectPolicy { try policies.policy() }
 
     public var tool: ExitCodes.Tool { dryRun ? .dryRun : .importer }
 
@@ -194,6 +161,7 @@ public struct ImportCommand: ToolCommand {
             return
         }
         printSummary(summary.text)
+        if let warning = summary.security?.warning, !quiet { CommandRunner.printError(warning) }
         guard verify else { return }
         do {
             let result = try Verifier(
@@ -253,7 +221,8 @@ public struct ImportCommand: ToolCommand {
     /// `--dry-run`: the report on stdout; a negative verdict when the import would fail.
     private func runDryRun(_ map: ArtifactRootMap) throws {
         let result = try DryRun(
-            sourcePath: source, conninfo: target.target, policy: try policy(), artifactMap: map, timescale: try timescale()
+            sourcePath: source, conninfo: target.target, policy: try policy(), artifactMap: map, timescale: try timescale(),
+            progress: progressOptions.handler(quiet: quiet)
         ).run()
         try report.emit(result, negative: result.wouldSucceed ? nil : .negativeVerdict(summary: result.verdict))
     }

@@ -24,8 +24,13 @@ final class ProgressPrinter: @unchecked Sendable {
             emit(
                 "\r\u{1B}[K" + label(table) + " [" + String(repeating: "#", count: 30)
                     + "] \(rows) rows, \(rate) rows/s, \(String(format: "%.1f", seconds)) s\n")
+        case let .phase(name, done, total, current):
+            // One line, redrawn in place; kept when the phase is done.
+            let filled = total > 0 ? done * 30 / total : 30
+            let bar = " [" + String(repeating: "#", count: filled) + String(repeating: ".", count: 30 - filled) + "] \(done)/\(total)"
+            emit("\r\u{1B}[K" + label(name) + bar + (done < total ? " " + current : "\n"))
         case let .step(text):
-            emit("\u{1B}[K\(text) ...\n")
+            emit("\r\u{1B}[K\(text) ...\n")
         }
     }
 
@@ -64,6 +69,12 @@ final class ProgressPrinter: @unchecked Sendable {
             object["table"] = table
             object["rows"] = rows
             object["seconds"] = seconds
+        case let .phase(name, done, total, current):
+            object["event"] = "phase"
+            object["phase"] = name
+            object["done"] = done
+            object["total"] = total
+            object["current"] = current
         case let .step(text):
             object["event"] = "step"
             object["step"] = text

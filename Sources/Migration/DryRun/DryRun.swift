@@ -9,11 +9,14 @@ public struct DryRun {
     public let policy: RejectPolicy
     public let artifactMap: ArtifactRootMap
     public let timescale: TimescaleOptions?
+    /// Receives the pre-flight's progress; may be nil.
+    public let progress: ProgressHandler?
 
     public init(
         sourcePath: String, conninfo: String?, policy: RejectPolicy = RejectPolicy(),
-        artifactMap: ArtifactRootMap = ArtifactRootMap(rules: []), timescale: TimescaleOptions? = nil
+        artifactMap: ArtifactRootMap = ArtifactRootMap(rules: []), timescale: TimescaleOptions? = nil, progress: ProgressHandler? = nil
     ) {
+        self.progress = progress
         self.timescale = timescale
         self.sourcePath = sourcePath
         self.conninfo = conninfo
@@ -82,8 +85,8 @@ public struct DryRun {
     /// The pre-flight over an SQLite source (a bundle was checked when it was opened): problems,
     /// damage, and the policy's plan when nothing stands in its way.
     private func scan(_ source: any MigrationSource, importer: Importer, into report: inout DryRunReport) throws -> Importer.Plan {
-        guard let store = source as? SQLiteSource else { return Importer.Plan() }
-        let result = try Preflight(source: store).run()
+        guard let store = source as? SQLiteSource else { return try importer.plan(source) }
+        let result = try Preflight(source: store, progress: progress).run()
         report.source.integrityCheck = result.integrity
         report.source.sqliteForeignKeyViolations = result.sqliteForeignKeyViolations
         report.set(try result.summary(listing: DryRunReport.listedProblems))
@@ -103,6 +106,8 @@ public struct DryRun {
     /// The server, its extensions and the database's encoding and collation.
     private func targetInfo(_ conn: PGConnection) throws -> DryRunReport.TargetInfo {
         var target = DryRunReport.TargetInfo(target: conn.displayName)
+        target.connection = conn.security.line
+        if let warning = conn.security.warning { target.notes.append(warning) }
         target.serverVersion = try conn.query("SHOW server_version").scalar ?? "?"
         target.timescaledb = try conn.query("SELECT extversion FROM pg_extension WHERE extname = 'timescaledb'").scalar
         // datlocprovider: 'c' libc, 'i' ICU (PostgreSQL 15 and later; then the ICU locale sorts, not datcollate).
@@ -160,9 +165,21 @@ public struct DryRun {
             info.tables = bundle.manifest.tables.map { .init(table: $0.name, rows: $0.rows) }
             info.size = bundle.manifest.tables.reduce(0) { $0 + $1.size }
             info.notes.append("manifest.json xxh64 \(bundle.manifestChecksum): compare it with what mlflow-export printed")
-            info.notes.append(
-                "bundle: every file's size, checksum, row count and content checksum verified; values were checked when it was exported, varchar lengths and keys are checked by PostgreSQL during the import"
-            )
+            info.notes.append("bundle: every file's size, checksum, row count and content checksum verified")
+            if let policy = bundle.manifest.policy, policy.preflighted {
+                info.notes.append(
+                    "bundle: mlflow-export's pre-flight checked every row (values, lengths, integer ranges, keys, references): it holds none PostgreSQL would reject")
+                if !policy.leftOut.isEmpty {
+                    let counts = policy.leftOut.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+                    info.notes.append(
+                        "bundle: the export left out \(policy.leftOut.values.reduce(0, +)) row(s) (\(counts)) under --skip-rows \(policy.skipRows.joined(separator: ",")), recorded in its reject directory"
+                    )
+                }
+            } else {
+                info.notes.append(
+                    "bundle: written by mlflow-export \(bundle.manifest.toolVersion), which had no pre-flight: varchar lengths, keys and references are first checked by PostgreSQL during the import; export the store again with this build to have them checked now"
+                )
+            }
         } else if let store = source as? SQLiteSource {
             info.kind = "sqlite"
             info.size = ((try? fm.attributesOfItem(atPath: sourcePath))?[.size] as? NSNumber)?.int64Value ?? 0

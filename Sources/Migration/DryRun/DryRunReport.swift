@@ -38,6 +38,8 @@ public struct DryRunReport: Codable, Sendable {
         public var timescaledb: String?
         public var encoding = ""
         public var collation = ""
+        /// How the connection is protected (TLS, certificate check), in one line.
+        public var connection = ""
         public var state = ""
         public var notes: [String] = []
 
@@ -129,6 +131,7 @@ extension DryRunReport {
         l.append(
             "Target: \(target.target), PostgreSQL \(target.serverVersion), TimescaleDB \(target.timescaledb ?? "not installed"), encoding \(target.encoding), collation \(target.collation)"
         )
+        l.append("  connection: \(target.connection)")
         l.append("  state: \(target.state)")
         for n in target.notes { l.append("  note: \(n)") }
         // A refused target has no plan: the reason is said once, under Blocked.

@@ -14,30 +14,49 @@ public struct Exporter {
     public let force: Bool
     /// Rewrites artifact locations on the way out (`--artifact-root-map`); recorded in the manifest.
     public let artifactMap: ArtifactRootMap
+    /// What to do with rows the pre-flight finds a problem in (default: refuse the export), as the import's policies.
+    public let policy: RejectPolicy
+    /// Receives the pre-flight's and each table's progress; may be nil.
+    public let progress: ProgressHandler?
 
-    public init(sourcePath: String, outputPath: String, force: Bool = false, artifactMap: ArtifactRootMap = ArtifactRootMap(rules: [])) {
+    public init(
+        sourcePath: String, outputPath: String, force: Bool = false, artifactMap: ArtifactRootMap = ArtifactRootMap(rules: []),
+        policy: RejectPolicy = RejectPolicy(), progress: ProgressHandler? = nil
+    ) {
         self.sourcePath = sourcePath
         self.outputPath = outputPath
         self.force = force
         self.artifactMap = artifactMap
+        self.policy = policy
+        self.progress = progress
     }
 
     public func run() throws -> ExportSummary {
         let started = Date()
         let output = try checkedOutput()
+        if let directory = policy.rejectDirectory { try RejectDirectory.checkUsable(directory) }
         let (source, sourceSum) = try openChecked()
+        let plan = try preflight(source)
         let staging = output.deletingLastPathComponent().appendingPathComponent(".\(output.lastPathComponent).partial-\(UUID().uuidString.prefix(8))")
+        var wroteRecord = false
         do {
-            let (written, manifestChecksum) = try writeBundle(from: source, sourceSum: sourceSum, into: staging)
+            let (written, manifestChecksum) = try writeBundle(from: source, sourceSum: sourceSum, plan: plan, into: staging)
+            if let directory = policy.rejectDirectory, !plan.leftOut.isEmpty || !plan.widen.isEmpty || !artifactMap.isEmpty {
+                wroteRecord = true
+                try RejectDirectory.write(directory, source: source, problems: plan.problems, widened: plan.widen, artifactMap: artifactMap)
+            }
             try publish(staging, as: output)
             var summary = ExportSummary(
                 source: sourcePath, output: outputPath, revision: source.schema.revision,
                 tables: written, seconds: Date().timeIntervalSince(started))
             summary.artifactRules = artifactMap.rules
             summary.manifestChecksum = manifestChecksum
+            summary.leftOut = plan.leftOut
+            summary.widened = plan.widen
             return summary
         } catch {
             try? FileManager.default.removeItem(at: staging)
+            if wroteRecord, let directory = policy.rejectDirectory { RejectDirectory.remove(directory) }
             if let error = error as? MigrationError { throw error }
             throw MigrationError.outputUnusable(path: outputPath, output: .bundle, reason: describeFileError(error))
         }
@@ -84,14 +103,26 @@ public struct Exporter {
         }
         let source = try SQLiteSource(path: sourcePath)
         if !artifactMap.isEmpty { source.artifactMap = artifactMap }
-        let check = try source.pragmaRows("PRAGMA quick_check(20)")
-        guard check == ["ok"] else { throw MigrationError.sourceDamaged(path: sourcePath, messages: check) }
         return (source, sourceSum)
+    }
+
+    /// The import's pre-flight over the source (quick_check, every value, key and reference), then
+    /// the policy: every problem no policy handles refuses the export, all of them listed; the
+    /// rows to leave out and columns to widen otherwise. A bundle then holds nothing PostgreSQL
+    /// would reject.
+    private func preflight(_ source: SQLiteSource) throws -> Importer.Plan {
+        progress?(.step("pre-flight: checking every row of \(sourcePath)"))
+        let result = try Preflight(source: source, thorough: false, progress: progress).run()
+        if result.integrity != ["ok"] { throw MigrationError.sourceDamaged(path: sourcePath, messages: result.integrity) }
+        let unhandled = try result.summary(listing: Importer.listedProblems, kinds: policy.unhandled)
+        guard unhandled.isEmpty else { throw MigrationError.preflightFailed(path: sourcePath, problems: unhandled) }
+        guard !policy.isStrict else { return Importer.Plan() }
+        return try Importer(sourcePath: sourcePath, conninfo: nil, policy: policy).plan(source, preflighted: result)
     }
 
     /// Every table's data file and the manifest, into the staging folder; returns the tables
     /// written and the manifest's xxHash64.
-    private func writeBundle(from source: SQLiteSource, sourceSum: (hash: String, size: Int64), into staging: URL) throws -> (
+    private func writeBundle(from source: SQLiteSource, sourceSum: (hash: String, size: Int64), plan: Importer.Plan, into staging: URL) throws -> (
         [ExportSummary.Table], String
     ) {
         try PrivateFile.createFolder(staging.path)
@@ -103,6 +134,7 @@ public struct Exporter {
             let entry = try write(table, from: source, into: staging)
             tables.append(entry)
             written.append(.init(name: table.name, rows: entry.rows, bytes: entry.size, seconds: Date().timeIntervalSince(t0)))
+            progress?(.tableFinished(table: table.name, rows: entry.rows, seconds: Date().timeIntervalSince(t0)))
         }
         let manifest = BundleManifest(
             format: BundleManifest.formatName, formatVersion: BundleManifest.currentVersion,
@@ -113,7 +145,9 @@ public struct Exporter {
             sequences: try source.schema.sequences.map {
                 .init(name: $0.name, table: $0.table, column: $0.column, next: try source.nextValue(for: $0))
             },
-            unknownTables: source.unknownTables, artifactRootMap: artifactMap.isEmpty ? nil : artifactMap.rules)
+            unknownTables: source.unknownTables, artifactRootMap: artifactMap.isEmpty ? nil : artifactMap.rules,
+            policy: .init(
+                preflighted: true, skipRows: policy.skip.map(\.rawValue).sorted(), leftOut: plan.leftOut, widened: plan.widen))
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         let data = try encoder.encode(manifest)
@@ -133,6 +167,8 @@ public struct Exporter {
         var size: Int64 = 0
         var content: UInt64 = 0
         var rows = 0
+        let total = try source.rowCount(table) - (source.leftOut[table.name] ?? 0)
+        progress?(.tableStarted(table: table.name, total: total))
         func flush() throws {
             let bytes = buffer.bytes
             guard bytes.count > 0 else { return }
@@ -158,6 +194,7 @@ public struct Exporter {
                 content &+= XXH64.hash(try canonical.decode(row).bytes)
             }
             rows += 1
+            if rows & 0xFFFF == 0 { progress?(.rows(table: table.name, done: rows, total: total)) }
             if buffer.count >= 1 << 20 { try flush() }
         }
         buffer.trailer()

@@ -1,4 +1,5 @@
 import Foundation
+import PostgresTarget
 
 /// What an import did: per table rows and time, and the totals.
 public struct ImportSummary: Sendable {
@@ -37,6 +38,8 @@ public struct ImportSummary: Sendable {
     public var hypertable: Hypertable?
     /// True when MLflow's schema was read from the target's catalog (a revision newer than the build).
     public var schemaReadFromTarget = false
+    /// How the connection to the target was protected.
+    public var security: PGConnection.Security?
     /// For a bundle: xxHash64 of its manifest.json, as mlflow-export printed it.
     public var manifestChecksum: String?
 
@@ -63,6 +66,7 @@ public struct ImportSummary: Sendable {
                     + String(t.rows).leftPadded(12) + formatSeconds(t.seconds).leftPadded(10))
         }
         for s in sequences { lines.append("  sequence \(s.name): next value \(s.next)") }
+        if let security { lines.append("  connection: \(security.line)") }
         if let h = hypertable {
             lines.append(
                 "  metrics: TimescaleDB \(h.version) hypertable on timestamp, chunks of \(h.chunkInterval) ms; \(h.chunks) chunk(s) compressed, "

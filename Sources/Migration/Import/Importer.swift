@@ -73,12 +73,13 @@ public struct Importer {
         guard let store = source as? SQLiteSource else {
             guard policy.isStrict else {
                 throw MigrationError.usage(
-                    "--skip-rows, --widen-too-long and --widen-integers need the SQLite file; a bundle was checked when it was exported")
+                    "--skip-rows, --widen-too-long and --widen-integers need the SQLite file; a bundle's rows were checked by mlflow-export's pre-flight, which takes the same policies and records them in the bundle")
             }
-            return Plan()
+            // The columns the export's policy widened: the import makes them so.
+            return Plan(widen: (source as? BundleSource)?.manifest.policy?.widened ?? [])
         }
         guard !policy.isStrict else { return Plan() }
-        let result = try preflighted ?? Preflight(source: store, thorough: false).run()
+        let result = try preflighted ?? Preflight(source: store, thorough: false, progress: progress).run()
         if result.integrity != ["ok"] {
             throw MigrationError.sourceDamaged(path: sourcePath, messages: result.integrity)
         }
@@ -134,7 +135,7 @@ public struct Importer {
         } catch let error where preflight && policy.isStrict && Self.isRefusedValue(error) {
             guard let store = source as? SQLiteSource else { throw error }
             progress?(.step("the load was refused and rolled back; pre-flight: listing every row PostgreSQL would reject"))
-            let result = try Preflight(source: store, thorough: false).run()
+            let result = try Preflight(source: store, thorough: false, progress: progress).run()
             if result.integrity != ["ok"] { throw MigrationError.sourceDamaged(path: sourcePath, messages: result.integrity) }
             let problems = try result.summary(listing: Self.listedProblems)
             guard !problems.isEmpty else { throw error }
@@ -227,11 +228,13 @@ public struct Importer {
             var summary = ImportSummary(
                 source: sourcePath, revision: schema.revision, mlflowVersions: schema.mlflowVersions,
                 target: conn.displayName, targetState: state, tables: loaded, sequences: sequences,
-                unknownTables: source.unknownTables, leftOut: plan.leftOut,
+                unknownTables: source.unknownTables,
+                leftOut: plan.leftOut.isEmpty ? ((source as? BundleSource)?.manifest.policy?.leftOut ?? [:]) : plan.leftOut,
                 widened: plan.widen, seconds: Date().timeIntervalSince(started))
             summary.manifestChecksum = (source as? BundleSource)?.manifestChecksum
             summary.schemaReadFromTarget = schema.readFromTarget != nil
             summary.hypertable = hypertable
+            summary.security = conn.security
             return summary
         } catch {
             if let lost = conn.lost(
@@ -298,12 +301,33 @@ public struct Importer {
 
     /// Post-data: keys, indexes and foreign keys, built once over the loaded rows (which validates them).
     private func buildKeys(_ schema: SchemaRevision, _ conn: PGConnection) throws {
-        progress?(.step("building MLflow's keys, indexes and foreign keys"))
+        let statements = Self.statements(schema.postDataSQL(hypertable: timescale != nil))
         do {
-            try conn.execute(schema.postDataSQL(hypertable: timescale != nil), operation: "adding MLflow's keys, indexes and foreign keys")
+            for (index, statement) in statements.enumerated() {
+                progress?(.phase(name: "keys and indexes", done: index, total: statements.count, current: Self.objectName(statement)))
+                try conn.execute(statement, operation: "adding MLflow's keys, indexes and foreign keys (\(Self.objectName(statement)))")
+            }
+            progress?(.phase(name: "keys and indexes", done: statements.count, total: statements.count, current: ""))
         } catch let error as PGError {
             throw MigrationError.loadFailed(path: sourcePath, table: error.table, row: nil, error: error)
         }
+    }
+
+    /// The statements of pg_dump-style DDL: each ends with a semicolon at the end of a line.
+    static func statements(_ sql: String) -> [String] {
+        (sql + "\n").components(separatedBy: ";\n").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.filter { !$0.isEmpty }.map { $0 + ";" }
+    }
+
+    /// The key or index a post-data statement makes (`ADD CONSTRAINT name`, `CREATE INDEX name`), for progress.
+    static func objectName(_ statement: String) -> String {
+        let words = statement.split(whereSeparator: \.isWhitespace)
+        for marker in ["CONSTRAINT", "INDEX"] {
+            if let i = words.firstIndex(where: { $0 == marker }), i + 1 < words.count {
+                let next = words[i + 1] == "IF" && i + 4 < words.count ? words[i + 4] : words[i + 1]
+                return String(next)
+            }
+        }
+        return String(statement.prefix(40))
     }
 
     /// Collects the planner's statistics of every loaded table, inside the transaction.

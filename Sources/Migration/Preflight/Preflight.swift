@@ -33,27 +33,41 @@ public struct Preflight {
     let source: SQLiteSource
     /// `PRAGMA integrity_check` (thorough, for the dry run) or `quick_check` (before an import).
     let thorough: Bool
+    /// Receives a phase per table scanned and per key checked; may be nil.
+    public var progress: ProgressHandler?
     var map: ArtifactRootMap { source.artifactMap ?? ArtifactRootMap(rules: []) }
 
-    public init(source: SQLiteSource, thorough: Bool = true) {
+    public init(source: SQLiteSource, thorough: Bool = true, progress: ProgressHandler? = nil) {
         self.source = source
         self.thorough = thorough
+        self.progress = progress
     }
 
     public func run() throws -> Result {
         var result = Result(problems: try ProblemLog(source: source))
         let schema = source.schema
+        progress?(.step("pre-flight: SQLite's \(thorough ? "integrity_check" : "quick_check") and foreign_key_check of \(source.path)"))
         result.integrity = try source.pragmaRows(thorough ? "PRAGMA integrity_check(20)" : "PRAGMA quick_check(20)")
         result.sqliteForeignKeyViolations = try source.count("PRAGMA foreign_key_check")
+        let total = schema.tables.count + schema.uniqueKeys.count + schema.foreignKeys.count
+        var done = 0
+        func next(_ current: String) {
+            progress?(.phase(name: "pre-flight", done: done, total: total, current: current))
+            done += 1
+        }
         for table in schema.tables {
+            next("values of \(table.name)")
             try scanCells(table, into: &result)
         }
         for key in schema.uniqueKeys {
+            next("duplicate keys of \(key.table)")
             try duplicates(key, into: &result)
         }
         for fk in schema.foreignKeys {
+            next("references of \(fk.table)")
             try orphans(fk, into: &result)
         }
+        progress?(.phase(name: "pre-flight", done: total, total: total, current: ""))
         return result
     }
 

@@ -6,6 +6,9 @@ public enum ProgressEvent: Sendable {
     case rows(table: String, done: Int, total: Int)
     /// A table is done.
     case tableFinished(table: String, rows: Int, seconds: Double)
+    /// A counted phase that is not rows: `done` of `total` parts (tables checksummed, keys built)
+    /// finished, `current` the part under way (empty when `done == total`).
+    case phase(name: String, done: Int, total: Int, current: String)
     /// A step that is not rows: schema creation, index builds, checksum passes, commit.
     case step(String)
 }

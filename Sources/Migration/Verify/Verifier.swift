@@ -68,6 +68,12 @@ public struct Verifier {
     /// the import loaded it; returns the differences they account for, for the report.
     private func applyRecord(to source: any MigrationSource) throws -> [String] {
         var accounted: [String] = []
+        if let policy = (source as? BundleSource)?.manifest.policy {
+            for (table, rows) in policy.leftOut.sorted(by: { $0.key < $1.key }) {
+                accounted.append("\(table): \(rows) row(s) left out by mlflow-export (--skip-rows), recorded in the bundle's manifest.json")
+            }
+            for w in policy.widened { accounted.append("\(w.table).\(w.column) widened by mlflow-export from \(w.from) to \(w.to) (values unchanged)") }
+        }
         var map = artifactMap
         if let rejectDirectory {
             guard let store = source as? SQLiteSource else {
@@ -100,9 +106,12 @@ public struct Verifier {
         var checks = structureChecks(schema, targetTables: targetTables)
         checks += try sequenceChecks(source, conn)
         var found = Differences(limit: maxDiffs)
-        for table in schema.tables where targetTables.contains(table.name) {
+        let tables = schema.tables.filter { targetTables.contains($0.name) }
+        for (index, table) in tables.enumerated() {
+            progress?(.phase(name: "checksumming tables", done: index, total: tables.count, current: table.name))
             checks += try compare(table, source, conn, into: &found)
         }
+        progress?(.phase(name: "checksumming tables", done: tables.count, total: tables.count, current: ""))
         var report = VerifyReport(
             tool: "mlflow-verify", source: sourcePath, target: conn.displayName, revision: schema.revision,
             checks: checks, differences: found.rows, seriesDifferences: found.series,
@@ -172,7 +181,6 @@ public struct Verifier {
         _ table: TableSpec, _ source: any MigrationSource, _ conn: PGConnection,
         into found: inout Differences
     ) throws -> [VerifyReport.Check] {
-        progress?(.step("checksumming \(table.name) on both sides"))
         let scanner = TableScanner(source: source, conn: conn, table: table)
         let layout = TableDigest.Layout(table)
         var s = TableDigest(layout: layout), t = TableDigest(layout: layout)
@@ -204,7 +212,6 @@ public struct Verifier {
             let buckets = s.differingBuckets(from: t)
             if budget <= 0 || buckets.count > budget { found.truncated = true }
             if budget > 0 {
-                progress?(.step("finding the differing rows of \(table.name)"))
                 var rows = try RowDiffer(table: table, layout: layout, buckets: Set(buckets.prefix(budget)))
                     .differences(sourceRows: scanner.sourceRows, targetRows: scanner.targetRows)
                 if rows.count > budget {

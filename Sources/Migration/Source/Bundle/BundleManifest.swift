@@ -48,6 +48,22 @@ public struct BundleManifest: Codable, Sendable {
         public let next: Int64
     }
 
+    /// The export's pre-flight and the policies it applied (absent in bundles of builds before 0.19).
+    public struct Policy: Codable, Sendable, Equatable {
+        /// True: every row was checked as `mlflow-import --dry-run` checks it, and the bundle holds none PostgreSQL would reject.
+        public let preflighted: Bool
+        /// Problem kinds whose rows were left out (`--skip-rows`).
+        public let skipRows: [String]
+        /// Rows left out, per table (recorded in the export's reject directory).
+        public let leftOut: [String: Int]
+        /// Columns widened (`--widen-too-long`, `--widen-integers`); the data files hold the wider type.
+        public let widened: [RejectRecord.Widened]
+
+        enum CodingKeys: String, CodingKey {
+            case preflighted, skipRows = "skip_rows", leftOut = "left_out", widened
+        }
+    }
+
     public let format: String
     public let formatVersion: Int
     public let tool: String
@@ -63,11 +79,12 @@ public struct BundleManifest: Codable, Sendable {
     public let unknownTables: [String]
     /// The `--artifact-root-map` rules the export applied (absent: values as the source holds them).
     public let artifactRootMap: [ArtifactRootMap.Rule]?
+    public var policy: Policy? = nil
 
     enum CodingKeys: String, CodingKey {
         case format, formatVersion = "format_version", tool, toolVersion = "tool_version", createdAt = "created_at"
         case source, revision, mlflowVersions = "mlflow_versions", tables, sequences, unknownTables = "unknown_tables"
-        case artifactRootMap = "artifact_root_map"
+        case artifactRootMap = "artifact_root_map", policy
     }
 
     /// The expected relative path of a table's data file.

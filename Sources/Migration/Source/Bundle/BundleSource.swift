@@ -51,9 +51,19 @@ public final class BundleSource: MigrationSource {
                 "bundle format version \(manifest.formatVersion); this build reads versions \(BundleManifest.readableVersions.lowerBound) to \(BundleManifest.readableVersions.upperBound)"
             )
         }
-        guard let schema = catalog.revision(manifest.revision) else {
+        guard var schema = catalog.revision(manifest.revision) else {
             throw MigrationError.unknownRevision(
                 path: path, revision: displayName(manifest.revision), advice: catalog.advice(forUnsupported: manifest.revision))
+        }
+        // Columns the export's policy widened: the data files hold the wider type, which the import makes.
+        let widened = manifest.policy?.widened ?? []
+        for w in widened {
+            guard let column = schema.table(w.table)?.column(w.column), column.pgType.description == w.from,
+                let type = PGType(formatType: w.to), Self.isWidening(from: column.pgType, to: type)
+            else {
+                throw invalid("manifest.json widens \(displayName(w.table)).\(displayName(w.column)) from \(displayName(w.from)) to \(displayName(w.to)), which no policy does")
+            }
+            schema = schema.changingTypes([(w.table, w.column, type)])
         }
         self.schema = schema
         let names = manifest.tables.map(\.name)
@@ -82,6 +92,15 @@ public final class BundleSource: MigrationSource {
             throw invalid("data/ is missing or not a folder (a link is refused)")
         }
         try checkFiles()
+    }
+
+    /// True for what a policy does to a column: varchar to a longer varchar or text, integer to bigint.
+    private static func isWidening(from old: PGType, to new: PGType) -> Bool {
+        switch (old, new) {
+        case (.int4, .int8): return true
+        case (.text(let a?), .text(let b)): return b.map { $0 > a } ?? true
+        default: return false
+        }
     }
 
     /// Every data file: opened without following links, the recorded size, then its xxHash64 (before any parsing),

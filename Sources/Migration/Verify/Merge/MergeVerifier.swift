@@ -78,9 +78,11 @@ public struct MergeVerifier {
             checks += try sequenceChecks(schema, conn)
             var found = Verifier.Differences(limit: maxDiffs)
             let columns = MergeColumns(schema)
-            for table in schema.tables {
+            for (index, table) in schema.tables.enumerated() {
+                progress?(.phase(name: "checksumming tables", done: index, total: schema.tables.count, current: table.name))
                 checks += try compare(table, sources, record, columns, conn, into: &found)
             }
+            progress?(.phase(name: "checksumming tables", done: schema.tables.count, total: schema.tables.count, current: ""))
             var report = VerifyReport(
                 tool: "mlflow-verify", source: sourcePaths.joined(separator: ", "), target: conn.displayName, revision: record.revision,
                 checks: checks, differences: found.rows, seriesDifferences: found.series, differencesTruncated: found.truncated,
@@ -130,7 +132,6 @@ public struct MergeVerifier {
         _ table: TableSpec, _ sources: [any MigrationSource], _ record: MergeRecord, _ columns: MergeColumns, _ conn: PGConnection,
         into found: inout Verifier.Differences
     ) throws -> [VerifyReport.Check] {
-        progress?(.step("checksumming \(table.name): the sources as merged, and the target"))
         let layout = TableDigest.Layout(table)
         let merged = table.name != "alembic_version"
         let skipped = SkippedRows()
