@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Migration
 
 /// A command whose failures map to the documented exit codes of its tool.
 public protocol ToolCommand: ParsableCommand {
@@ -27,6 +28,7 @@ public enum CommandRunner {
             if !message.isEmpty { printError(message) }
             exit(ExitCodes.usage)
         }
+        Interruption.shared.install(tool: command.tool.name, message: command.tool.interrupted)
         do {
             try command.run()
             exit(ExitCodes.success)

@@ -16,6 +16,16 @@ public enum ExitCodes {
         case verifier
         case exporter
 
+        /// What Ctrl-C means before the library says more (`Interruption`).
+        var interrupted: String {
+            switch self {
+            case .importer: "interrupted before the import wrote anything: the target is unchanged"
+            case .dryRun: "interrupted: nothing was written (a dry run only reads)"
+            case .verifier: "interrupted: no verdict, and nothing was written (mlflow-verify only reads)"
+            case .exporter: "interrupted: no bundle was written"
+            }
+        }
+
         /// How messages name the tool.
         var name: String {
             switch self {
@@ -77,6 +87,7 @@ public enum ExitCodes {
     /// Every code a tool can exit with and what it means, for help texts and the README.
     public static func documented(_ tool: Tool) -> [(code: Int32, meaning: String)] {
         let internalDefect = (internalError, "an internal error: a defect of this tool, please report it")
+        let interruption = (Int32(130), "interrupted (Ctrl-C or SIGTERM): the message says what that left")
         switch tool {
         case .importer:
             return [
@@ -98,7 +109,7 @@ public enum ExitCodes {
                     8,
                     "the connecting role lacks a privilege the import needs (the GRANTs are named), or the server refused an object (SQLSTATE class 42); target unchanged"
                 ),
-                internalDefect,
+                interruption, internalDefect,
             ]
         case .dryRun, .verifier:
             return [
@@ -108,16 +119,16 @@ public enum ExitCodes {
                     2,
                     "no verdict: usage, a source that cannot be read, the target unreachable or the connection lost, a report that cannot be written"
                 ),
-                internalDefect,
+                interruption, internalDefect,
             ]
         case .exporter:
             return [
                 (0, "written"),
-                (1, "a value cannot be stored by PostgreSQL (row named)"),
+                (1, "rows PostgreSQL would reject and no policy handles (the pre-flight lists every one)"),
                 (2, "usage"),
                 (3, "the source is not a usable MLflow store"),
                 (7, "the output cannot be written (exists, not writable, disk full)"),
-                internalDefect,
+                interruption, internalDefect,
             ]
         }
     }

@@ -16,7 +16,9 @@ public struct ExportCommand: ToolCommand {
             """ + ExitCodes.help(.exporter),
         version: ToolVersion.current)
 
-    @Argument(help: ArgumentHelp("The MLflow SQLite file (a path, or the server's sqlite:///... URI).", valueName: "source.db"), transform: SourceArgument.path)
+    @Argument(
+        help: ArgumentHelp("The MLflow SQLite file (a path, or the server's sqlite:///... URI).", valueName: "source.db"),
+        transform: SourceArgument.path)
     public var source: String
 
     @Option(name: .shortAndLong, help: ArgumentHelp("The bundle folder to create.", valueName: "dir"))

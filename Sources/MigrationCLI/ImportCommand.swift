@@ -175,8 +175,9 @@ public struct ImportCommand: ToolCommand {
         }
     }
 
-    /// True when a refused target already equals the source, as mlflow-verify compares them: a
-    /// finished import run again. Says so (with --verify, the report too); nothing is written.
+    /// True when a refused target already equals the source, as mlflow-verify compares them.
+    ///
+    /// That is a finished import run again: it says so (with --verify, the report too), and nothing is written.
     private func alreadyImported(_ map: ArtifactRootMap, _ progress: ProgressHandler?) throws -> Bool {
         progress?(.step("the target is not empty: checking whether it already holds exactly this source"))
         guard

@@ -5,9 +5,9 @@ extension PGConnection {
     public struct Security: Sendable, Equatable {
         /// True when the connection is encrypted (`PQsslInUse`).
         public let encrypted: Bool
-        /// The TLS protocol version, e.g. `TLSv1.3`, when encrypted.
+        /// The TLS protocol version (`TLSv1.3`) when encrypted.
         public let tlsVersion: String?
-        /// libpq's `sslmode` for this connection (`disable` ... `verify-full`).
+        /// The connection's `sslmode`, from `disable` to `verify-full`.
         public let sslmode: String
         /// The host name connected to (a socket folder for a Unix socket).
         public let host: String

@@ -34,7 +34,9 @@ final class ExitCodesTests: XCTestCase {
         ]
         for (error, code) in cases {
             XCTAssertEqual(ExitCodes.code(for: error, in: .importer), code, "\(error)")
-            if !["targetUnreachable", "connectionLost", "targetRefused", "revisionMismatch", "targetPrivileges", "targetObjectRefused"].contains(MigrationErrorSamples.name(of: error)) {
+            if !["targetUnreachable", "connectionLost", "targetRefused", "revisionMismatch", "targetPrivileges", "targetObjectRefused"].contains(
+                MigrationErrorSamples.name(of: error))
+            {
                 XCTAssertEqual(ExitCodes.code(for: error, in: .exporter), code, "\(error)")
             }
             XCTAssertEqual(ExitCodes.code(for: error, in: .verifier), 2, "\(error)")
@@ -61,7 +63,10 @@ final class ExitCodesTests: XCTestCase {
         var failures: [any Error] = MigrationErrorSamples.all
         failures += [CommandFailure.negativeVerdict(summary: "s")] + MigrationErrorSamples.all.map { CommandFailure.afterCommit($0) }
         // The exporter never connects to a target nor gives a verdict.
-        let exporterNever: Set = ["targetUnreachable", "connectionLost", "targetRefused", "revisionMismatch", "targetNotMLflow", "targetReadFailed"]
+        let exporterNever: Set = [
+            "targetUnreachable", "connectionLost", "targetRefused", "revisionMismatch", "targetNotMLflow", "targetReadFailed", "targetPrivileges",
+            "targetObjectRefused",
+        ]
         for tool in [ExitCodes.Tool.importer, .dryRun, .verifier, .exporter] {
             let documented = Set(ExitCodes.documented(tool).map(\.code))
             XCTAssertTrue(documented.contains(0) && documented.contains(ExitCodes.internalError))

@@ -168,7 +168,8 @@ public struct DryRun {
             info.notes.append("bundle: every file's size, checksum, row count and content checksum verified")
             if let policy = bundle.manifest.policy, policy.preflighted {
                 info.notes.append(
-                    "bundle: mlflow-export's pre-flight checked every row (values, lengths, integer ranges, keys, references): it holds none PostgreSQL would reject")
+                    "bundle: mlflow-export's pre-flight checked every row (values, lengths, integer ranges, keys, references): it holds none PostgreSQL would reject"
+                )
                 if !policy.leftOut.isEmpty {
                     let counts = policy.leftOut.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
                     info.notes.append(

@@ -133,7 +133,7 @@ extension DryRunReport {
         )
         l.append("  connection: \(target.connection)")
         l.append("  state: \(target.state)")
-        for n in target.notes { l.append("  note: \(n)") }
+        for n in target.notes { l.append(n.hasPrefix("warning:") ? "  \(n)" : "  note: \(n)") }
         // A refused target has no plan: the reason is said once, under Blocked.
         if plan.action.isEmpty {
             l.append("Plan: none, the import is blocked (below)")

@@ -123,7 +123,8 @@ public enum MigrationError: Error, CustomStringConvertible {
             if files.isEmpty {
                 text += "\n  Give the MLflow SQLite file (the path behind sqlite:/// in the server's --backend-store-uri), or a bundle folder."
             } else {
-                text += "\n  It holds the SQLite file\(files.count == 1 ? "" : "s") \(files.map(displayName).joined(separator: ", ")): give "
+                text +=
+                    "\n  It holds the SQLite file\(files.count == 1 ? "" : "s") \(files.map(displayName).joined(separator: ", ")): give "
                     + (files.count == 1 ? "that file" : "the one the MLflow server uses") + " as the source."
             }
             return text
@@ -148,7 +149,8 @@ public enum MigrationError: Error, CustomStringConvertible {
         case let .targetRefused(target, found, remedy):
             return "the target database \(target) cannot be loaded: \(found).\n  \(remedy)\n  Nothing was written."
         case let .targetPrivileges(target, role, missing, remedy):
-            return "role \(role) may not \(missing.joined(separator: ", nor ")) in the target database \(target).\n  \(remedy)\n  Nothing was written."
+            return
+                "role \(role) may not \(missing.joined(separator: ", nor ")) in the target database \(target).\n  \(remedy)\n  Nothing was written."
         case let .targetObjectRefused(target, error):
             let lines = error.description.split(separator: "\n", omittingEmptySubsequences: false).map { displayName(String($0)) }
             return "the target database \(target) refused the import (SQLSTATE \(error.sqlState ?? "?")): " + lines.joined(separator: "\n  ")

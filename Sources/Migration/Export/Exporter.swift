@@ -39,13 +39,18 @@ public struct Exporter {
         let plan = try preflight(source)
         let staging = output.deletingLastPathComponent().appendingPathComponent(".\(output.lastPathComponent).partial-\(UUID().uuidString.prefix(8))")
         var wroteRecord = false
+        Interruption.shared.removeOnInterrupt(staging.path)
         do {
             let (written, manifestChecksum) = try writeBundle(from: source, sourceSum: sourceSum, plan: plan, into: staging)
             if let directory = policy.rejectDirectory, !plan.leftOut.isEmpty || !plan.widen.isEmpty || !artifactMap.isEmpty {
                 wroteRecord = true
+                Interruption.shared.removeOnInterrupt(directory)
                 try RejectDirectory.write(directory, source: source, problems: plan.problems, widened: plan.widen, artifactMap: artifactMap)
             }
             try publish(staging, as: output)
+            Interruption.shared.keep(staging.path)
+            if let directory = policy.rejectDirectory { Interruption.shared.keep(directory) }
+            Interruption.shared.set("interrupted after the bundle was written to \(outputPath)")
             var summary = ExportSummary(
                 source: sourcePath, output: outputPath, revision: source.schema.revision,
                 tables: written, seconds: Date().timeIntervalSince(started))

@@ -73,7 +73,8 @@ public struct Importer {
         guard let store = source as? SQLiteSource else {
             guard policy.isStrict else {
                 throw MigrationError.usage(
-                    "--skip-rows, --widen-too-long and --widen-integers need the SQLite file; a bundle's rows were checked by mlflow-export's pre-flight, which takes the same policies and records them in the bundle")
+                    "--skip-rows, --widen-too-long and --widen-integers need the SQLite file; a bundle's rows were checked by mlflow-export's pre-flight, which takes the same policies and records them in the bundle"
+                )
             }
             // The columns the export's policy widened: the import makes them so.
             return Plan(widen: (source as? BundleSource)?.manifest.policy?.widened ?? [])
@@ -172,6 +173,9 @@ public struct Importer {
         var wroteRecord = false
         do {
             try conn.execute("BEGIN ISOLATION LEVEL READ COMMITTED")
+            Interruption.shared.set(
+                "interrupted: the import's transaction was not committed, so the target is unchanged (PostgreSQL rolls it back as the connection closes)"
+            )
             try conn.execute("SET LOCAL lock_timeout = '30s'")
             // Index builds after the data: more sort memory than the 64 MB default, for this transaction only.
             try conn.execute("SET LOCAL maintenance_work_mem = '256MB'")
@@ -213,6 +217,7 @@ public struct Importer {
                 !plan.leftOut.isEmpty || !plan.widen.isEmpty || !artifactMap.isEmpty
             {
                 wroteRecord = true
+                Interruption.shared.removeOnInterrupt(directory)
                 try RejectDirectory.write(directory, source: store, problems: plan.problems, widened: plan.widen, artifactMap: artifactMap)
             }
             if let integrity {
@@ -224,7 +229,11 @@ public struct Importer {
             let sequences = try setSequences(nextValues, conn)
             progress?(.step("committing"))
             committing = true
+            Interruption.shared.set(
+                "interrupted while committing: the import may or may not have committed; run mlflow-verify against the target to find out")
+            if let directory = policy.rejectDirectory { Interruption.shared.keep(directory) }
             try conn.execute("COMMIT", operation: "committing the import")
+            Interruption.shared.set("interrupted after the import committed: run mlflow-verify against the target to check it")
             var summary = ImportSummary(
                 source: sourcePath, revision: schema.revision, mlflowVersions: schema.mlflowVersions,
                 target: conn.displayName, targetState: state, tables: loaded, sequences: sequences,
@@ -253,8 +262,9 @@ public struct Importer {
                 if error.sqlState?.hasPrefix("42") == true { throw MigrationError.targetObjectRefused(target: conn.displayName, error: error) }
                 throw MigrationError.loadFailed(path: sourcePath, table: error.table, row: nil, error: error)
             }
-            // A privilege or object error is the target's, not a row's (SQLSTATE class 42).
-            if case .loadFailed(_, _, nil, let pg) = error as? MigrationError, pg.sqlState?.hasPrefix("42") == true {
+            // A privilege or object error is the target's, not a row's (SQLSTATE class 42), even
+            // when it struck during a row (a trigger calling what does not exist).
+            if case .loadFailed(_, _, _, let pg) = error as? MigrationError, pg.sqlState?.hasPrefix("42") == true {
                 throw MigrationError.targetObjectRefused(target: conn.displayName, error: pg)
             }
             throw error

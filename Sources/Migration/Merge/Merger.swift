@@ -58,6 +58,11 @@ public struct Merger {
         var current = sourcePaths.joined(separator: ", ")
         do {
             try conn.execute("BEGIN ISOLATION LEVEL READ COMMITTED")
+            if !dryRun {
+                Interruption.shared.set(
+                    "interrupted: the merge's transaction was not committed, so the target is unchanged (PostgreSQL rolls it back as the connection closes)"
+                )
+            }
             try conn.execute("SET LOCAL lock_timeout = '30s'")
             try TargetState.inspectForMerge(conn, for: schema)
             let namespace = try conn.currentSchema() ?? "public"
@@ -131,12 +136,18 @@ public struct Merger {
                         + " (an endpoint's or secret's name, a scorer in a merged experiment) must be renamed in a copy of the source.")
             }
             if let recordDirectory {
+                Interruption.shared.removeOnInterrupt(recordDirectory)
                 try record.write(recordDirectory)
                 wroteRecord = true
             }
             progress?(.step("committing"))
             committing = true
+            Interruption.shared.set(
+                "interrupted while committing: the merge may or may not have committed; run mlflow-verify with --merge-record against the target to find out"
+            )
+            if let recordDirectory { Interruption.shared.keep(recordDirectory) }
             try conn.execute("COMMIT", operation: "committing the merge")
+            Interruption.shared.set("interrupted after the merge committed: run mlflow-verify with --merge-record to check it")
             return report
         } catch {
             if let lost = conn.lost(

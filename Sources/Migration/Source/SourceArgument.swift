@@ -14,7 +14,8 @@ public enum SourceArgument {
         let scheme = argument[..<colon].lowercased()
         guard scheme == "sqlite" || scheme.hasPrefix("sqlite+") else {
             throw Refusal(
-                "'\(argument)' is a \(scheme) URI; the source is the MLflow SQLite file (sqlite:///PATH in the server's --backend-store-uri), or a bundle folder")
+                "'\(argument)' is a \(scheme) URI; the source is the MLflow SQLite file (sqlite:///PATH in the server's --backend-store-uri), or a bundle folder"
+            )
         }
         var rest = argument[argument.index(colon, offsetBy: 3)...]
         if let query = rest.firstIndex(of: "?") { rest = rest[..<query] }

@@ -11,8 +11,9 @@ public enum SourceOpener {
         if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
             let manifest = (path as NSString).appendingPathComponent("manifest.json")
             // A link named manifest.json is the bundle's problem (refused there); nothing at all is not a bundle.
-            guard (try? FileManager.default.destinationOfSymbolicLink(atPath: manifest)) != nil
-                || FileManager.default.fileExists(atPath: manifest)
+            guard
+                (try? FileManager.default.destinationOfSymbolicLink(atPath: manifest)) != nil
+                    || FileManager.default.fileExists(atPath: manifest)
             else { throw notBundle(path) }
             return try BundleSource(path: path, catalog: catalog)
         }

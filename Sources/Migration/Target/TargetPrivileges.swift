@@ -11,7 +11,7 @@ import PostgresTarget
 struct TargetPrivileges {
     /// One thing the role lacks.
     struct Missing: Equatable, Sendable {
-        /// What it may not do, e.g. "create tables in schema public".
+        /// What it may not do, such as "create tables in schema public".
         let what: String
         /// The statement an owner or superuser runs to allow it.
         let grant: String
@@ -34,17 +34,19 @@ struct TargetPrivileges {
         let shownNamespace = plainIdentifier(namespace) ? namespace : ns
         let relations = try conn.relations(in: namespace)
         guard !relations.isEmpty else {
-            let row = try conn.query(
-                """
-                SELECT has_schema_privilege(n.oid, 'CREATE'), has_schema_privilege(n.oid, 'USAGE'),
-                       CASE WHEN n.nspowner = 'pg_database_owner'::regrole THEN pg_get_userbyid(d.datdba) ELSE pg_get_userbyid(n.nspowner) END
-                FROM pg_namespace n, pg_database d WHERE n.nspname = $1 AND d.datname = current_database()
-                """,
-                [namespace]
-            ).rows.first ?? []
+            let row =
+                try conn.query(
+                    """
+                    SELECT has_schema_privilege(n.oid, 'CREATE'), has_schema_privilege(n.oid, 'USAGE'),
+                           CASE WHEN n.nspowner = 'pg_database_owner'::regrole THEN pg_get_userbyid(d.datdba) ELSE pg_get_userbyid(n.nspowner) END
+                    FROM pg_namespace n, pg_database d WHERE n.nspname = $1 AND d.datname = current_database()
+                    """,
+                    [namespace]
+                ).rows.first ?? []
             var missing: [Missing] = []
             if row.count > 1, row[0] != "t" || row[1] != "t" {
-                missing.append(.init(what: "create tables in schema \(namespace)", grant: "GRANT USAGE, CREATE ON SCHEMA \(shownNamespace) TO \(who);"))
+                missing.append(
+                    .init(what: "create tables in schema \(namespace)", grant: "GRANT USAGE, CREATE ON SCHEMA \(shownNamespace) TO \(who);"))
             }
             return TargetPrivileges(role: role, namespace: namespace, missing: missing, owner: row.count > 2 && row[2] != role ? row[2] : nil)
         }
@@ -72,11 +74,14 @@ struct TargetPrivileges {
         }
         var missing: [Missing] = []
         if !tables.isEmpty {
-            let kinds = ["SELECT", "INSERT", "UPDATE", "DELETE"].filter { k in tables.values.contains { $0.contains(k) } || k == "UPDATE" || k == "DELETE" }
+            let kinds = ["SELECT", "INSERT", "UPDATE", "DELETE"].filter { k in
+                tables.values.contains { $0.contains(k) } || k == "UPDATE" || k == "DELETE"
+            }
             let listed = tables.keys.sorted()
             missing.append(
                 .init(
-                    what: "read and write MLflow's tables (\(listed.count) of them lack a privilege, e.g. \(listed[0]): \(tables[listed[0]]!.joined(separator: ", ")))",
+                    what:
+                        "read and write MLflow's tables (\(listed.count) of them lack a privilege, e.g. \(listed[0]): \(tables[listed[0]]!.joined(separator: ", ")))",
                     grant: "GRANT \(kinds.joined(separator: ", ")) ON ALL TABLES IN SCHEMA \(shownNamespace) TO \(who);"))
         }
         var sequences: [String] = []
@@ -107,6 +112,8 @@ struct TargetPrivileges {
         .targetPrivileges(
             target: target, role: role, missing: missing.map(\.what),
             remedy: "As the owner or a superuser, run:\n    " + missing.map(\.grant).joined(separator: "\n    ")
-                + (owner.map { "\n  or connect as \($0), who owns \(missing.first?.what.hasPrefix("create") == true ? "the schema" : "MLflow's tables")." } ?? ""))
+                + (owner.map {
+                    "\n  or connect as \($0), who owns \(missing.first?.what.hasPrefix("create") == true ? "the schema" : "MLflow's tables")."
+                } ?? ""))
     }
 }

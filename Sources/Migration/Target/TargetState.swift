@@ -26,7 +26,9 @@ extension TargetState {
         guard encoding == "UTF8" else {
             throw MigrationError.targetRefused(
                 target: target, found: "its encoding is \(encoding ?? "unknown"), not UTF8",
-                remedy: "MLflow stores any Unicode: create the database with ENCODING 'UTF8', e.g.\n    \(TargetAdvice.createDatabase)\n  (\(TargetAdvice.template0Note))")
+                remedy:
+                    "MLflow stores any Unicode: create the database with ENCODING 'UTF8', e.g.\n    \(TargetAdvice.createDatabase)\n  (\(TargetAdvice.template0Note))"
+            )
         }
         let relations = try conn.relations(in: namespace)
         if relations.isEmpty && schema.readFromTarget == nil { return .empty }
@@ -43,7 +45,8 @@ extension TargetState {
                 "Import into a database that an MLflow server at revision \(schema.revision) created and nobody has used yet"
                     + " (this build cannot create that revision's schema itself)."
             } else if schema.derivedFrom.isEmpty {
-                empty + "\n  or into one that an MLflow server of the store's releases (\(TargetAdvice.releases(schema.mlflowVersions))) created and nobody has used yet."
+                empty
+                    + "\n  or into one that an MLflow server of the store's releases (\(TargetAdvice.releases(schema.mlflowVersions))) created and nobody has used yet."
             } else {
                 empty + "\n  (\(TargetAdvice.releases(schema.mlflowVersions)) cannot create this schema on PostgreSQL itself)."
             }
@@ -79,8 +82,10 @@ extension TargetState {
         guard used.isEmpty else {
             throw MigrationError.targetRefused(
                 target: target,
-                found: "MLflow's tables already hold data (\(used.prefix(3).joined(separator: "; "))\(used.count > 3 ? "; and \(used.count - 3) more" : ""))",
-                remedy: "An import loads only an empty or unused store (to add this store to the one the target holds, use --merge --record DIR). " + dropHint)
+                found:
+                    "MLflow's tables already hold data (\(used.prefix(3).joined(separator: "; "))\(used.count > 3 ? "; and \(used.count - 3) more" : ""))",
+                remedy: "An import loads only an empty or unused store (to add this store to the one the target holds, use --merge --record DIR). "
+                    + dropHint)
         }
         return .createdByMLflow(revision: schema.revision)
     }

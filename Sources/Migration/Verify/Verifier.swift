@@ -72,7 +72,9 @@ public struct Verifier {
             for (table, rows) in policy.leftOut.sorted(by: { $0.key < $1.key }) {
                 accounted.append("\(table): \(rows) row(s) left out by mlflow-export (--skip-rows), recorded in the bundle's manifest.json")
             }
-            for w in policy.widened { accounted.append("\(w.table).\(w.column) widened by mlflow-export from \(w.from) to \(w.to) (values unchanged)") }
+            for w in policy.widened {
+                accounted.append("\(w.table).\(w.column) widened by mlflow-export from \(w.from) to \(w.to) (values unchanged)")
+            }
         }
         var map = artifactMap
         if let rejectDirectory {

@@ -83,8 +83,10 @@ final class ExitCodeTests: XCTestCase {
         try check(
             env,
             Case(
-                tool: "mlflow-import", arguments: [rich, "--target", target], code: 5,
+                tool: "mlflow-import", arguments: [TestEnvironment.fixture("mlflow-2.9.2/empty.db"), "--target", target], code: 5,
                 firstLine: "mlflow-import: the target database", contains: "cannot be loaded"))
+        // The same store again: the target already equals it, which is exit 0 with nothing written.
+        try check(env, Case(tool: "mlflow-import", arguments: [rich, "--target", target, "--quiet"], code: 0, firstLine: ""))
     }
 
     /// Exit 6: the import commits, and its verification finds what another session changed inside
@@ -171,7 +173,7 @@ final class ExitCodeTests: XCTestCase {
             Case(tool: "mlflow-export", arguments: [rich, "--output", scratch + "/bundle", "--quiet"], code: 0, firstLine: ""),
             Case(
                 tool: "mlflow-export", arguments: [TestEnvironment.fixture("problems/mlflow-2.9.2-problems.db"), "--output", scratch + "/p"],
-                code: 1, firstLine: "mlflow-export: \(TestEnvironment.fixture("problems/mlflow-2.9.2-problems.db")): table "),
+                code: 1, firstLine: "mlflow-export: \(TestEnvironment.fixture("problems/mlflow-2.9.2-problems.db")) holds 15 row problem(s)"),
             Case(tool: "mlflow-export", arguments: [rich], code: 2, firstLine: "Error: Missing expected argument '--output <dir>'"),
             Case(
                 tool: "mlflow-export", arguments: [scratch + "/missing.db", "--output", scratch + "/m"], code: 3,

@@ -61,7 +61,9 @@ public final class BundleSource: MigrationSource {
             guard let column = schema.table(w.table)?.column(w.column), column.pgType.description == w.from,
                 let type = PGType(formatType: w.to), Self.isWidening(from: column.pgType, to: type)
             else {
-                throw invalid("manifest.json widens \(displayName(w.table)).\(displayName(w.column)) from \(displayName(w.from)) to \(displayName(w.to)), which no policy does")
+                throw invalid(
+                    "manifest.json widens \(displayName(w.table)).\(displayName(w.column)) from \(displayName(w.from)) to \(displayName(w.to)), which no policy does"
+                )
             }
             schema = schema.changingTypes([(w.table, w.column, type)])
         }
