@@ -111,10 +111,11 @@ public struct Exporter {
         return (source, sourceSum)
     }
 
-    /// The import's pre-flight over the source (quick_check, every value, key and reference), then
-    /// the policy: every problem no policy handles refuses the export, all of them listed; the
-    /// rows to leave out and columns to widen otherwise. A bundle then holds nothing PostgreSQL
-    /// would reject.
+    /// Runs the import's pre-flight over the source, then applies the policy.
+    ///
+    /// The pre-flight checks quick_check, every value, key and reference. Every problem no policy
+    /// handles refuses the export, all of them listed; otherwise the policy picks the rows to leave
+    /// out and the columns to widen. A bundle then holds nothing PostgreSQL would reject.
     private func preflight(_ source: SQLiteSource) throws -> Importer.Plan {
         progress?(.step("pre-flight: checking every row of \(sourcePath)"))
         let result = try Preflight(source: source, thorough: false, progress: progress).run()
