@@ -9,6 +9,7 @@ set -euo pipefail
 cmd="${1:-}"; dir="${2:-${MLFLOW_PG_CLUSTER:-/tmp/mlflow-pg-migrate-pg}}"
 data="$dir/data"; sock="$dir/socket"; tls="$dir/tls"
 # The port of the socket and of 127.0.0.1: chosen once per cluster (another cluster may hold 55432 on loopback).
+# The loopback listener accepts any local user without a password (initdb --auth=trust), as the socket does.
 if [ -f "$dir/port" ]; then port="$(cat "$dir/port")"; else port="${MLFLOW_PG_PORT:-}"; fi
 
 pgbin() {
@@ -18,10 +19,10 @@ pgbin() {
 }
 
 ensure_packages() {
-  if ! pgbin >/dev/null 2>&1 || ! command -v psql >/dev/null || ! command -v pg_dump >/dev/null; then
-    echo "pg-cluster: installing PostgreSQL from Debian" >&2
+  if ! pgbin >/dev/null 2>&1 || ! command -v psql >/dev/null || ! command -v pg_dump >/dev/null || ! command -v openssl >/dev/null; then
+    echo "pg-cluster: installing PostgreSQL and OpenSSL from Debian" >&2
     export DEBIAN_FRONTEND=noninteractive
-    apt-get update -qq >&2 && apt-get install -y -qq postgresql postgresql-client >&2
+    apt-get update -qq >&2 && apt-get install -y -qq postgresql postgresql-client openssl >&2
   fi
   id postgres >/dev/null 2>&1 || useradd --system --home-dir /var/lib/postgresql --shell /bin/bash postgres
 }
@@ -29,8 +30,15 @@ ensure_packages() {
 as_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
 
 print_env() {
+  [ -n "$port" ] || { echo "pg-cluster: no cluster in $dir (run: $0 start $dir)" >&2; exit 1; }
   echo "export PGHOST='$sock' PGPORT='$port' PGUSER=postgres PGDATABASE=postgres"
-  echo "export MLFLOW_PG_TEST_CLUSTER='$dir' MLFLOW_PG_TLS_CA='$tls/ca.crt'"
+  echo "export MLFLOW_PG_TEST_CLUSTER='$dir'"
+  # Only a cluster that serves TLS (one started by an older version of this script does not).
+  if [ "$(as_pg psql -X -Atq -h "$sock" -p "$port" -U postgres -d postgres -c 'SHOW ssl' 2>/dev/null)" = on ]; then
+    echo "export MLFLOW_PG_TLS_CA='$tls/ca.crt'"
+  else
+    echo "pg-cluster: the cluster in $dir serves no TLS; stop and start it again for the connection-security tests" >&2
+  fi
 }
 
 # A loopback TCP port nothing listens on, 55432 when free.
@@ -51,7 +59,11 @@ PY
 
 # A throwaway CA and a server certificate for localhost, 127.0.0.1 and pg.example.test.
 make_tls() {
-  [ -f "$tls/server.key" ] && return
+  # Made again when missing, half made or expiring within a day.
+  if [ -f "$tls/server.crt" ] && [ -f "$tls/server.key" ] && openssl x509 -checkend 86400 -noout -in "$tls/server.crt" >/dev/null 2>&1; then
+    return
+  fi
+  rm -rf "$tls"
   mkdir -p "$tls"
   openssl req -x509 -newkey rsa:2048 -nodes -days 30 -subj "/CN=mlflow-pg-migrate test CA" \
     -keyout "$tls/ca.key" -out "$tls/ca.crt" 2>/dev/null
@@ -67,21 +79,35 @@ case "$cmd" in
     ensure_packages
     bin="$(pgbin)"
     mkdir -p "$dir" "$sock"
-    if [ -z "$port" ]; then port="$(free_port)"; fi
-    echo "$port" > "$dir/port"
     make_tls
     [ "$(id -u)" = 0 ] && chown -R postgres: "$dir"
     if [ ! -f "$data/PG_VERSION" ]; then
       as_pg "$bin/initdb" -D "$data" -U postgres -E UTF8 --locale=C.UTF-8 --auth=trust >/dev/null
     fi
-    opts="-c listen_addresses='127.0.0.1' -c unix_socket_directories='$sock' -p $port -c fsync=off -c max_connections=50"
-    opts="$opts -c ssl=on -c ssl_cert_file='$tls/server.crt' -c ssl_key_file='$tls/server.key'"
-    # TimescaleDB where this PostgreSQL has it (not packaged for Debian 12: its tests skip without it).
-    if [ -f "$bin/../lib/timescaledb.so" ]; then
-      opts="$opts -c shared_preload_libraries=timescaledb -c timescaledb.telemetry_level=off"
-    fi
     if ! as_pg "$bin/pg_ctl" -D "$data" status >/dev/null 2>&1; then
-      as_pg "$bin/pg_ctl" -D "$data" -l "$dir/server.log" -w -t 60 start -o "$opts" >/dev/null
+      started=""
+      for attempt in 1 2 3; do
+        [ -n "$port" ] || port="$(free_port)"
+        echo "$port" > "$dir/port"
+        opts="-c listen_addresses='127.0.0.1' -c unix_socket_directories='$sock' -p $port -c fsync=off -c max_connections=50"
+        opts="$opts -c ssl=on -c ssl_cert_file='$tls/server.crt' -c ssl_key_file='$tls/server.key'"
+        # TimescaleDB where this PostgreSQL has it (not packaged for Debian 12: its tests skip without it).
+        if [ -f "$bin/../lib/timescaledb.so" ]; then
+          opts="$opts -c shared_preload_libraries=timescaledb -c timescaledb.telemetry_level=off"
+        fi
+        if as_pg "$bin/pg_ctl" -D "$data" -l "$dir/server.log" -w -t 60 start -o "$opts" >/dev/null; then
+          started=1
+          break
+        fi
+        # Another server may have taken the port since it was chosen: choose again (unless it was given).
+        [ -z "${MLFLOW_PG_PORT:-}" ] || break
+        port=""
+      done
+      if [ -z "$started" ]; then
+        echo "pg-cluster: the server did not start; the end of $dir/server.log:" >&2
+        tail -5 "$dir/server.log" >&2 || true
+        exit 1
+      fi
     fi
     # A test that died mid-way may have left ALTER SYSTEM settings (FaultTests sets synchronous
     # replication for a moment); the cluster's own settings come from the command line above.

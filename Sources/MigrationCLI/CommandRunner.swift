@@ -28,7 +28,7 @@ public enum CommandRunner {
             if !message.isEmpty { printError(message) }
             exit(ExitCodes.usage)
         }
-        Interruption.shared.install(tool: command.tool.name, message: command.tool.interrupted)
+        InterruptHandler.install(tool: command.tool.name, message: command.tool.interrupted)
         do {
             try command.run()
             exit(ExitCodes.success)

@@ -77,7 +77,7 @@ public enum ExitCodes {
                 .sourceDamaged, .bundleInvalid, .sourceNotBundle:
                 return 3
             case .targetUnreachable, .connectionLost, .targetReadFailed: return 4
-            case .targetRefused, .targetNotMLflow, .revisionMismatch: return 5
+            case .targetRefused, .targetHoldsData, .targetNotMLflow, .revisionMismatch: return 5
             case .outputUnusable: return 7
             case .targetPrivileges, .targetObjectRefused: return 8
             }
@@ -87,7 +87,7 @@ public enum ExitCodes {
     /// Every code a tool can exit with and what it means, for help texts and the README.
     public static func documented(_ tool: Tool) -> [(code: Int32, meaning: String)] {
         let internalDefect = (internalError, "an internal error: a defect of this tool, please report it")
-        let interruption = (Int32(130), "interrupted (Ctrl-C or SIGTERM): the message says what that left")
+        let interruption = (Int32(130), "interrupted by Ctrl-C (by SIGTERM: 143); the message says what that left")
         switch tool {
         case .importer:
             return [

@@ -156,8 +156,15 @@ public struct ImportCommand: ToolCommand {
                 sourcePath: source, conninfo: target.target, policy: try policy(), preflight: !noPreflight,
                 artifactMap: map, timescale: try timescale(), progress: progress
             ).run()
-        } catch let refusal as MigrationError {
-            guard case .targetRefused = refusal, try alreadyImported(map, progress) else { throw refusal }
+        } catch MigrationError.targetHoldsData(let target, let counts, let found, let remedy) where !timescaledb {
+            guard
+                let equal = AlreadyImported.check(
+                    sourcePath: source, conninfo: self.target.target, targetCounts: counts, artifactMap: map, maxDiffs: report.differenceLimit)
+            else { throw MigrationError.targetHoldsData(target: target, counts: counts, found: found, remedy: remedy) }
+            printSummary(
+                "Nothing to do: \(equal.target) already holds exactly \(source) (every table's rows, checksum and metric series are equal,"
+                    + " as mlflow-verify checks them). Nothing was written.")
+            if verify { try report.emit(equal, negative: nil, quiet: quiet) }
             return
         }
         printSummary(summary.text)
@@ -173,24 +180,6 @@ public struct ImportCommand: ToolCommand {
         } catch let error as MigrationError {
             throw CommandFailure.afterCommit(error)
         }
-    }
-
-    /// True when a refused target already equals the source, as mlflow-verify compares them.
-    ///
-    /// That is a finished import run again: it says so (with --verify, the report too), and nothing is written.
-    private func alreadyImported(_ map: ArtifactRootMap, _ progress: ProgressHandler?) throws -> Bool {
-        progress?(.step("the target is not empty: checking whether it already holds exactly this source"))
-        guard
-            let result = try? Verifier(
-                sourcePath: source, conninfo: target.target, maxDiffs: report.differenceLimit, rejectDirectory: rejectDir, artifactMap: map,
-                progress: nil
-            ).run(), result.passed
-        else { return false }
-        printSummary(
-            "Nothing to do: \(result.target) already holds exactly \(source) (every table's rows, checksum and metric series are equal, as"
-                + " mlflow-verify checks them). Nothing was written.")
-        if verify { try report.emit(result, negative: nil, quiet: quiet) }
-        return true
     }
 
     /// `--merge`, with or without `--dry-run` and `--verify`.

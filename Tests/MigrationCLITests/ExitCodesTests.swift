@@ -31,10 +31,14 @@ final class ExitCodesTests: XCTestCase {
             (.sourceNotBundle(path: "d", sqliteFiles: []), 3),
             (.targetPrivileges(target: "t", role: "r", missing: ["m"], remedy: "g"), 8),
             (.targetObjectRefused(target: "t", error: pg), 8),
+            (.targetHoldsData(target: "t", counts: [:], found: "f", remedy: "r"), 5),
         ]
         for (error, code) in cases {
             XCTAssertEqual(ExitCodes.code(for: error, in: .importer), code, "\(error)")
-            if !["targetUnreachable", "connectionLost", "targetRefused", "revisionMismatch", "targetPrivileges", "targetObjectRefused"].contains(
+            if ![
+                "targetUnreachable", "connectionLost", "targetRefused", "revisionMismatch", "targetPrivileges", "targetObjectRefused",
+                "targetHoldsData",
+            ].contains(
                 MigrationErrorSamples.name(of: error))
             {
                 XCTAssertEqual(ExitCodes.code(for: error, in: .exporter), code, "\(error)")
@@ -65,7 +69,7 @@ final class ExitCodesTests: XCTestCase {
         // The exporter never connects to a target nor gives a verdict.
         let exporterNever: Set = [
             "targetUnreachable", "connectionLost", "targetRefused", "revisionMismatch", "targetNotMLflow", "targetReadFailed", "targetPrivileges",
-            "targetObjectRefused",
+            "targetObjectRefused", "targetHoldsData",
         ]
         for tool in [ExitCodes.Tool.importer, .dryRun, .verifier, .exporter] {
             let documented = Set(ExitCodes.documented(tool).map(\.code))

@@ -35,6 +35,7 @@ public enum MigrationErrorSamples {
         .sourceNotBundle(path: "s.db", sqliteFiles: ["s.db/mlflow.db"]),
         .targetPrivileges(target: "u@h:5432/db", role: "alice", missing: ["create tables in schema public"], remedy: "GRANT"),
         .targetObjectRefused(target: "u@h:5432/db", error: PGError(operation: "COPY", sqlState: "42501", message: "permission denied")),
+        .targetHoldsData(target: "u@h:5432/db", counts: ["runs": 3], found: "MLflow's tables already hold data", remedy: "Use an empty database."),
     ]
 
     /// The case's name.
@@ -68,9 +69,10 @@ public enum MigrationErrorSamples {
         case .sourceNotBundle: "sourceNotBundle"
         case .targetPrivileges: "targetPrivileges"
         case .targetObjectRefused: "targetObjectRefused"
+        case .targetHoldsData: "targetHoldsData"
         }
     }
 
     /// How many cases `name(of:)` names.
-    public static let caseCount = 25
+    public static let caseCount = 26
 }

@@ -46,7 +46,7 @@ public struct DryRun {
         defer { try? conn.execute("ROLLBACK") }
         report.target = try targetInfo(conn)
         var state: TargetState?
-        let privileges = try TargetPrivileges.check(conn, for: source.schema)
+        let privileges = try TargetPrivileges.check(conn, for: source.schema, widening: plan.widen)
         do {
             guard privileges.isEmpty else { throw privileges.error(target: conn.displayName) }
             let inspected = try TargetState.inspect(conn, for: source.schema, lock: false)
@@ -60,6 +60,14 @@ public struct DryRun {
                 report.plan.action = "load into the schema MLflow created"
                 report.plan.rowsToReplace = source.schema.createdRows.sorted { $0.key < $1.key }.map { .init(table: $0.key, rows: $0.value) }
             }
+        } catch MigrationError.targetHoldsData(_, let counts, _, _)
+            where timescale == nil
+            && AlreadyImported.check(
+                sourcePath: sourcePath, conninfo: conninfo, targetCounts: counts, artifactMap: artifactMap, maxDiffs: 0) != nil
+        {
+            report.target.state = "holds exactly this source already (checked as mlflow-verify does)"
+            report.plan.action = "nothing to do: the import would write nothing and exit 0"
+            report.plan.nothingToDo = true
         } catch let error as MigrationError {
             report.target.state = "refused"
             report.blockers.append("\(error)")
@@ -110,13 +118,15 @@ public struct DryRun {
         if let warning = conn.security.warning { target.notes.append(warning) }
         target.serverVersion = try conn.query("SHOW server_version").scalar ?? "?"
         target.timescaledb = try conn.query("SELECT extversion FROM pg_extension WHERE extname = 'timescaledb'").scalar
-        // datlocprovider: 'c' libc, 'i' ICU (PostgreSQL 15 and later; then the ICU locale sorts, not datcollate).
-        let provider = try conn.query("SELECT 1 FROM pg_attribute WHERE attrelid = 'pg_database'::regclass AND attname = 'datlocprovider'").scalar
+        // datlocprovider (PostgreSQL 15 and later): 'c' libc, 'i' ICU (then the ICU locale sorts, not
+        // datcollate), 'b' builtin (17; C or C.UTF-8, code point order like SQLite). The locale is
+        // daticulocale in 15 and 16, datlocale from 17: read through to_jsonb, which any version has.
         let db =
             try conn.query(
                 """
-                SELECT pg_encoding_to_char(encoding), datcollate, \(provider == nil ? "'c', NULL" : "datlocprovider, daticulocale")
-                FROM pg_database WHERE datname = current_database()
+                SELECT pg_encoding_to_char(encoding), datcollate, coalesce(to_jsonb(d)->>'datlocprovider', 'c'),
+                       coalesce(to_jsonb(d)->>'datlocale', to_jsonb(d)->>'daticulocale')
+                FROM pg_database d WHERE datname = current_database()
                 """
             ).rows.first ?? []
         target.encoding = db.first.flatMap { $0 } ?? "?"
@@ -128,6 +138,9 @@ public struct DryRun {
                 "collation: the database sorts text with ICU locale \(locale) (its libc LC_COLLATE \(collate) is not used for sorting), unlike SQLite's"
                     + " bytewise order ('B' < 'a'): MLflow's listings ordered by name come out in another order. Create the database with"
                     + " the libc provider to keep SQLite's order: \(TargetAdvice.createDatabase.dropLast()) LOCALE_PROVIDER libc;")
+        } else if db.count > 3, db[2] == "b" {
+            // The builtin provider's locales (C, C.UTF-8, PG_UNICODE_FAST) sort by code point, as SQLite does.
+            target.collation = "builtin \(db[3] ?? "?")"
         } else {
             target.collation = collate
             if !["C", "C.UTF-8", "C.utf8", "POSIX"].contains(collate) {

@@ -61,6 +61,8 @@ public struct DryRunReport: Codable, Sendable {
         /// `--timescaledb`: metrics as a compressed hypertable, with the chunks the source's timestamps fill.
         public var hypertable: Hypertable?
         public var estimatedSeconds = 0.0
+        /// True when the target already holds exactly the source: the import would do nothing.
+        public var nothingToDo = false
     }
 
     /// What `--timescaledb` would make of `metrics`.
@@ -139,7 +141,7 @@ extension DryRunReport {
             l.append("Plan: none, the import is blocked (below)")
         } else {
             l.append("Plan: \(plan.action)")
-            l += planLines
+            if !plan.nothingToDo { l += planLines }
         }
         if !artifacts.rewrites.isEmpty || !artifacts.uncoveredLocal.isEmpty {
             l.append("Artifact locations:")

@@ -57,6 +57,8 @@ public enum MigrationError: Error, CustomStringConvertible {
     /// The server refused an operation on an object (SQLSTATE class 42: a privilege, a missing or
     /// unexpected object) while nothing in the source was at fault.
     case targetObjectRefused(target: String, error: PGError)
+    /// MLflow's tables in the target hold data: `counts` are their rows, for telling a finished import run again.
+    case targetHoldsData(target: String, counts: [String: Int], found: String, remedy: String)
     /// A source value the target cannot take: the file, table, row, column and why.
     case rejectedValue(path: String, table: String, row: RowKey?, column: String, problem: String, remedy: String)
     /// The target is not an MLflow store (verification).
@@ -146,15 +148,17 @@ public enum MigrationError: Error, CustomStringConvertible {
                 text += "\n  Check --target (a libpq URI or key=value string) or PGHOST/PGPORT/PGDATABASE, and that the server runs."
             }
             return text
-        case let .targetRefused(target, found, remedy):
+        case let .targetRefused(target, found, remedy), let .targetHoldsData(target, _, found, remedy):
             return "the target database \(target) cannot be loaded: \(found).\n  \(remedy)\n  Nothing was written."
         case let .targetPrivileges(target, role, missing, remedy):
             return
                 "role \(role) may not \(missing.joined(separator: ", nor ")) in the target database \(target).\n  \(remedy)\n  Nothing was written."
         case let .targetObjectRefused(target, error):
             let lines = error.description.split(separator: "\n", omittingEmptySubsequences: false).map { displayName(String($0)) }
-            return "the target database \(target) refused the import (SQLSTATE \(error.sqlState ?? "?")): " + lines.joined(separator: "\n  ")
-                + "\n  No source row is at fault: check the role's privileges (mlflow-import --dry-run lists the GRANTs it needs) and --target."
+            return "the target database \(target) refused the import (SQLSTATE \(error.sqlState ?? "?"))"
+                + (error.table.map { " on table \(displayName($0))" } ?? "") + ": " + lines.joined(separator: "\n  ")
+                + "\n  No source row is at fault: an object of the target is (a privilege, or a trigger, rule or extension of the"
+                + " target calling what does not exist). mlflow-import --dry-run lists the privileges the import needs."
                 + "\n  The import was rolled back; the target is unchanged."
         case let .targetNotMLflow(target, reason):
             return "the target database \(target) is not an MLflow store: \(reason).\n  Check --target and search_path."

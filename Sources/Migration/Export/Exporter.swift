@@ -39,18 +39,22 @@ public struct Exporter {
         let plan = try preflight(source)
         let staging = output.deletingLastPathComponent().appendingPathComponent(".\(output.lastPathComponent).partial-\(UUID().uuidString.prefix(8))")
         var wroteRecord = false
-        Interruption.shared.removeOnInterrupt(staging.path)
+        // The staging folder is the export's own: an interruption removes it whole.
+        Interruption.shared.onInterrupt("bundle-staging") { try? FileManager.default.removeItem(at: staging) }
         do {
             let (written, manifestChecksum) = try writeBundle(from: source, sourceSum: sourceSum, plan: plan, into: staging)
             if let directory = policy.rejectDirectory, !plan.leftOut.isEmpty || !plan.widen.isEmpty || !artifactMap.isEmpty {
                 wroteRecord = true
-                Interruption.shared.removeOnInterrupt(directory)
+                Interruption.shared.onInterrupt("reject-directory") { RejectDirectory.remove(directory) }
                 try RejectDirectory.write(directory, source: source, problems: plan.problems, widened: plan.widen, artifactMap: artifactMap)
             }
-            try publish(staging, as: output)
-            Interruption.shared.keep(staging.path)
-            if let directory = policy.rejectDirectory { Interruption.shared.keep(directory) }
-            Interruption.shared.set("interrupted after the bundle was written to \(outputPath)")
+            // Published and said so in one step: an interruption comes before it or after it.
+            try Interruption.shared.exclusively {
+                try publish(staging, as: output)
+                Interruption.shared.cancel("bundle-staging")
+                Interruption.shared.cancel("reject-directory")
+                Interruption.shared.set("interrupted after the bundle was written to \(outputPath)")
+            }
             var summary = ExportSummary(
                 source: sourcePath, output: outputPath, revision: source.schema.revision,
                 tables: written, seconds: Date().timeIntervalSince(started))
@@ -143,7 +147,7 @@ public struct Exporter {
             progress?(.tableFinished(table: table.name, rows: entry.rows, seconds: Date().timeIntervalSince(t0)))
         }
         let manifest = BundleManifest(
-            format: BundleManifest.formatName, formatVersion: BundleManifest.currentVersion,
+            format: BundleManifest.formatName, formatVersion: plan.widen.isEmpty ? BundleManifest.currentVersion : BundleManifest.widenedVersion,
             tool: "mlflow-export", toolVersion: ToolVersion.current,
             createdAt: ISO8601DateFormatter().string(from: Date()),
             source: .init(name: URL(fileURLWithPath: sourcePath).lastPathComponent, size: sourceSum.size, xxh64: sourceSum.hash),
@@ -173,7 +177,8 @@ public struct Exporter {
         var size: Int64 = 0
         var content: UInt64 = 0
         var rows = 0
-        let total = try source.rowCount(table) - (source.leftOut[table.name] ?? 0)
+        // Counted for the progress bar only: a count(*) per table is not free.
+        let total = progress == nil ? 0 : try source.rowCount(table) - (source.leftOut[table.name] ?? 0)
         progress?(.tableStarted(table: table.name, total: total))
         func flush() throws {
             let bytes = buffer.bytes

@@ -95,7 +95,8 @@ public struct Importer {
                 plan.widen.append(
                     .init(
                         table: parts[0], column: parts[1], from: column.pgType.description,
-                        to: PGType.text(maxCharacters: longest).description))
+                        // varchar(n) takes n up to 10485760; longer values need text.
+                        to: PGType.text(maxCharacters: longest > 10_485_760 ? nil : longest).description))
             }
         }
         if policy.widenIntegers {
@@ -154,6 +155,13 @@ public struct Importer {
         }
     }
 
+    /// `targetObjectRefused` for a privilege or object error (SQLSTATE class 42), which is the
+    /// target's and not a row's even when it struck during one (a trigger calling what does not exist); else nil.
+    static func targetsOwn(_ error: any Error, target: String) -> MigrationError? {
+        guard let pg = serverError(error), pg.sqlState?.hasPrefix("42") == true else { return nil }
+        return .targetObjectRefused(target: target, error: pg)
+    }
+
     /// The server-side error inside a load failure, if there is one.
     static func serverError(_ error: any Error) -> PGError? {
         if let pg = error as? PGError { return pg }
@@ -180,7 +188,7 @@ public struct Importer {
             // Index builds after the data: more sort memory than the 64 MB default, for this transaction only.
             try conn.execute("SET LOCAL maintenance_work_mem = '256MB'")
             try conn.lockSchemaForImport()
-            let privileges = try TargetPrivileges.check(conn, for: schema)
+            let privileges = try TargetPrivileges.check(conn, for: schema, widening: plan.widen)
             guard privileges.isEmpty else { throw privileges.error(target: conn.displayName) }
             let state = try TargetState.inspect(conn, for: schema)
             let extensionInfo = timescale == nil ? nil : try conn.requireTimescale()
@@ -217,7 +225,7 @@ public struct Importer {
                 !plan.leftOut.isEmpty || !plan.widen.isEmpty || !artifactMap.isEmpty
             {
                 wroteRecord = true
-                Interruption.shared.removeOnInterrupt(directory)
+                Interruption.shared.onInterrupt("reject-directory") { RejectDirectory.remove(directory) }
                 try RejectDirectory.write(directory, source: store, problems: plan.problems, widened: plan.widen, artifactMap: artifactMap)
             }
             if let integrity {
@@ -231,7 +239,7 @@ public struct Importer {
             committing = true
             Interruption.shared.set(
                 "interrupted while committing: the import may or may not have committed; run mlflow-verify against the target to find out")
-            if let directory = policy.rejectDirectory { Interruption.shared.keep(directory) }
+            Interruption.shared.cancel("reject-directory")
             try conn.execute("COMMIT", operation: "committing the import")
             Interruption.shared.set("interrupted after the import committed: run mlflow-verify against the target to check it")
             var summary = ImportSummary(
@@ -258,14 +266,9 @@ public struct Importer {
             }
             try? conn.execute("ROLLBACK")
             if wroteRecord, let directory = policy.rejectDirectory { RejectDirectory.remove(directory) }
+            if let refused = Self.targetsOwn(error, target: conn.displayName) { throw refused }
             if let error = error as? PGError {
-                if error.sqlState?.hasPrefix("42") == true { throw MigrationError.targetObjectRefused(target: conn.displayName, error: error) }
                 throw MigrationError.loadFailed(path: sourcePath, table: error.table, row: nil, error: error)
-            }
-            // A privilege or object error is the target's, not a row's (SQLSTATE class 42), even
-            // when it struck during a row (a trigger calling what does not exist).
-            if case .loadFailed(_, _, _, let pg) = error as? MigrationError, pg.sqlState?.hasPrefix("42") == true {
-                throw MigrationError.targetObjectRefused(target: conn.displayName, error: pg)
             }
             throw error
         }
@@ -311,33 +314,16 @@ public struct Importer {
 
     /// Post-data: keys, indexes and foreign keys, built once over the loaded rows (which validates them).
     private func buildKeys(_ schema: SchemaRevision, _ conn: PGConnection) throws {
-        let statements = Self.statements(schema.postDataSQL(hypertable: timescale != nil))
+        let statements = schema.postDataStatements(hypertable: timescale != nil)
         do {
             for (index, statement) in statements.enumerated() {
-                progress?(.phase(name: "keys and indexes", done: index, total: statements.count, current: Self.objectName(statement)))
-                try conn.execute(statement, operation: "adding MLflow's keys, indexes and foreign keys (\(Self.objectName(statement)))")
+                progress?(.phase(name: "keys and indexes", done: index, total: statements.count, current: SchemaRevision.objectName(statement)))
+                try conn.execute(statement, operation: "adding MLflow's keys, indexes and foreign keys (\(SchemaRevision.objectName(statement)))")
             }
             progress?(.phase(name: "keys and indexes", done: statements.count, total: statements.count, current: ""))
         } catch let error as PGError {
             throw MigrationError.loadFailed(path: sourcePath, table: error.table, row: nil, error: error)
         }
-    }
-
-    /// The statements of pg_dump-style DDL: each ends with a semicolon at the end of a line.
-    static func statements(_ sql: String) -> [String] {
-        (sql + "\n").components(separatedBy: ";\n").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.filter { !$0.isEmpty }.map { $0 + ";" }
-    }
-
-    /// The key or index a post-data statement makes (`ADD CONSTRAINT name`, `CREATE INDEX name`), for progress.
-    static func objectName(_ statement: String) -> String {
-        let words = statement.split(whereSeparator: \.isWhitespace)
-        for marker in ["CONSTRAINT", "INDEX"] {
-            if let i = words.firstIndex(where: { $0 == marker }), i + 1 < words.count {
-                let next = words[i + 1] == "IF" && i + 4 < words.count ? words[i + 4] : words[i + 1]
-                return String(next)
-            }
-        }
-        return String(statement.prefix(40))
     }
 
     /// Collects the planner's statistics of every loaded table, inside the transaction.

@@ -136,7 +136,7 @@ public struct Merger {
                         + " (an endpoint's or secret's name, a scorer in a merged experiment) must be renamed in a copy of the source.")
             }
             if let recordDirectory {
-                Interruption.shared.removeOnInterrupt(recordDirectory)
+                Interruption.shared.onInterrupt("merge-record") { MergeRecord.remove(recordDirectory) }
                 try record.write(recordDirectory)
                 wroteRecord = true
             }
@@ -145,7 +145,7 @@ public struct Merger {
             Interruption.shared.set(
                 "interrupted while committing: the merge may or may not have committed; run mlflow-verify with --merge-record against the target to find out"
             )
-            if let recordDirectory { Interruption.shared.keep(recordDirectory) }
+            Interruption.shared.cancel("merge-record")
             try conn.execute("COMMIT", operation: "committing the merge")
             Interruption.shared.set("interrupted after the merge committed: run mlflow-verify with --merge-record to check it")
             return report
@@ -161,6 +161,7 @@ public struct Merger {
             }
             try? conn.execute("ROLLBACK")
             if wroteRecord, let recordDirectory { MergeRecord.remove(recordDirectory) }
+            if let refused = Importer.targetsOwn(error, target: conn.displayName) { throw refused }
             if let error = error as? PGError {
                 throw MigrationError.loadFailed(path: current, table: error.table, row: nil, error: error)
             }

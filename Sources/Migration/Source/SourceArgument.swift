@@ -20,6 +20,9 @@ public enum SourceArgument {
         var rest = argument[argument.index(colon, offsetBy: 3)...]
         if let query = rest.firstIndex(of: "?") { rest = rest[..<query] }
         // sqlite:///PATH: the host part is empty, PATH is relative; sqlite:////PATH is absolute.
+        guard !rest.isEmpty else {
+            throw Refusal("'\(argument)' is an in-memory SQLite store, which holds nothing once MLflow stops; give the file of the store")
+        }
         guard rest.hasPrefix("/") else {
             throw Refusal("'\(argument)' names a host; SQLite URIs have three slashes: sqlite:///relative/path.db or sqlite:////absolute/path.db")
         }

@@ -26,7 +26,10 @@ public enum SourceOpener {
         let stores = names.sorted().filter { name in
             guard !name.hasPrefix(".") else { return false }
             let file = (path as NSString).appendingPathComponent(name)
-            guard let handle = FileHandle(forReadingAtPath: file) else { return false }
+            // Regular files only: opening a FIFO would wait for a writer.
+            guard (try? FileManager.default.attributesOfItem(atPath: file))?[.type] as? FileAttributeType == .typeRegular,
+                let handle = FileHandle(forReadingAtPath: file)
+            else { return false }
             defer { try? handle.close() }
             return (try? handle.read(upToCount: 16)) == Data("SQLite format 3\u{0}".utf8)
         }

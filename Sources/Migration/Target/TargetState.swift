@@ -11,7 +11,7 @@ public enum TargetState: Equatable, Sendable {
 }
 
 extension TargetState {
-    /// Inspects the connection's current schema for an import of `schema`; throws `targetRefused` when the schema
+    /// Inspects the connection's current schema for an import of `schema`; throws `targetRefused` (`targetHoldsData` for MLflow's tables with data) when the schema
     /// holds anything else.
     ///
     /// Run it inside the import's transaction, so that the locks it takes keep the state until commit.
@@ -70,8 +70,10 @@ extension TargetState {
                 remedy: "Run the import again once nothing alters the target.")
         }
         var used: [String] = []
+        var counts: [String: Int] = [:]
         for table in schema.tables {
             let count = Int(try conn.query("SELECT count(*) FROM \(conn.quoteIdentifier(table.name))").scalar ?? "0") ?? 0
+            counts[table.name] = count
             let created = schema.createdRows[table.name] ?? 0
             // A newer release may seed fewer of the rows the build knows; none it does not know.
             let unused = schema.readFromTarget == nil ? count == created : count <= created
@@ -80,8 +82,8 @@ extension TargetState {
         let defaultOnly = try conn.query("SELECT count(*) FROM experiments WHERE NOT (experiment_id = 0 AND name = 'Default')").scalar
         if defaultOnly != "0" { used.append("experiments holds experiments other than Default") }
         guard used.isEmpty else {
-            throw MigrationError.targetRefused(
-                target: target,
+            throw MigrationError.targetHoldsData(
+                target: target, counts: counts,
                 found:
                     "MLflow's tables already hold data (\(used.prefix(3).joined(separator: "; "))\(used.count > 3 ? "; and \(used.count - 3) more" : ""))",
                 remedy: "An import loads only an empty or unused store (to add this store to the one the target holds, use --merge --record DIR). "

@@ -57,6 +57,8 @@ final class FirstMigrationTests: XCTestCase {
         let cleanup = try role(env, "e2e_newcomer", databases: [db])
         defer { cleanup() }
         let asRole = target.replacingOccurrences(of: "user=postgres", with: "user=e2e_newcomer")
+        // As a hardened database has it: not even USAGE on public (then it is not in the role's search path at all).
+        try env.admin(database: db).execute("REVOKE ALL ON SCHEMA public FROM PUBLIC")
 
         let dry = try env.tool("mlflow-import", [rich, "--target", asRole, "--dry-run"])
         expect(
@@ -99,6 +101,20 @@ final class FirstMigrationTests: XCTestCase {
         let grants = refused.stderr.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.filter { $0.hasPrefix("GRANT ") }
         XCTAssertEqual(grants.count, 2, refused.stderr)
         for grant in grants { try env.admin(database: db).execute(grant) }
+
+        // Widening a column takes the table's owner, which no GRANT gives: said before, refused alike.
+        let policies = ["--widen-too-long", "--widen-integers", "--skip-rows", "all"]
+        let scratch = try ExitCodeTests.scratch()
+        defer { try? FileManager.default.removeItem(atPath: scratch) }
+        let widenDry = try env.tool("mlflow-import", [problems, "--target", asRole, "--dry-run", "--reject-dir", scratch + "/dry"] + policies)
+        expect(
+            widenDry, 1,
+            stderr: "mlflow-import --dry-run: the import would fail: blocked: role e2e_operator may not widen columns of tables it does not own")
+        let widen = try env.tool("mlflow-import", [problems, "--target", asRole, "--reject-dir", scratch + "/rejects"] + policies)
+        expect(widen, 8, stderr: "mlflow-import: role e2e_operator may not widen columns of tables it does not own")
+        XCTAssertTrue(widen.stderr.contains("  Connect as postgres, who owns MLflow's tables."), widen.stderr)
+        XCTAssertEqual(try targetFingerprint(target), before)
+
         expect(try env.tool("mlflow-import", [rich, "--target", asRole, "--verify", "-q"]), 0)
     }
 
@@ -354,6 +370,18 @@ final class FirstMigrationTests: XCTestCase {
             "mlflow-import: interrupted: the import's transaction was not committed, so the target is unchanged (PostgreSQL rolls it back as the connection closes)"
         )
         XCTAssertTrue(try TestEnvironment.wait(seconds: 10) { try targetFingerprint(fresh) == "" })
+
+        // SIGTERM mid-export: exit 143, and neither the bundle nor its staging folder is left.
+        let exporting = try env.start("mlflow-export", [bulk, "-o", scratch + "/interrupted", "--progress", "none"])
+        let staging = try TestEnvironment.wait(seconds: 60) {
+            (try FileManager.default.contentsOfDirectory(atPath: scratch)).contains { $0.hasPrefix(".interrupted.partial-") }
+        }
+        XCTAssertTrue(staging, "the export never began writing")
+        kill(exporting.process.processIdentifier, SIGTERM)
+        let stopped = try exporting.finish()
+        XCTAssertEqual(stopped.status, 143, stopped.stderr)
+        XCTAssertEqual(stopped.stderr.split(separator: "\n").last.map(String.init), "mlflow-export: interrupted: no bundle was written")
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: scratch).filter { $0.contains("interrupted") }, [])
     }
 
     // MARK: 7. Collation
@@ -389,7 +417,7 @@ final class FirstMigrationTests: XCTestCase {
         let folded = help.stdout.split(whereSeparator: \.isWhitespace).joined(separator: " ")
         for code in [
             "0 imported", "1 a value", "3 the source", "4 the target", "5 the target", "6 imported, but", "7 an output cannot be written",
-            "8 the connecting role", "70 an internal error",
+            "8 the connecting role", "130 interrupted", "70 an internal error",
         ] {
             XCTAssertTrue(folded.contains(code), "--help lacks exit code '\(code)'")
         }

@@ -98,9 +98,9 @@ final class HostileInputTests: XCTestCase {
             XCTAssertEqual(try targetFingerprint(conninfo), "", "\(file): target changed")
         }
 
-        // A value over its column's length: the import refuses it by name; the export
-        // writes it (a bundle holds what the store holds), and importing that bundle is refused
-        // by the server, naming the column, with the target unchanged.
+        // A value over its column's length: the import and the export refuse it by name (a bundle
+        // holds nothing PostgreSQL would reject); with a policy the export leaves the row out, and
+        // its bundle imports.
         let huge = dir + "/huge-value.db"
         let imported = try env.tool("mlflow-import", [huge, "--target", conninfo])
         XCTAssertEqual(imported.status, 1, imported.stderr)
@@ -110,10 +110,15 @@ final class HostileInputTests: XCTestCase {
         XCTAssertEqual(verified.status, 1, verified.stderr)
         XCTAssertTrue(verified.stdout.contains("FAIL params content"), String(verified.stdout.prefix(3000)))
         let exported = try env.tool("mlflow-export", [huge, "--output", dir + "/bundle-huge", "--quiet"])
-        XCTAssertEqual(exported.status, 0, exported.stderr)
-        let fromBundle = try env.tool("mlflow-import", [dir + "/bundle-huge", "--target", conninfo])
-        XCTAssertEqual(fromBundle.status, 1, fromBundle.stderr)
-        XCTAssertTrue(fromBundle.stderr.contains("value too long for type character varying(8000)"), String(fromBundle.stderr.prefix(2000)))
+        XCTAssertEqual(exported.status, 1, exported.stderr)
+        XCTAssertTrue(exported.stderr.contains("104857600 characters, the column holds 8000"), String(exported.stderr.prefix(2000)))
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir + "/bundle-huge"), "a refused export left a bundle")
+        let skipped = try env.tool(
+            "mlflow-export", [huge, "--output", dir + "/bundle-huge", "--quiet", "--skip-rows", "too_long", "--reject-dir", dir + "/huge-rejects"])
+        XCTAssertEqual(skipped.status, 0, skipped.stderr)
+        let fromBundle = try env.tool("mlflow-import", [dir + "/bundle-huge", "--target", conninfo, "--dry-run"])
+        XCTAssertEqual(fromBundle.status, 0, fromBundle.stderr)
+        XCTAssertTrue(fromBundle.stdout.contains("the export left out 1 row(s) (params 1)"), String(fromBundle.stdout.prefix(3000)))
         XCTAssertEqual(try targetFingerprint(conninfo), "", "huge-value.db: target changed")
 
         // Hostile table names are reported, quoted, and never loaded.

@@ -78,11 +78,15 @@ final class PreflightTests: XCTestCase {
         ] {
             XCTAssertTrue(result.stdout.contains(text), "expected '\(text)' in:\n\(result.stdout)")
         }
-        // A used target blocks the plan; the dry run says so and exits 1.
+        // A target that holds another store blocks the plan; the dry run says so and exits 1.
         XCTAssertEqual(try env.tool("mlflow-import", [TestEnvironment.fixture("mlflow-2.9.2/rich.db"), "--target", conninfo]).status, 0)
-        let blocked = try env.tool("mlflow-import", [TestEnvironment.fixture("mlflow-2.9.2/rich.db"), "--target", conninfo, "--dry-run"])
+        let blocked = try env.tool("mlflow-import", [TestEnvironment.fixture("mlflow-2.9.2/empty.db"), "--target", conninfo, "--dry-run"])
         XCTAssertEqual(blocked.status, 1, blocked.stdout)
         XCTAssertTrue(blocked.stdout.contains("Blocked:") && blocked.stdout.contains("already hold data"), blocked.stdout)
+        // The same store: nothing to do, which is a dry run that would succeed.
+        let same = try env.tool("mlflow-import", [TestEnvironment.fixture("mlflow-2.9.2/rich.db"), "--target", conninfo, "--dry-run"])
+        XCTAssertEqual(same.status, 0, same.stdout)
+        XCTAssertTrue(same.stdout.contains("\nPlan: nothing to do: the import would write nothing and exit 0\n"), same.stdout)
     }
 
     func testDefaultImportRefusesAndLeavesTargetsUnchanged() throws {

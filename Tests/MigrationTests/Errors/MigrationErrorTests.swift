@@ -95,7 +95,7 @@ final class MigrationErrorCoverageTests: XCTestCase {
             switch error {
             case .usage: XCTAssertEqual(text, "--x needs --y")
             case .targetUnreachable, .targetReadFailed: XCTAssertTrue(text.contains("target"), text)
-            case .targetRefused, .targetNotMLflow, .connectionLost, .revisionMismatch, .targetPrivileges, .targetObjectRefused:
+            case .targetRefused, .targetNotMLflow, .connectionLost, .revisionMismatch, .targetPrivileges, .targetObjectRefused, .targetHoldsData:
                 XCTAssertTrue(text.contains("u@h:5432/db"), text)
             case .outputUnusable: XCTAssertTrue(first.hasPrefix("cannot write the bundle o"), text)
             case .bundleInvalid: XCTAssertTrue(first.hasPrefix("the bundle b is refused"), text)

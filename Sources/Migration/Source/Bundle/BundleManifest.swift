@@ -6,8 +6,10 @@ public struct BundleManifest: Codable, Sendable {
     public static let formatName = "mlflow-pg-migrate-bundle"
     /// 2: content checksums of the canonical form mlflow-verify reports (1: of the binary COPY tuples).
     public static let currentVersion = 2
+    /// 3: a bundle with widened columns (`policy.widened`), which builds before it would misread.
+    public static let widenedVersion = 3
     /// The versions this build reads.
-    public static let readableVersions = 1...2
+    public static let readableVersions = 1...3
 
     public struct Source: Codable, Sendable {
         /// The file name only, never a path of the exporting machine.

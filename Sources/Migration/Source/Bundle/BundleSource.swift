@@ -55,6 +55,12 @@ public final class BundleSource: MigrationSource {
             throw MigrationError.unknownRevision(
                 path: path, revision: displayName(manifest.revision), advice: catalog.advice(forUnsupported: manifest.revision))
         }
+        if let policy = manifest.policy {
+            let tables = Set(schema.tables.map(\.name))
+            guard policy.leftOut.allSatisfy({ tables.contains($0.key) && $0.value > 0 }),
+                policy.skipRows.allSatisfy({ Problem.Kind(rawValue: $0) != nil })
+            else { throw invalid("manifest.json's policy names tables, counts or problem kinds no export writes") }
+        }
         // Columns the export's policy widened: the data files hold the wider type, which the import makes.
         let widened = manifest.policy?.widened ?? []
         for w in widened {
