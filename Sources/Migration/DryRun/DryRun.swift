@@ -191,7 +191,7 @@ public struct DryRun {
                 }
             } else {
                 info.notes.append(
-                    "bundle: written by mlflow-export \(bundle.manifest.toolVersion), which had no pre-flight: varchar lengths, keys and references are first checked by PostgreSQL during the import; export the store again with this build to have them checked now"
+                    "bundle: written by mlflow-export \(displayName(bundle.manifest.toolVersion)), which had no pre-flight: varchar lengths, keys and references are first checked by PostgreSQL during the import; export the store again with this build to have them checked now"
                 )
             }
         } else if let store = source as? SQLiteSource {

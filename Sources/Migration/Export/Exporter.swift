@@ -123,10 +123,6 @@ public struct Exporter {
     private func preflight(_ source: SQLiteSource) throws -> Importer.Plan {
         progress?(.step("pre-flight: checking every row of \(sourcePath)"))
         let result = try Preflight(source: source, thorough: false, progress: progress).run()
-        if result.integrity != ["ok"] { throw MigrationError.sourceDamaged(path: sourcePath, messages: result.integrity) }
-        let unhandled = try result.summary(listing: Importer.listedProblems, kinds: policy.unhandled)
-        guard unhandled.isEmpty else { throw MigrationError.preflightFailed(path: sourcePath, problems: unhandled) }
-        guard !policy.isStrict else { return Importer.Plan() }
         return try Importer(sourcePath: sourcePath, conninfo: nil, policy: policy).plan(source, preflighted: result)
     }
 

@@ -69,6 +69,9 @@ public struct Importer {
     static let listedProblems = 20
 
     /// Runs the pre-flight and applies the policy; throws `preflightFailed` for unhandled problems.
+    ///
+    /// A strict policy needs no verdict first (the load checks every value), unless the caller
+    /// ran the pre-flight anyway (`preflighted`: the dry run, the export): then its problems refuse too.
     func plan(_ source: any MigrationSource, preflighted: Preflight.Result? = nil) throws -> Plan {
         guard let store = source as? SQLiteSource else {
             guard policy.isStrict else {
@@ -79,7 +82,7 @@ public struct Importer {
             // The columns the export's policy widened: the import makes them so.
             return Plan(widen: (source as? BundleSource)?.manifest.policy?.widened ?? [])
         }
-        guard !policy.isStrict else { return Plan() }
+        guard !policy.isStrict || preflighted != nil else { return Plan() }
         let result = try preflighted ?? Preflight(source: store, thorough: false, progress: progress).run()
         if result.integrity != ["ok"] {
             throw MigrationError.sourceDamaged(path: sourcePath, messages: result.integrity)

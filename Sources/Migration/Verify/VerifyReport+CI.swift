@@ -1,35 +1,19 @@
 extension VerifyReport {
     /// JUnit XML: one test case per check, failures carrying the differing rows of their table.
     public var junit: String {
-        let failures = checks.filter { !$0.passed }.count
-        var xml = [
-            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>",
-            "<testsuites name=\"mlflow-verify\" tests=\"\(checks.count)\" failures=\"\(failures)\" errors=\"0\" time=\"\(formatSeconds(seconds))\">",
-            "  <testsuite name=\"mlflow-verify\" tests=\"\(checks.count)\" failures=\"\(failures)\" errors=\"0\" skipped=\"0\" time=\"\(formatSeconds(seconds))\">",
-            "    <properties>",
-            "      <property name=\"source\" value=\"\(xmlEscape(source))\"/>",
-            "      <property name=\"target\" value=\"\(xmlEscape(target))\"/>",
-            "      <property name=\"revision\" value=\"\(xmlEscape(revision))\"/>",
-            "    </properties>",
-        ]
-        for check in checks {
-            let classname = "mlflow-verify.\(check.table ?? "store")"
-            let open = "    <testcase classname=\"\(xmlEscape(classname))\" name=\"\(xmlEscape(check.check))\" time=\"0\""
-            if check.passed {
-                xml.append(open + "/>")
-            } else {
+        let cases = checks.map { check in
+            var c = JUnitXML.Case(classname: "mlflow-verify.\(check.table ?? "store")", name: check.check)
+            if !check.passed {
                 let message = "source \(check.source ?? "-"), target \(check.target ?? "-")" + (check.detail.map { ": \($0)" } ?? "")
                 let rows = differences.filter { $0.table == check.table }.flatMap(\.textLines)
-                xml.append(open + ">")
-                xml.append(
-                    "      <failure message=\"\(xmlEscape(message))\" type=\"difference\">\(xmlEscape(([message] + rows).joined(separator: "\n")))</failure>"
-                )
-                xml.append("    </testcase>")
+                c.failure = (message, ([message] + rows).joined(separator: "\n"))
             }
+            return c
         }
-        xml.append("  </testsuite>")
-        xml.append("</testsuites>")
-        return xml.joined(separator: "\n") + "\n"
+        return JUnitXML(
+            name: "mlflow-verify", properties: [("source", source), ("target", target), ("revision", revision)], cases: cases,
+            failureType: "difference", seconds: seconds
+        ).text
     }
 
     /// A Markdown summary for CI job pages.
