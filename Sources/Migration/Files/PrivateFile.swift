@@ -10,6 +10,9 @@ import Darwin
 /// Files and folders that hold a store's data (bundles, reject records, reports): private to
 /// their owner (0600, folders 0700), written whole under a temporary name and renamed into place,
 /// so that a link at the final path is replaced, never followed, and a reader never sees half a file.
+///
+/// Every new name (a file, a folder, a rename into place) is made `Interruption.shared.exclusively`:
+/// once Ctrl-C's cleanup has begun removing what the tool wrote, nothing new appears behind it.
 public enum PrivateFile {
     /// Writes `data` to `path`: a new temporary file beside it (0600, `O_EXCL | O_NOFOLLOW`),
     /// flushed to disk, then renamed over `path`, and the folder flushed.
@@ -21,14 +24,18 @@ public enum PrivateFile {
 
     /// Creates a new file for writing, 0600, failing if anything (a link included) is at `path`.
     public static func create(_ path: String) throws -> Int32 {
-        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
-        guard fd >= 0 else { throw posixError(path) }
-        return fd
+        try Interruption.shared.exclusively {
+            let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
+            guard fd >= 0 else { throw posixError(path) }
+            return fd
+        }
     }
 
     /// Creates a folder and its missing parents; the folder itself 0700.
     public static func createFolder(_ path: String) throws {
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        try Interruption.shared.exclusively {
+            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        }
     }
 
     /// Flushes a folder's entries (a rename or a new file in it) to disk.

@@ -21,8 +21,14 @@ final class PrivateFileWriter {
     init(_ path: String) throws {
         self.path = path
         let url = URL(fileURLWithPath: path)
-        temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).tmp-\(UUID().uuidString.prefix(8))").path
-        fd = try PrivateFile.create(temporary)
+        let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).tmp-\(UUID().uuidString.prefix(8))").path
+        self.temporary = temporary
+        // Ctrl-C before commit() or discard() leaves no temporary file behind.
+        fd = try Interruption.shared.exclusively {
+            let fd = try PrivateFile.create(temporary)
+            Interruption.shared.onInterrupt(temporary) { unlink(temporary) }
+            return fd
+        }
     }
 
     deinit { discard() }
@@ -39,10 +45,13 @@ final class PrivateFileWriter {
         guard fsync(fd) == 0 else { throw PrivateFile.posixError(path) }
         close(fd)
         fd = -1
-        guard rename(temporary, path) == 0 else {
-            let error = PrivateFile.posixError(path)
-            unlink(temporary)
-            throw error
+        try Interruption.shared.exclusively {
+            defer { Interruption.shared.cancel(temporary) }
+            guard rename(temporary, path) == 0 else {
+                let error = PrivateFile.posixError(path)
+                unlink(temporary)
+                throw error
+            }
         }
         try PrivateFile.syncFolder(URL(fileURLWithPath: path).deletingLastPathComponent().path)
     }
@@ -53,6 +62,7 @@ final class PrivateFileWriter {
         close(fd)
         fd = -1
         unlink(temporary)
+        Interruption.shared.cancel(temporary)
     }
 
     private func flush() throws {

@@ -371,17 +371,26 @@ final class FirstMigrationTests: XCTestCase {
         )
         XCTAssertTrue(try TestEnvironment.wait(seconds: 10) { try targetFingerprint(fresh) == "" })
 
-        // SIGTERM mid-export: exit 143, and neither the bundle nor its staging folder is left.
-        let exporting = try env.start("mlflow-export", [bulk, "-o", scratch + "/interrupted", "--progress", "none"])
-        let staging = try TestEnvironment.wait(seconds: 60) {
-            (try FileManager.default.contentsOfDirectory(atPath: scratch)).contains { $0.hasPrefix(".interrupted.partial-") }
+        // SIGTERM mid-export: exit 143, and neither the bundle nor its staging folder is left. The
+        // signal comes at once and then later after the staging folder appears: the cleanup once
+        // raced the export creating the folder's first entries, and left the folder behind.
+        for delay: useconds_t in [0, 2_000, 20_000] {
+            let exporting = try env.start("mlflow-export", [bulk, "-o", scratch + "/interrupted", "--progress", "none"])
+            let deadline = Date().addingTimeInterval(60)
+            var staging = false
+            while !staging && Date() < deadline {
+                staging = try FileManager.default.contentsOfDirectory(atPath: scratch).contains { $0.hasPrefix(".interrupted.partial-") }
+                if !staging { usleep(200) }
+            }
+            XCTAssertTrue(staging, "the export never began writing")
+            usleep(delay)
+            kill(exporting.process.processIdentifier, SIGTERM)
+            let stopped = try exporting.finish()
+            XCTAssertEqual(stopped.status, 143, stopped.stderr)
+            XCTAssertEqual(stopped.stderr.split(separator: "\n").last.map(String.init), "mlflow-export: interrupted: no bundle was written")
+            XCTAssertEqual(
+                try FileManager.default.contentsOfDirectory(atPath: scratch).filter { $0.contains("interrupted") }, [], "signalled \(delay) µs after")
         }
-        XCTAssertTrue(staging, "the export never began writing")
-        kill(exporting.process.processIdentifier, SIGTERM)
-        let stopped = try exporting.finish()
-        XCTAssertEqual(stopped.status, 143, stopped.stderr)
-        XCTAssertEqual(stopped.stderr.split(separator: "\n").last.map(String.init), "mlflow-export: interrupted: no bundle was written")
-        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: scratch).filter { $0.contains("interrupted") }, [])
     }
 
     // MARK: 7. Collation
