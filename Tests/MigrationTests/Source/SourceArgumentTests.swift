@@ -15,6 +15,29 @@ final class SourceArgumentTests: XCTestCase {
         XCTAssertEqual(try SourceArgument.path("SQLITE:///mlflow.db"), "mlflow.db")
     }
 
+    /// `uri=true` makes a `file:` path SQLite's own URI, as SQLAlchemy's pysqlite dialect passes it on.
+    func testSQLiteFileURIs() throws {
+        XCTAssertEqual(try SourceArgument.path("sqlite:///file:mlflow.db?mode=ro&uri=true"), "mlflow.db")
+        XCTAssertEqual(try SourceArgument.path("sqlite:///file:///srv/my%20store/mlflow.db?uri=true"), "/srv/my store/mlflow.db")
+        XCTAssertEqual(try SourceArgument.path("sqlite:///file://localhost/srv/mlflow.db?uri=1"), "/srv/mlflow.db")
+        // Without uri=true, SQLite opens a file of that very name.
+        XCTAssertEqual(try SourceArgument.path("sqlite:///file:mlflow.db"), "file:mlflow.db")
+    }
+
+    /// SQLAlchemy 2.1 decodes %-escapes in the path, earlier releases do not: the one that exists is taken.
+    func testPercentEscapesFollowTheFileThatExists() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("source-argument-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let spaced = folder.appendingPathComponent("my store.db").path
+        XCTAssertEqual(try SourceArgument.path("sqlite:///" + folder.path + "/my%20store.db"), folder.path + "/my%20store.db", "neither exists")
+        XCTAssertTrue(FileManager.default.createFile(atPath: spaced, contents: Data()))
+        XCTAssertEqual(try SourceArgument.path("sqlite:///" + folder.path + "/my%20store.db"), spaced)
+        let literal = folder.appendingPathComponent("my%20store.db").path
+        XCTAssertTrue(FileManager.default.createFile(atPath: literal, contents: Data()))
+        XCTAssertEqual(try SourceArgument.path("sqlite:///" + folder.path + "/my%20store.db"), literal, "the path as written comes first")
+    }
+
     func testWhatIsNotAStoreFileIsRefusedSayingWhy() {
         func refusal(_ argument: String) -> String {
             do {
@@ -28,5 +51,8 @@ final class SourceArgumentTests: XCTestCase {
         XCTAssertTrue(refusal("sqlite://").contains("in-memory"))
         XCTAssertTrue(refusal("sqlite:///:memory:").contains("in-memory"))
         XCTAssertTrue(refusal("sqlite://host/mlflow.db").contains("names a host"))
+        XCTAssertTrue(refusal("sqlite:///file::memory:?uri=true").contains("in-memory"))
+        XCTAssertTrue(refusal("sqlite:///file:store?mode=memory&uri=true").contains("in-memory"))
+        XCTAssertTrue(refusal("sqlite:///file://db.example/srv/mlflow.db?uri=true").contains("names the host 'db.example'"))
     }
 }
