@@ -10,10 +10,12 @@ public struct MergeReport: Sendable, Encodable {
     public let conflictCount: Int
     /// What the check could not see (a later source checked without the earlier ones).
     public var notes: [String] = []
+    /// What the connecting role may not do that the merge needs (then nothing else was checked), and the remedy.
+    public var blocked: String?
     public let seconds: Double
 
     /// True when nothing stands in the merge's way.
-    public var wouldSucceed: Bool { conflictCount == 0 }
+    public var wouldSucceed: Bool { conflictCount == 0 && blocked == nil }
 
     /// The conflicts for an error message: every line, then how many rows in all.
     var conflictText: String {
@@ -22,7 +24,8 @@ public struct MergeReport: Sendable, Encodable {
 
     /// The verdict line of a dry run.
     public var verdict: String {
-        wouldSucceed ? "the merge would succeed" : "the merge would be refused: \(conflictCount) conflict(s)"
+        if blocked != nil { return "the merge would be refused: the role lacks privileges it needs" }
+        return wouldSucceed ? "the merge would succeed" : "the merge would be refused: \(conflictCount) conflict(s)"
     }
 
     /// The report for a person: sources, what each adds, the changed ids and names, the conflicts.
@@ -33,7 +36,8 @@ public struct MergeReport: Sendable, Encodable {
         lines.append(
             "\(verb): \(r.sources.map(\.path).joined(separator: ", ")) into \(r.target) (revision \(r.revision), --on-name-conflict \(r.policy.rawValue))."
         )
-        for (i, source) in r.sources.enumerated() {
+        // A blocked dry run stops before it stages the sources: it has nothing to say of them.
+        for (i, source) in r.sources.enumerated() where blocked == nil {
             let rows = source.added.values.reduce(0, +)
             lines.append("  source \(i + 1) \(source.path): \(rows) row(s)\(dryRun ? " to add" : " added")")
             for (table, n) in source.added.sorted(by: { $0.key < $1.key }) { lines.append("    \(table): \(n)") }
@@ -63,11 +67,12 @@ public struct MergeReport: Sendable, Encodable {
                 lines.append("    not added, the target has them: \(tables)")
             }
         }
+        if let blocked { lines.append("Blocked: " + blocked) }
         if !conflicts.isEmpty { lines.append("Conflicts: " + conflictText) }
         for note in notes { lines.append("Note: \(note)") }
         if dryRun {
             lines.append(wouldSucceed ? "WOULD SUCCEED" : "WOULD BE REFUSED")
-            if !wouldSucceed {
+            if conflictCount > 0 {
                 lines.append("Choose --on-name-conflict merge or rename for names; rows with ids the target holds already cannot be merged.")
             }
         } else {

@@ -65,6 +65,20 @@ public struct Merger {
             }
             try conn.execute("SET LOCAL lock_timeout = '30s'")
             try TargetState.inspectForMerge(conn, for: schema)
+            let privileges = try TargetPrivileges.check(conn, for: schema, merging: true)
+            if !privileges.isEmpty {
+                let error = privileges.error(target: conn.displayName)
+                guard dryRun else { throw error }
+                try conn.execute("ROLLBACK")
+                var report = MergeReport(
+                    record: MergeRecord(
+                        revision: schema.revision, target: conn.displayName, policy: policy,
+                        sources: sources.map { .init(path: $0.path, added: [:]) },
+                        before: [:]),
+                    dryRun: true, conflicts: [], conflictCount: 0, seconds: Date().timeIntervalSince(started))
+                report.blocked = error.description
+                return report
+            }
             let namespace = try conn.currentSchema() ?? "public"
             let stage = MergeStage(conn, schema, namespace: namespace)
             var before: [String: MergeRecord.Before] = [:]

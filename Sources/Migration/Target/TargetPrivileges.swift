@@ -9,6 +9,10 @@ import PostgresTarget
 /// MLflow's tables SELECT and INSERT, DELETE where the import replaces MLflow's own rows, and
 /// UPDATE or DELETE for the ACCESS EXCLUSIVE lock; on each sequence ownership or UPDATE (setval);
 /// and ownership of a table whose columns a policy widens (only the owner may ALTER it).
+///
+/// A merge (`merging`) deletes nothing and stages its rows in temporary tables: it needs no DELETE,
+/// but TEMPORARY on the database, and on each sequence SELECT (its dry run reads the next id) and
+/// USAGE or UPDATE (`nextval`).
 struct TargetPrivileges {
     /// One thing the role lacks.
     struct Missing: Equatable, Sendable {
@@ -29,9 +33,11 @@ struct TargetPrivileges {
 
     var isEmpty: Bool { missing.isEmpty }
 
-    /// Reads what the connection's role lacks for an import of `schema` into its current schema,
-    /// with `widening` the columns a policy (or a bundle's export) widens.
-    static func check(_ conn: PGConnection, for schema: SchemaRevision, widening: [RejectRecord.Widened] = []) throws -> TargetPrivileges {
+    /// Reads what the connection's role lacks for an import (or a merge) of `schema` into its
+    /// current schema, with `widening` the columns a policy (or a bundle's export) widens.
+    static func check(
+        _ conn: PGConnection, for schema: SchemaRevision, widening: [RejectRecord.Widened] = [], merging: Bool = false
+    ) throws -> TargetPrivileges {
         let role = try conn.query("SELECT current_user").scalar ?? "?"
         let who = plain(role) ? role : conn.quoteIdentifier(role)
         var missing: [Missing] = []
@@ -69,6 +75,13 @@ struct TargetPrivileges {
             return TargetPrivileges(role: role, namespace: namespace, missing: missing, owner: schemaRow[2] != role ? schemaRow[2] : nil)
         }
         if schemaRow[0] != "t" { missing.append(.init(what: "use schema \(namespace)", grant: "GRANT USAGE ON SCHEMA \(shown) TO \(who);")) }
+        if merging, try conn.query("SELECT has_database_privilege(current_database(), 'TEMPORARY')").scalar != "t" {
+            let database = try conn.query("SELECT current_database()").scalar ?? "?"
+            missing.append(
+                .init(
+                    what: "create temporary tables in database \(database) (the merge stages its rows in them)",
+                    grant: "GRANT TEMPORARY ON DATABASE \(plain(database) ? database : conn.quoteIdentifier(database)) TO \(who);"))
+        }
         let present = Set(relations.map(\.name))
         var lacking: [(table: String, privileges: [String])] = []
         var owners: Set<String> = []
@@ -87,7 +100,7 @@ struct TargetPrivileges {
             var lacks: [String] = []
             if row[0] != "t" { lacks.append("SELECT") }
             if row[1] != "t" { lacks.append("INSERT") }
-            if schema.createdRows[table.name] != nil, row[2] != "t" { lacks.append("DELETE") }
+            if !merging, schema.createdRows[table.name] != nil, row[2] != "t" { lacks.append("DELETE") }
             if row[3] != "t", !lacks.contains("DELETE") { lacks.append("UPDATE") }
             if row[5] != "t" {
                 owners.insert(row[4] ?? "")
@@ -107,16 +120,18 @@ struct TargetPrivileges {
         for sequence in schema.sequences where present.contains(sequence.name) {
             let settable = try conn.query(
                 """
-                SELECT pg_has_role(c.relowner, 'USAGE') OR has_sequence_privilege(c.oid, 'UPDATE')
+                SELECT pg_has_role(c.relowner, 'USAGE')
+                       OR CASE WHEN $3 THEN has_sequence_privilege(c.oid, 'SELECT') AND has_sequence_privilege(c.oid, 'USAGE, UPDATE')
+                               ELSE has_sequence_privilege(c.oid, 'UPDATE') END
                 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 AND c.relname = $2
-                """, [namespace, sequence.name]
+                """, [namespace, sequence.name, merging ? "true" : "false"]
             ).scalar
             if settable == "f" { sequences.append(sequence.name) }
         }
         if !sequences.isEmpty {
             missing.append(
                 .init(
-                    what: "set MLflow's sequences (\(sequences.joined(separator: ", ")))",
+                    what: "\(merging ? "take ids from" : "set") MLflow's sequences (\(sequences.joined(separator: ", ")))",
                     grant: "GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA \(shown) TO \(who);"))
         }
         let altered = widening.filter { notOwned.contains($0.table) }.map { "\($0.table).\($0.column)" }
@@ -140,7 +155,7 @@ struct TargetPrivileges {
         let grants = missing.compactMap(\.grant)
         var remedy = grants.isEmpty ? "" : "As the owner or a superuser, run:\n    " + grants.joined(separator: "\n    ")
         if let owner {
-            let owned = missing.first?.what.hasPrefix("create") == true ? "the schema" : "MLflow's tables"
+            let owned = missing.first?.what.hasPrefix("create tables") == true ? "the schema" : "MLflow's tables"
             remedy += (remedy.isEmpty ? "Connect as \(owner)" : "\n  or connect as \(owner)") + ", who owns \(owned)."
         }
         return .targetPrivileges(target: target, role: role, missing: missing.map(\.what), remedy: remedy)

@@ -116,6 +116,23 @@ final class FirstMigrationTests: XCTestCase {
         XCTAssertEqual(try targetFingerprint(target), before)
 
         expect(try env.tool("mlflow-import", [rich, "--target", asRole, "--verify", "-q"]), 0)
+
+        // A merge stages its rows in temporary tables: without TEMPORARY its dry run is blocked
+        // and the merge refused before anything is written, with the GRANT.
+        try env.admin(database: db).execute("REVOKE TEMPORARY ON DATABASE \(db) FROM PUBLIC")
+        let merging = ["--merge", "--on-name-conflict", "merge"]
+        let mergeDry = try env.tool("mlflow-import", [empty, "--target", asRole, "--dry-run"] + merging)
+        expect(mergeDry, 1, stdout: "Merge plan (dry run, nothing written)")
+        XCTAssertTrue(
+            mergeDry.stdout.contains("Blocked: role e2e_operator may not create temporary tables in database \(db)"), mergeDry.stdout)
+        let imported = try targetFingerprint(target)
+        let mergeRefused = try env.tool("mlflow-import", [empty, "--target", asRole, "--record", scratch + "/merge"] + merging)
+        expect(mergeRefused, 8, stderr: "mlflow-import: role e2e_operator may not create temporary tables in database \(db)")
+        XCTAssertEqual(try targetFingerprint(target), imported)
+        let mergeGrants = mergeRefused.stderr.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.filter { $0.hasPrefix("GRANT ") }
+        XCTAssertEqual(mergeGrants, ["GRANT TEMPORARY ON DATABASE \(db) TO e2e_operator;"], mergeRefused.stderr)
+        for grant in mergeGrants { try env.admin(database: db).execute(grant) }
+        expect(try env.tool("mlflow-import", [empty, "--target", asRole, "--record", scratch + "/merge", "-q"] + merging), 0)
     }
 
     /// An error of the target's own objects (SQLSTATE class 42, here a trigger calling a function
