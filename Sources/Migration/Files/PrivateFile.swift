@@ -11,8 +11,9 @@ import Darwin
 /// their owner (0600, folders 0700), written whole under a temporary name and renamed into place,
 /// so that a link at the final path is replaced, never followed, and a reader never sees half a file.
 ///
-/// Every new name (a file, a folder, a rename into place) is made `Interruption.shared.exclusively`:
-/// once Ctrl-C's cleanup has begun removing what the tool wrote, nothing new appears behind it.
+/// Every new file and folder (and `PrivateFileWriter`'s rename into place) is made
+/// `Interruption.shared.exclusively`: once Ctrl-C's cleanup has begun removing what the tool
+/// wrote, nothing new appears behind it. `exchange` relies on its caller holding the lock.
 public enum PrivateFile {
     /// Writes `data` to `path`: a new temporary file beside it (0600, `O_EXCL | O_NOFOLLOW`),
     /// flushed to disk, then renamed over `path`, and the folder flushed.

@@ -24,7 +24,7 @@ public struct MergeReport: Sendable, Encodable {
 
     /// The verdict line of a dry run.
     public var verdict: String {
-        if blocked != nil { return "the merge would be refused: the role lacks privileges it needs" }
+        if let blocked { return "the merge would be refused: blocked: " + (blocked.split(separator: "\n").first.map(String.init) ?? blocked) }
         return wouldSucceed ? "the merge would succeed" : "the merge would be refused: \(conflictCount) conflict(s)"
     }
 

@@ -64,8 +64,8 @@ public struct Merger {
                 )
             }
             try conn.execute("SET LOCAL lock_timeout = '30s'")
-            try TargetState.inspectForMerge(conn, for: schema)
-            let privileges = try TargetPrivileges.check(conn, for: schema, merging: true)
+            // Before anything reads MLflow's tables: a role without access is told what to GRANT.
+            let privileges = try TargetPrivileges.check(conn, for: schema, purpose: .merge(dryRun: dryRun))
             if !privileges.isEmpty {
                 let error = privileges.error(target: conn.displayName)
                 guard dryRun else { throw error }
@@ -79,6 +79,7 @@ public struct Merger {
                 report.blocked = error.description
                 return report
             }
+            try TargetState.inspectForMerge(conn, for: schema)
             let namespace = try conn.currentSchema() ?? "public"
             let stage = MergeStage(conn, schema, namespace: namespace)
             var before: [String: MergeRecord.Before] = [:]

@@ -23,7 +23,7 @@ public enum SourceArgument {
         var options: [(key: String, value: String)] = []
         if let query = rest.firstIndex(of: "?") {
             options = rest[rest.index(after: query)...].split(separator: "&").map {
-                let pair = $0.split(separator: "=", maxSplits: 1)
+                let pair = $0.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
                 return (String(pair[0]).lowercased(), pair.count > 1 ? String(pair[1]) : "")
             }
             rest = rest[..<query]
@@ -51,7 +51,8 @@ public enum SourceArgument {
         guard let decoded = String(file).removingPercentEncoding else {
             throw Refusal("'\(argument)' has a broken %-escape in its file: path")
         }
-        guard !decoded.isEmpty, decoded != ":memory:", !options.contains(where: { $0.key == "mode" && $0.value == "memory" }) else { throw inMemory }
+        let memory = options.contains { ($0.key == "mode" && $0.value == "memory") || ($0.key == "vfs" && $0.value == "memdb") }
+        guard !decoded.isEmpty, decoded != ":memory:", !memory else { throw inMemory }
         return decoded
     }
 

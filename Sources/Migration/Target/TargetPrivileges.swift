@@ -10,10 +10,17 @@ import PostgresTarget
 /// UPDATE or DELETE for the ACCESS EXCLUSIVE lock; on each sequence ownership or UPDATE (setval);
 /// and ownership of a table whose columns a policy widens (only the owner may ALTER it).
 ///
-/// A merge (`merging`) deletes nothing and stages its rows in temporary tables: it needs no DELETE,
-/// but TEMPORARY on the database, and on each sequence SELECT (its dry run reads the next id) and
-/// USAGE or UPDATE (`nextval`).
+/// A merge deletes nothing and stages its rows in temporary tables: it needs no DELETE (nor INSERT
+/// into `alembic_version`), but TEMPORARY on the database, and on each sequence USAGE or UPDATE
+/// (`nextval`); its dry run also SELECT (it reads the next id). Into an empty schema a merge
+/// needs nothing here: it is refused as no MLflow store.
 struct TargetPrivileges {
+    /// What the role is checked for.
+    enum Purpose: Equatable {
+        case load
+        case merge(dryRun: Bool)
+    }
+
     /// One thing the role lacks.
     struct Missing: Equatable, Sendable {
         /// What it may not do, such as "create tables in schema public".
@@ -36,8 +43,9 @@ struct TargetPrivileges {
     /// Reads what the connection's role lacks for an import (or a merge) of `schema` into its
     /// current schema, with `widening` the columns a policy (or a bundle's export) widens.
     static func check(
-        _ conn: PGConnection, for schema: SchemaRevision, widening: [RejectRecord.Widened] = [], merging: Bool = false
+        _ conn: PGConnection, for schema: SchemaRevision, widening: [RejectRecord.Widened] = [], purpose: Purpose = .load
     ) throws -> TargetPrivileges {
+        let merging = purpose != .load
         let role = try conn.query("SELECT current_user").scalar ?? "?"
         let who = plain(role) ? role : conn.quoteIdentifier(role)
         var missing: [Missing] = []
@@ -69,14 +77,16 @@ struct TargetPrivileges {
             ).rows.first ?? []
         guard schemaRow.count == 3 else { return TargetPrivileges(role: role, namespace: namespace, missing: [], owner: nil) }
         guard !relations.isEmpty else {
-            if schemaRow[0] != "t" || schemaRow[1] != "t" {
+            if !merging, schemaRow[0] != "t" || schemaRow[1] != "t" {
                 missing.append(.init(what: "create tables in schema \(namespace)", grant: "GRANT USAGE, CREATE ON SCHEMA \(shown) TO \(who);"))
             }
             return TargetPrivileges(role: role, namespace: namespace, missing: missing, owner: schemaRow[2] != role ? schemaRow[2] : nil)
         }
         if schemaRow[0] != "t" { missing.append(.init(what: "use schema \(namespace)", grant: "GRANT USAGE ON SCHEMA \(shown) TO \(who);")) }
+        var temporary = true
         if merging, try conn.query("SELECT has_database_privilege(current_database(), 'TEMPORARY')").scalar != "t" {
             let database = try conn.query("SELECT current_database()").scalar ?? "?"
+            temporary = false
             missing.append(
                 .init(
                     what: "create temporary tables in database \(database) (the merge stages its rows in them)",
@@ -99,7 +109,7 @@ struct TargetPrivileges {
             guard row.count == 6 else { continue }
             var lacks: [String] = []
             if row[0] != "t" { lacks.append("SELECT") }
-            if row[1] != "t" { lacks.append("INSERT") }
+            if row[1] != "t", !(merging && table.name == "alembic_version") { lacks.append("INSERT") }
             if !merging, schema.createdRows[table.name] != nil, row[2] != "t" { lacks.append("DELETE") }
             if row[3] != "t", !lacks.contains("DELETE") { lacks.append("UPDATE") }
             if row[5] != "t" {
@@ -121,10 +131,11 @@ struct TargetPrivileges {
             let settable = try conn.query(
                 """
                 SELECT pg_has_role(c.relowner, 'USAGE')
-                       OR CASE WHEN $3 THEN has_sequence_privilege(c.oid, 'SELECT') AND has_sequence_privilege(c.oid, 'USAGE, UPDATE')
-                               ELSE has_sequence_privilege(c.oid, 'UPDATE') END
+                       OR CASE $3 WHEN 'load' THEN has_sequence_privilege(c.oid, 'UPDATE')
+                                  WHEN 'merge' THEN has_sequence_privilege(c.oid, 'USAGE, UPDATE')
+                                  ELSE has_sequence_privilege(c.oid, 'SELECT') AND has_sequence_privilege(c.oid, 'USAGE, UPDATE') END
                 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 AND c.relname = $2
-                """, [namespace, sequence.name, merging ? "true" : "false"]
+                """, [namespace, sequence.name, purpose == .load ? "load" : purpose == .merge(dryRun: false) ? "merge" : "merge dry run"]
             ).scalar
             if settable == "f" { sequences.append(sequence.name) }
         }
@@ -141,7 +152,8 @@ struct TargetPrivileges {
                     what: "widen columns of tables it does not own (\(altered.joined(separator: ", ")); only the owner may ALTER a table)", grant: nil
                 ))
         }
-        return TargetPrivileges(role: role, namespace: namespace, missing: missing, owner: owners.sorted().first)
+        // The tables' owner need not have TEMPORARY either: only a GRANT is sure to help then.
+        return TargetPrivileges(role: role, namespace: namespace, missing: missing, owner: temporary ? owners.sorted().first : nil)
     }
 
     /// True for a name SQL takes without quotes (lower case, not starting with a digit).

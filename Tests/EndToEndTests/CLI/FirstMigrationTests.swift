@@ -98,6 +98,11 @@ final class FirstMigrationTests: XCTestCase {
         let refused = try env.tool("mlflow-import", [rich, "--target", asRole])
         expect(refused, 8, stderr: "mlflow-import: role e2e_operator may not read and write MLflow's tables")
         XCTAssertEqual(try targetFingerprint(target), before)
+        // A merge by the same role is told the same before it reads anything.
+        let mergeBlocked = try env.tool("mlflow-import", [empty, "--target", asRole, "--merge", "--dry-run"])
+        expect(
+            mergeBlocked, 1,
+            stderr: "mlflow-import --dry-run: the merge would be refused: blocked: role e2e_operator may not read and write MLflow's tables")
         let grants = refused.stderr.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.filter { $0.hasPrefix("GRANT ") }
         XCTAssertEqual(grants.count, 2, refused.stderr)
         for grant in grants { try env.admin(database: db).execute(grant) }
@@ -122,7 +127,9 @@ final class FirstMigrationTests: XCTestCase {
         try env.admin(database: db).execute("REVOKE TEMPORARY ON DATABASE \(db) FROM PUBLIC")
         let merging = ["--merge", "--on-name-conflict", "merge"]
         let mergeDry = try env.tool("mlflow-import", [empty, "--target", asRole, "--dry-run"] + merging)
-        expect(mergeDry, 1, stdout: "Merge plan (dry run, nothing written)")
+        expect(
+            mergeDry, 1, stderr: "mlflow-import --dry-run: the merge would be refused: blocked: role e2e_operator may not create temporary tables",
+            stdout: "Merge plan (dry run, nothing written)")
         XCTAssertTrue(
             mergeDry.stdout.contains("Blocked: role e2e_operator may not create temporary tables in database \(db)"), mergeDry.stdout)
         let imported = try targetFingerprint(target)
@@ -389,9 +396,9 @@ final class FirstMigrationTests: XCTestCase {
         XCTAssertTrue(try TestEnvironment.wait(seconds: 10) { try targetFingerprint(fresh) == "" })
 
         // SIGTERM mid-export: exit 143, and neither the bundle nor its staging folder is left. The
-        // signal comes at once and then later after the staging folder appears: the cleanup once
+        // signal comes at once (three times) and then later after the staging folder appears: the cleanup once
         // raced the export creating the folder's first entries, and left the folder behind.
-        for delay: useconds_t in [0, 2_000, 20_000] {
+        for delay: useconds_t in [0, 0, 0, 2_000, 20_000] {
             let exporting = try env.start("mlflow-export", [bulk, "-o", scratch + "/interrupted", "--progress", "none"])
             let deadline = Date().addingTimeInterval(60)
             var staging = false

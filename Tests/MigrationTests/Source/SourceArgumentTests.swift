@@ -13,6 +13,7 @@ final class SourceArgumentTests: XCTestCase {
         XCTAssertEqual(try SourceArgument.path("sqlite:////srv/mlflow.db?timeout=20&check_same_thread=false"), "/srv/mlflow.db")
         XCTAssertEqual(try SourceArgument.path("sqlite+pysqlite:///mlflow.db"), "mlflow.db")
         XCTAssertEqual(try SourceArgument.path("SQLITE:///mlflow.db"), "mlflow.db")
+        XCTAssertEqual(try SourceArgument.path("sqlite:///mlflow.db?=&uri"), "mlflow.db")
     }
 
     /// `uri=true` makes a `file:` path SQLite's own URI, as SQLAlchemy's pysqlite dialect passes it on.
@@ -53,6 +54,7 @@ final class SourceArgumentTests: XCTestCase {
         XCTAssertTrue(refusal("sqlite://host/mlflow.db").contains("names a host"))
         XCTAssertTrue(refusal("sqlite:///file::memory:?uri=true").contains("in-memory"))
         XCTAssertTrue(refusal("sqlite:///file:store?mode=memory&uri=true").contains("in-memory"))
+        XCTAssertTrue(refusal("sqlite:///file:/store?vfs=memdb&uri=true").contains("in-memory"))
         XCTAssertTrue(refusal("sqlite:///file://db.example/srv/mlflow.db?uri=true").contains("names the host 'db.example'"))
     }
 }
