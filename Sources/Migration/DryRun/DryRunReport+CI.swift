@@ -2,7 +2,7 @@ extension DryRunReport {
     /// The dry run as a JUnit XML report: one test case for the target, one for the source's
     /// integrity, and one per problem kind, table and column (failing when no policy handles it).
     public var junit: String {
-        func failure(_ text: String) -> (message: String, text: String) { (text.split(separator: "\n").first.map(String.init) ?? "", text) }
+        func failure(_ text: String) -> (message: String, text: String) { (text.firstLine, text) }
         var cases = [
             JUnitXML.Case(
                 classname: "mlflow-import.target", name: "target accepts the import",

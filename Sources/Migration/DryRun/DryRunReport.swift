@@ -103,7 +103,7 @@ public struct DryRunReport: Codable, Sendable {
         if unhandled > 0 { reasons.append("\(unhandled) problem(s) no policy handles") }
         if !blockers.isEmpty {
             reasons.append(
-                blockers.count == 1 ? "blocked: " + (blockers[0].split(separator: "\n").first.map(String.init) ?? "") : "\(blockers.count) blockers")
+                blockers.count == 1 ? "blocked: " + blockers[0].firstLine : "\(blockers.count) blockers")
         }
         return "the import would fail: " + reasons.joined(separator: "; ")
     }

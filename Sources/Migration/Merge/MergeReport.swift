@@ -24,7 +24,7 @@ public struct MergeReport: Sendable, Encodable {
 
     /// The verdict line of a dry run.
     public var verdict: String {
-        if let blocked { return "the merge would be refused: blocked: " + (blocked.split(separator: "\n").first.map(String.init) ?? blocked) }
+        if let blocked { return "the merge would be refused: blocked: " + blocked.firstLine }
         return wouldSucceed ? "the merge would succeed" : "the merge would be refused: \(conflictCount) conflict(s)"
     }
 

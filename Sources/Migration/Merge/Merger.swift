@@ -64,6 +64,10 @@ public struct Merger {
                 )
             }
             try conn.execute("SET LOCAL lock_timeout = '30s'")
+            var record = MergeRecord(
+                revision: schema.revision, target: conn.displayName, policy: policy,
+                sources: sources.map { .init(path: $0.path, added: [:]) }, before: [:])
+            record.artifactRootMap = artifactMap.rules
             // Before anything reads MLflow's tables: a role without access is told what to GRANT.
             let privileges = try TargetPrivileges.check(conn, for: schema, purpose: .merge(dryRun: dryRun))
             if !privileges.isEmpty {
@@ -71,28 +75,19 @@ public struct Merger {
                 guard dryRun else { throw error }
                 try conn.execute("ROLLBACK")
                 var report = MergeReport(
-                    record: MergeRecord(
-                        revision: schema.revision, target: conn.displayName, policy: policy,
-                        sources: sources.map { .init(path: $0.path, added: [:]) },
-                        before: [:]),
-                    dryRun: true, conflicts: [], conflictCount: 0, seconds: Date().timeIntervalSince(started))
+                    record: record, dryRun: true, conflicts: [], conflictCount: 0, seconds: Date().timeIntervalSince(started))
                 report.blocked = error.description
                 return report
             }
             try TargetState.inspectForMerge(conn, for: schema)
             let namespace = try conn.currentSchema() ?? "public"
             let stage = MergeStage(conn, schema, namespace: namespace)
-            var before: [String: MergeRecord.Before] = [:]
             if !dryRun {
                 let list = schema.tables.map { stage.target($0.name) }.joined(separator: ", ")
                 progress?(.step("locking MLflow's tables (MLflow can read them; its writes wait for the merge)"))
                 try conn.execute("LOCK TABLE \(list) IN EXCLUSIVE MODE", operation: "locking MLflow's tables in the target")
-                before = try checksums(schema, conn, sources[0])
+                record.before = try checksums(schema, conn, sources[0])
             }
-            var record = MergeRecord(
-                revision: schema.revision, target: conn.displayName, policy: policy,
-                sources: sources.map { .init(path: $0.path, added: [:]) }, before: before)
-            record.artifactRootMap = artifactMap.rules
             var conflicts: [String] = []
             var conflictCount = 0
             // The staging tables carry the names of MLflow's: put them first explicitly, so that the

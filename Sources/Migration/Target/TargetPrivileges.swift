@@ -19,6 +19,16 @@ struct TargetPrivileges {
     enum Purpose: Equatable {
         case load
         case merge(dryRun: Bool)
+
+        /// What a role that does not own a sequence needs on it: both entries (one or two), each
+        /// `has_sequence_privilege`'s "any of these" list.
+        var onSequences: [String] {
+            switch self {
+            case .load: ["UPDATE"]
+            case .merge(dryRun: false): ["USAGE, UPDATE"]
+            case .merge(dryRun: true): ["USAGE, UPDATE", "SELECT"]
+            }
+        }
     }
 
     /// One thing the role lacks.
@@ -130,12 +140,9 @@ struct TargetPrivileges {
         for sequence in schema.sequences where present.contains(sequence.name) {
             let settable = try conn.query(
                 """
-                SELECT pg_has_role(c.relowner, 'USAGE')
-                       OR CASE $3 WHEN 'load' THEN has_sequence_privilege(c.oid, 'UPDATE')
-                                  WHEN 'merge' THEN has_sequence_privilege(c.oid, 'USAGE, UPDATE')
-                                  ELSE has_sequence_privilege(c.oid, 'SELECT') AND has_sequence_privilege(c.oid, 'USAGE, UPDATE') END
+                SELECT pg_has_role(c.relowner, 'USAGE') OR (has_sequence_privilege(c.oid, $3) AND has_sequence_privilege(c.oid, $4))
                 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 AND c.relname = $2
-                """, [namespace, sequence.name, purpose == .load ? "load" : purpose == .merge(dryRun: false) ? "merge" : "merge dry run"]
+                """, [namespace, sequence.name, purpose.onSequences.first, purpose.onSequences.last]
             ).scalar
             if settable == "f" { sequences.append(sequence.name) }
         }
